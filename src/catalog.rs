@@ -1,0 +1,512 @@
+//! The assistant catalog: which AI coding assistants exist and how each one is recognised
+//! in a commit (SPEC §3).
+//!
+//! This module owns the built-in catalog data ([`builtin`]), compiling it together with a
+//! policy's own assistants ([`Catalog::compile`]), and the matching rules: a trailer value
+//! under an AI or identity key ([`Catalog::match_value`]), an author or committer identity
+//! ([`Catalog::match_identity`]), markers in a message ([`Catalog::match_markers`]) and
+//! session trailer keys ([`Catalog::session_trailer`]). It does not parse trailers, decide
+//! which keys are AI or identity keys, or know about `unknown` and `AI-Session`; callers do.
+//!
+//! Entries are tried in the order given at every step, so callers put policy-defined
+//! assistants first. Each pattern field is compiled into one `RegexSet` whose patterns
+//! follow entry order, so the lowest matching pattern names the first matching entry.
+
+mod builtin;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use regex::{Regex, RegexSet, RegexSetBuilder};
+use serde::Serialize;
+
+pub use builtin::builtin;
+
+/// Which kind of trailer key a value came from (SPEC §3 channel 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// `Assisted-by`, `Generated-by`, … : a value declares AI involvement unless it is a person.
+    Ai,
+    /// `Co-authored-by`, `Co-developed-by`, `Signed-off-by`: only catalog matches count.
+    Identity,
+}
+
+/// An assistant as written (built-in data or a policy's `[assistants.X]` table), before compiling.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AssistantDef {
+    /// Catalog id (`claude-code`), compared case-insensitively.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Whether the entry comes from the built-in catalog.
+    pub builtin: bool,
+    /// Case-insensitive addresses; `*` matches any run of characters.
+    pub emails: Vec<String>,
+    /// Regexes on the name part of `Name <email>` (author, committer, or a value with an address).
+    pub identities: Vec<String>,
+    /// Regexes on a value without an address, a kernel-form AGENT, or (AI keys) a name part.
+    pub names: Vec<String>,
+    /// Plain text, found as a case-insensitive substring of the whole message.
+    pub markers: Vec<String>,
+    /// Trailer keys (case-insensitive) whose presence evidences this assistant.
+    pub session_trailers: Vec<String>,
+    /// Regexes on model family names (AI keys only).
+    pub models: Vec<String>,
+    /// Numeric user ids of `ID+LOGIN@users.noreply.github.com` addresses.
+    pub github_ids: Vec<u64>,
+}
+
+/// A pattern of the catalog that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError {
+    /// Id of the assistant the pattern belongs to (empty when no single one is to blame).
+    pub assistant: String,
+    /// Field of [`AssistantDef`] holding the pattern (`names`, `emails`, …).
+    pub field: &'static str,
+    /// Position of the pattern in that field, from 0.
+    pub index: usize,
+    /// What is wrong, lowercase.
+    pub message: String,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "assistant `{}`: {} #{}: {}",
+            self.assistant,
+            self.field,
+            self.index + 1,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// How a value, identity or message was recognised, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// The address matched this `emails` pattern.
+    Email(String),
+    /// The address is `ID+LOGIN@users.noreply.github.com` with this id in `github_ids`.
+    GithubId(u64),
+    /// The name part matched this `identities` pattern.
+    Identity(String),
+    /// The value (or, under an AI key, the name part) matched this `names` pattern.
+    Name(String),
+    /// The value matched this `models` pattern (AI keys only).
+    Model(String),
+    /// The value (or kernel-form AGENT) equals the catalog id.
+    Id,
+    /// The AGENT of a kernel-form value (`AGENT:MODEL [TOOL...]`) matched this `names` pattern.
+    KernelAgent(String),
+    /// The message contains this marker.
+    Marker(String),
+    /// The message has a trailer with this session key.
+    SessionTrailer(String),
+}
+
+impl fmt::Display for MatchedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MatchedBy::Email(p) => write!(f, "email `{p}`"),
+            MatchedBy::GithubId(id) => write!(f, "GitHub user id {id}"),
+            MatchedBy::Identity(p) => write!(f, "identity pattern `{p}`"),
+            MatchedBy::Name(p) => write!(f, "name pattern `{p}`"),
+            MatchedBy::Model(p) => write!(f, "model pattern `{p}`"),
+            MatchedBy::Id => f.write_str("catalog id"),
+            MatchedBy::KernelAgent(p) => write!(f, "kernel-form agent, name pattern `{p}`"),
+            MatchedBy::Marker(m) => write!(f, "marker `{m}`"),
+            MatchedBy::SessionTrailer(k) => write!(f, "session trailer `{k}`"),
+        }
+    }
+}
+
+/// What a trailer value says about assistants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueMatch {
+    /// The catalog entry at `index` of [`Catalog::entries`].
+    Assistant {
+        /// Index into [`Catalog::entries`].
+        index: usize,
+        /// How it was recognised.
+        by: MatchedBy,
+    },
+    /// An AI key whose value matched nothing: the assistant `unknown`.
+    Unknown,
+    /// A person: an address that matched nothing, or an unmatched identity-key value.
+    Person,
+    /// An explicit `none`, `human`, `no` or `n/a` under an AI key.
+    NoAssistant,
+}
+
+/// One pattern field of every entry, compiled into a single set.
+struct Field {
+    set: RegexSet,
+    /// Per set pattern: (entry index, index in that entry's field).
+    owners: Vec<(usize, usize)>,
+}
+
+impl Field {
+    /// First entry (then first pattern of it) matching `text`.
+    fn first(&self, text: &str) -> Option<(usize, usize)> {
+        // `is_match` first: it needs no allocation, and most texts match nothing.
+        if self.owners.is_empty() || !self.set.is_match(text) {
+            return None;
+        }
+        self.set.matches(text).iter().next().map(|p| self.owners[p])
+    }
+}
+
+/// The compiled catalog.
+pub struct Catalog {
+    entries: Vec<AssistantDef>,
+    emails: Field,
+    identities: Field,
+    names: Field,
+    models: Field,
+    markers: Field,
+    /// GitHub user id → first entry listing it.
+    github_ids: HashMap<u64, usize>,
+}
+
+impl fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Catalog")
+            .field("entries", &self.entries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which patterns of a field are regexes as written, and which need translating.
+#[derive(Clone, Copy)]
+enum Kind {
+    Regex,
+    Email,
+    Marker,
+}
+
+impl Catalog {
+    /// Compile; collect every bad regex or email pattern (not just the first).
+    pub fn compile(defs: Vec<AssistantDef>) -> Result<Catalog, Vec<CatalogError>> {
+        let mut errors = Vec::new();
+        check_ids(&defs, &mut errors);
+        for d in &defs {
+            for (i, key) in d.session_trailers.iter().enumerate() {
+                if !valid_key(key) {
+                    errors.push(err(
+                        d,
+                        "session_trailers",
+                        i,
+                        format!("`{key}` is not a trailer key (ASCII letters, digits and `-`)"),
+                    ));
+                }
+            }
+        }
+        let emails = build(&defs, "emails", |d| &d.emails, Kind::Email, &mut errors);
+        let identities = build(
+            &defs,
+            "identities",
+            |d| &d.identities,
+            Kind::Regex,
+            &mut errors,
+        );
+        let names = build(&defs, "names", |d| &d.names, Kind::Regex, &mut errors);
+        let models = build(&defs, "models", |d| &d.models, Kind::Regex, &mut errors);
+        let markers = build(&defs, "markers", |d| &d.markers, Kind::Marker, &mut errors);
+        let (Some(emails), Some(identities), Some(names), Some(models), Some(markers), true) = (
+            emails,
+            identities,
+            names,
+            models,
+            markers,
+            errors.is_empty(),
+        ) else {
+            return Err(errors);
+        };
+        let mut github_ids = HashMap::new();
+        for (e, d) in defs.iter().enumerate() {
+            for id in &d.github_ids {
+                github_ids.entry(*id).or_insert(e);
+            }
+        }
+        Ok(Catalog {
+            entries: defs,
+            emails,
+            identities,
+            names,
+            models,
+            markers,
+            github_ids,
+        })
+    }
+
+    /// The entries, in matching order.
+    pub fn entries(&self) -> &[AssistantDef] {
+        &self.entries
+    }
+
+    /// Index of the entry with this id (case-insensitive).
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|d| d.id.eq_ignore_ascii_case(id))
+    }
+
+    /// SPEC §3 rules 1–4 for a trailer value under a key of this kind.
+    pub fn match_value(&self, kind: KeyKind, value: &str) -> ValueMatch {
+        let value = value.trim();
+        let ai = kind == KeyKind::Ai;
+        if ai && is_none_value(value) {
+            return ValueMatch::NoAssistant;
+        }
+        let unmatched = if ai {
+            ValueMatch::Unknown
+        } else {
+            ValueMatch::Person
+        };
+        let found = |(index, by)| ValueMatch::Assistant { index, by };
+        // Rule 1: with an address, a miss is a person under either kind of key.
+        if let Some((name, email)) = split_address(value) {
+            return self
+                .match_address(name, email, ai)
+                .map_or(ValueMatch::Person, found);
+        }
+        // Rule 2: kernel form; the AGENT is compared with `names` only, never models
+        // (Kiro runs Claude models) and never ids (SPEC §3).
+        if let Some(agent) = kernel_agent(value) {
+            return self.names.first(agent).map_or(unmatched, |(e, i)| {
+                found((e, MatchedBy::KernelAgent(self.entries[e].names[i].clone())))
+            });
+        }
+        // Rule 3.
+        if let Some(index) = self.index_of(value) {
+            return found((index, MatchedBy::Id));
+        }
+        if let Some((e, i)) = self.names.first(value) {
+            return found((e, MatchedBy::Name(self.entries[e].names[i].clone())));
+        }
+        if ai && let Some((e, i)) = self.models.first(value) {
+            return found((e, MatchedBy::Model(self.entries[e].models[i].clone())));
+        }
+        // Rule 4.
+        unmatched
+    }
+
+    /// Author or committer: matched like a value with an address (email, then GitHub id,
+    /// then identities; never names). `None` means a person.
+    pub fn match_identity(&self, name: &str, email: &str) -> Option<(usize, MatchedBy)> {
+        self.match_address(name.trim(), email.trim(), false)
+    }
+
+    /// Every (entry index, marker) whose marker occurs in the message (case-insensitive).
+    pub fn match_markers(&self, message: &str) -> Vec<(usize, String)> {
+        let f = &self.markers;
+        if f.owners.is_empty() || !f.set.is_match(message) {
+            return Vec::new();
+        }
+        f.set
+            .matches(message)
+            .iter()
+            .map(|p| {
+                let (e, i) = f.owners[p];
+                (e, self.entries[e].markers[i].clone())
+            })
+            .collect()
+    }
+
+    /// Entry whose `session_trailers` contains this key (case-insensitive).
+    pub fn session_trailer(&self, key: &str) -> Option<usize> {
+        let key = key.trim();
+        self.entries.iter().position(|d| {
+            d.session_trailers
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(key))
+        })
+    }
+
+    /// Rule 1 for a split `Name <email>`: email or GitHub id, then identities, then
+    /// (AI keys only) names. Each step tries every entry before the next step starts.
+    fn match_address(&self, name: &str, email: &str, ai: bool) -> Option<(usize, MatchedBy)> {
+        let by_email = self.emails.first(email);
+        let by_id = github_user_id(email).and_then(|id| Some((*self.github_ids.get(&id)?, id)));
+        match (by_email, by_id) {
+            // Same step: the earlier entry wins, and an email beats an id within one entry.
+            (Some((e, i)), Some((ide, _))) if e <= ide => {
+                return Some((e, MatchedBy::Email(self.entries[e].emails[i].clone())));
+            }
+            (_, Some((ide, id))) => return Some((ide, MatchedBy::GithubId(id))),
+            (Some((e, i)), None) => {
+                return Some((e, MatchedBy::Email(self.entries[e].emails[i].clone())));
+            }
+            (None, None) => {}
+        }
+        if let Some((e, i)) = self.identities.first(name) {
+            return Some((
+                e,
+                MatchedBy::Identity(self.entries[e].identities[i].clone()),
+            ));
+        }
+        if ai && let Some((e, i)) = self.names.first(name) {
+            return Some((e, MatchedBy::Name(self.entries[e].names[i].clone())));
+        }
+        None
+    }
+}
+
+fn err(d: &AssistantDef, field: &'static str, index: usize, message: String) -> CatalogError {
+    CatalogError {
+        assistant: d.id.clone(),
+        field,
+        index,
+        message,
+    }
+}
+
+fn check_ids(defs: &[AssistantDef], errors: &mut Vec<CatalogError>) {
+    for (n, d) in defs.iter().enumerate() {
+        if d.id.trim().is_empty() {
+            errors.push(err(d, "id", n, "empty assistant id".to_string()));
+        } else if defs[..n].iter().any(|o| o.id.eq_ignore_ascii_case(&d.id)) {
+            // A second entry with the same id could never be matched by id.
+            errors.push(err(
+                d,
+                "id",
+                n,
+                format!("duplicate assistant id `{}`", d.id),
+            ));
+        }
+    }
+}
+
+/// Compile one field of every entry into a set; `None` if any pattern is bad.
+fn build(
+    defs: &[AssistantDef],
+    field: &'static str,
+    get: impl Fn(&AssistantDef) -> &Vec<String>,
+    kind: Kind,
+    errors: &mut Vec<CatalogError>,
+) -> Option<Field> {
+    let before = errors.len();
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (e, d) in defs.iter().enumerate() {
+        for (i, p) in get(d).iter().enumerate() {
+            let pattern = match kind {
+                Kind::Regex => p.clone(),
+                Kind::Email => match email_regex(p) {
+                    Ok(r) => r,
+                    Err(m) => {
+                        errors.push(err(d, field, i, m));
+                        continue;
+                    }
+                },
+                Kind::Marker if p.trim().is_empty() => {
+                    errors.push(err(d, field, i, "empty marker".to_string()));
+                    continue;
+                }
+                Kind::Marker => format!("(?i){}", regex::escape(p)),
+            };
+            patterns.push(pattern);
+            owners.push((e, i));
+        }
+    }
+    let set = RegexSetBuilder::new(&patterns)
+        .size_limit(SET_SIZE_LIMIT)
+        .build();
+    match set {
+        Ok(set) if errors.len() == before => Some(Field { set, owners }),
+        Ok(_) => None,
+        Err(set_error) => {
+            // The set only says that some pattern is bad: compile each to name them all.
+            let before_regexes = errors.len();
+            for (pattern, &(e, i)) in patterns.iter().zip(&owners) {
+                if let Err(re) = Regex::new(pattern) {
+                    errors.push(err(&defs[e], field, i, regex_message(&re)));
+                }
+            }
+            if errors.len() == before_regexes {
+                errors.push(CatalogError {
+                    assistant: String::new(),
+                    field,
+                    index: 0,
+                    message: format!("patterns too large together: {}", regex_message(&set_error)),
+                });
+            }
+            None
+        }
+    }
+}
+
+/// Room for every field of a large policy; the built-in catalog needs far less.
+const SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// Last line of a regex error: the part that says what is wrong.
+fn regex_message(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or("").trim();
+    let last = last.strip_prefix("error: ").unwrap_or(last);
+    format!("invalid regex: {last}")
+}
+
+/// `*` → any run of characters; everything else literal; case-insensitive; whole address.
+fn email_regex(p: &str) -> Result<String, String> {
+    let p = p.trim();
+    if p.is_empty() {
+        return Err("empty email pattern".to_string());
+    }
+    if !p.contains('@') {
+        return Err(format!("`{p}` is not an address (no `@`)"));
+    }
+    if p.chars().any(|c| c.is_whitespace() || c == '<' || c == '>') {
+        return Err(format!(
+            "`{p}` is not an address (no spaces or angle brackets)"
+        ));
+    }
+    let body: Vec<String> = p.split('*').map(regex::escape).collect();
+    Ok(format!("(?i)^{}$", body.join(".*")))
+}
+
+fn valid_key(k: &str) -> bool {
+    !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// `none`, `human`, `no`, `n/a` in any case.
+fn is_none_value(v: &str) -> bool {
+    ["none", "human", "no", "n/a"]
+        .iter()
+        .any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// `Name <email>` → (name, email), both trimmed; text after `>` is ignored.
+fn split_address(v: &str) -> Option<(&str, &str)> {
+    let lt = v.find('<')?;
+    let gt = lt + v[lt..].find('>')?;
+    Some((v[..lt].trim(), v[lt + 1..gt].trim()))
+}
+
+/// The AGENT of `AGENT:MODEL [TOOL...]`: the text before the first `:`, unless that `:`
+/// starts `//` (a URL).
+fn kernel_agent(v: &str) -> Option<&str> {
+    let colon = v.find(':')?;
+    if v[colon + 1..].starts_with("//") {
+        return None;
+    }
+    Some(v[..colon].trim())
+}
+
+/// The numeric id of `ID+LOGIN@users.noreply.github.com`.
+fn github_user_id(email: &str) -> Option<u64> {
+    let (local, domain) = email.rsplit_once('@')?;
+    if !domain.eq_ignore_ascii_case("users.noreply.github.com") {
+        return None;
+    }
+    let (id, login) = local.split_once('+')?;
+    if login.is_empty() || id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
+}

@@ -1,0 +1,214 @@
+//! Command-line front door: argument definitions and dispatch. Each command is a thin layer
+//! over the library: gather commits, judge them, render a report.
+
+mod commands;
+mod policy_cmd;
+mod scan_cmd;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use trailgate::source::LoadError;
+
+/// Enforce your organisation's policy on AI coding assistants in git.
+#[derive(Debug, Parser)]
+#[command(name = "trailgate", version, about, long_about = None)]
+pub struct Cli {
+    /// Run as if started in PATH (like `git -C`).
+    #[arg(short = 'C', value_name = "PATH", global = false)]
+    pub dir: Option<PathBuf>,
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `--format` for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Findings by commit, then a summary.
+    Human,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Judge a history (default HEAD) against the policy.
+    Scan(ScanArgs),
+    /// Judge one commit and explain every step.
+    Check(CheckArgs),
+    /// Print a message's trailers as git parses them.
+    Trailers(TrailersArgs),
+    /// Validate or show the effective policy.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Write a commented starter policy and registry to .trailgate/.
+    Init(InitArgs),
+    /// Show the exception registry.
+    #[command(subcommand)]
+    Exceptions(ExceptionsCommand),
+}
+
+/// Options shared by commands that load a policy.
+#[derive(Debug, Args)]
+pub struct PolicyArg {
+    /// Policy file, or REV:PATH in the repository (default: trailgate.policy config,
+    /// then .trailgate/policy.toml, then the embedded default).
+    #[arg(long, value_name = "SPEC")]
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Revisions as git takes them: `main`, `A..B`, `A...B`, `^A` (default: HEAD).
+    #[arg(value_name = "REV")]
+    pub revs: Vec<String>,
+    /// Every ref and HEAD, like `git log --all`.
+    #[arg(long)]
+    pub all: bool,
+    /// Only commits committed on or after this date (YYYY-MM-DD, UTC) or RFC 3339 time.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only commits committed on or before this date (through its end, UTC) or time.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Evaluation time for exceptions: `commit` (committer time), `now`, or a date.
+    #[arg(long, value_name = "commit|now|DATE", default_value = "commit")]
+    pub at: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Write the report to FILE (replaced only when the scan completes).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The commit to judge.
+    #[arg(default_value = "HEAD")]
+    pub commit: String,
+    #[command(flatten)]
+    pub policy: PolicyArg,
+    /// Evaluation time for exceptions: `commit`, `now`, or a date.
+    #[arg(long, value_name = "commit|now|DATE", default_value = "commit")]
+    pub at: String,
+    /// Output format (`json` and `jsonl` print the commit record).
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TrailersArgs {
+    /// Message file (default: standard input).
+    pub file: Option<PathBuf>,
+    /// Clean the message first as `git commit` will (comments, scissors), as hooks do.
+    #[arg(long)]
+    pub cleanup: bool,
+    /// Comment string for --cleanup (default: core.commentChar, else `#`).
+    #[arg(long, value_name = "CHAR")]
+    pub comment_char: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Validate a policy and its registry; report every problem.
+    Check {
+        /// Policy file or REV:PATH (default: as discovered).
+        spec: Option<String>,
+    },
+    /// Print the effective policy and assistant catalog.
+    Show {
+        /// Policy file or REV:PATH (default: as discovered).
+        spec: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExceptionsCommand {
+    /// List registry entries with their state.
+    List {
+        #[command(flatten)]
+        policy: PolicyArg,
+        /// State as of this date or time (default: now).
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+}
+
+/// Entry point: exit 0 pass, 1 error findings, 2 anything that kept us from deciding.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    configure_color(cli.color);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if let Some(load) = err.downcast_ref::<LoadError>() {
+                eprintln!("{load}");
+            } else {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn configure_color(choice: ColorChoice) {
+    use std::io::IsTerminal;
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    };
+    colored::control::set_override(on);
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Some(dir) = &cli.dir {
+        std::env::set_current_dir(dir)
+            .map_err(|e| anyhow::anyhow!("cannot change to {}: {e}", dir.display()))?;
+    }
+    match cli.command {
+        Command::Scan(args) => scan_cmd::scan(args),
+        Command::Check(args) => scan_cmd::check(args),
+        Command::Trailers(args) => commands::trailers(args),
+        Command::Policy(PolicyCommand::Check { spec }) => policy_cmd::check(spec),
+        Command::Policy(PolicyCommand::Show { spec }) => policy_cmd::show(spec),
+        Command::Init(args) => commands::init(args),
+        Command::Exceptions(ExceptionsCommand::List { policy, at, format }) => {
+            policy_cmd::exceptions_list(policy, at, format)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `policy check`, `policy show` and `exceptions list`.
+
+use super::{FormatArg, PolicyArg};
+use anyhow::Result;
+use colored::Colorize;
+use std::io::Write;
+use trailgate::findings::Code;
+use trailgate::git;
+use trailgate::policy::Policy;
+use trailgate::source;
+
+fn load(spec: Option<&str>) -> Result<Policy> {
+    let repo = git::open_from_env().ok();
+    Ok(source::load_policy(repo.as_ref(), spec)?)
+}
+
+pub fn check(spec: Option<String>) -> Result<u8> {
+    let policy = load(spec.as_deref())?;
+    println!(
+        "{} {}: {} assistants, {} production patterns, {} exclusions, {} exceptions",
+        "ok".green().bold(),
+        policy.source,
+        policy.catalog.entries().len(),
+        policy.production_paths.len(),
+        policy.production_exclude.len(),
+        policy.registry.entries().len()
+    );
+    if let Some(r) = &policy.registry.source {
+        println!("   registry: {r}");
+    }
+    Ok(0)
+}
+
+pub fn show(spec: Option<String>) -> Result<u8> {
+    let p = load(spec.as_deref())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "# policy: {} (sha256 {})", p.source, p.sha256)?;
+    if let (Some(s), Some(h)) = (&p.registry.source, &p.registry.sha256) {
+        writeln!(out, "# registry: {s} (sha256 {h})")?;
+    }
+    writeln!(out, "\n[defaults]\nstatus = {:?}", p.default_status.as_str())?;
+    writeln!(out, "\n[production]")?;
+    writeln!(out, "paths = {:?}", p.production_paths)?;
+    writeln!(out, "exclude = {:?}", p.production_exclude)?;
+    writeln!(out, "require_declaration = {}", p.require_declaration)?;
+    writeln!(out, "# always production: {}/**{}", trailgate::policy::POLICY_DIR, p.always_production.iter().map(|s| format!(", {s}")).collect::<String>())?;
+    writeln!(out, "\n[exceptions]\ntrailer = {:?}", p.exception_trailer)?;
+    writeln!(out, "\n[refs]\nprotected = {:?}", p.protected_refs)?;
+    writeln!(out, "\n[severity]")?;
+    for code in Code::ALL {
+        writeln!(out, "{} = {:?}", code, p.severity(code).as_str())?;
+    }
+    writeln!(out, "\n[assistants.unknown]\nstatus = {:?}", p.unknown_status.as_str())?;
+    for def in p.catalog.entries() {
+        writeln!(out, "\n[assistants.{}]", def.id)?;
+        writeln!(out, "name = {:?}", def.name)?;
+        writeln!(out, "status = {:?}", p.status_of(&def.id).as_str())?;
+        writeln!(out, "builtin = {}", def.builtin)?;
+        for (key, list) in [
+            ("emails", &def.emails),
+            ("identities", &def.identities),
+            ("names", &def.names),
+            ("markers", &def.markers),
+            ("session_trailers", &def.session_trailers),
+            ("models", &def.models),
+        ] {
+            if !list.is_empty() {
+                writeln!(out, "{key} = {}", toml_list(list))?;
+            }
+        }
+        if !def.github_ids.is_empty() {
+            writeln!(out, "github_ids = {:?}", def.github_ids)?;
+        }
+    }
+    Ok(0)
+}
+
+/// A TOML array of literal strings (regexes read best without escaping).
+fn toml_list(items: &[String]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|s| if s.contains('\'') || s.contains('\n') { format!("{s:?}") } else { format!("'{s}'") })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg) -> Result<u8> {
+    let p = load(policy.policy.as_deref())?;
+    let at = match at {
+        Some(s) => super::scan_cmd::parse_date(&s, "--at", false)?,
+        None => jiff::Timestamp::now(),
+    };
+    let entries = p.registry.entries();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format != FormatArg::Human {
+        for e in entries {
+            let v = serde_json::json!({
+                "id": e.id,
+                "state": e.state(at),
+                "assistants": if e.any_assistant { vec!["*".to_string()] } else { e.assistants.clone() },
+                "paths": e.path_patterns,
+                "authors": e.authors,
+                "starts": e.starts.map(|t| t.to_string()),
+                "expires": e.expires_text,
+                "revoked": e.revoked,
+                "granted_by": e.granted_by,
+                "reason": e.reason,
+            });
+            if format == FormatArg::Jsonl {
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            }
+        }
+        return Ok(0);
+    }
+    match &p.registry.source {
+        None => {
+            writeln!(out, "no registry: the policy ({}) has no `[exceptions] registry`", p.source)?;
+            return Ok(0);
+        }
+        Some(s) => writeln!(out, "registry: {s} ({} entries, state at {at})", entries.len())?,
+    }
+    for e in entries {
+        let state = match e.state(at) {
+            "active" => "active".green().bold(),
+            "pending" => "pending".yellow().bold(),
+            other => other.red().bold(),
+        };
+        let who = if e.any_assistant { "*".to_string() } else { e.assistants.join(", ") };
+        writeln!(out, "{}  {}  assistants: {}  expires: {}", e.id.bold(), state, who, e.expires_text)?;
+        if !e.path_patterns.is_empty() {
+            writeln!(out, "    paths: {}", e.path_patterns.join(", "))?;
+        }
+        if !e.authors.is_empty() {
+            writeln!(out, "    authors: {}", e.authors.join(", "))?;
+        }
+        if let Some(r) = &e.reason {
+            writeln!(out, "    reason: {r}")?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,129 @@
+//! `scan` and `check`: gather commits, judge them, render.
+
+use super::{CheckArgs, FormatArg, ScanArgs};
+use anyhow::{Context, Result, anyhow};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use trailgate::evidence::Collector;
+use trailgate::exceptions::{Instant, day_start, parse_instant};
+use trailgate::findings::Severity;
+use trailgate::git::{self, RevSelection};
+use trailgate::report::{self, HumanReporter, JsonReporter, JsonlReporter, Reporter, SummaryBuilder};
+use trailgate::scan::{self, At, ScanOptions};
+use trailgate::source;
+
+/// Parse `--at`.
+pub fn parse_at(s: &str) -> Result<At> {
+    match s {
+        "commit" => Ok(At::Commit),
+        "now" => Ok(At::Fixed(jiff::Timestamp::now())),
+        other => Ok(At::Fixed(parse_date(other, "--at", false)?)),
+    }
+}
+
+/// A date option: a day means its start (or its end, for `--until`).
+pub fn parse_date(s: &str, option: &str, end_of_day: bool) -> Result<jiff::Timestamp> {
+    match parse_instant(s) {
+        Ok(Instant::Day(d)) if end_of_day => {
+            let next = d.tomorrow().map_err(|e| anyhow!("{option}: {e}"))?;
+            Ok(day_start(next) - jiff::SignedDuration::from_nanos(1))
+        }
+        Ok(Instant::Day(d)) => Ok(day_start(d)),
+        Ok(Instant::Time(t)) => Ok(t),
+        Err(e) => Err(anyhow!(
+            "{option}: {e}; write a date `2026-12-31` (UTC day) or an RFC 3339 time `2026-12-31T18:00:00Z`"
+        )),
+    }
+}
+
+pub fn scan(args: ScanArgs) -> Result<u8> {
+    let repo = git::open_from_env()?;
+    let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
+    let opts = ScanOptions {
+        selection: RevSelection { revs: args.revs.clone(), all: args.all },
+        since: args.since.as_deref().map(|s| parse_date(s, "--since", false)).transpose()?,
+        until: args.until.as_deref().map(|s| parse_date(s, "--until", true)).transpose()?,
+        at: parse_at(&args.at)?,
+        threads: args.threads,
+    };
+    let mut output = Output::open(args.output.as_deref())?;
+    let mut reporter: Box<dyn Reporter + '_> = match args.format {
+        FormatArg::Human => Box::new(HumanReporter::new(&mut output.writer)),
+        FormatArg::Json => Box::new(JsonReporter::new(&mut output.writer)),
+        FormatArg::Jsonl => Box::new(JsonlReporter::new(&mut output.writer)),
+    };
+    let progress = progress_bar();
+    let mut summary = SummaryBuilder::default();
+    scan::scan(&repo, &policy, &opts, &mut |record| {
+        progress.inc(1);
+        summary.add(&record);
+        reporter.commit(&record)
+    })?;
+    progress.finish_and_clear();
+    let (summary, worst) = summary.finish(&policy, true);
+    reporter.finish(&summary)?;
+    drop(reporter);
+    output.commit()?;
+    if policy.embedded && args.format != FormatArg::Human {
+        eprintln!("note: no policy found; this is an inventory. `trailgate init` writes a starter policy.");
+    }
+    Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
+}
+
+pub fn check(args: CheckArgs) -> Result<u8> {
+    let repo = git::open_from_env()?;
+    let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
+    let commit = git::resolve_commit(&repo, &args.commit)?;
+    let collector = Collector::new(&policy.catalog, &policy.exception_trailer);
+    let record = scan::judge_commit(&repo, &policy, &collector, &commit, parse_at(&args.at)?)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        FormatArg::Human => report::explain(&mut out, &record, &policy)?,
+        FormatArg::Json | FormatArg::Jsonl => {
+            serde_json::to_writer(&mut out, &record)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(if record.verdict == trailgate::findings::Verdict::Fail { 1 } else { 0 })
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} commits judged ({per_sec})") {
+        pb.set_style(style);
+    }
+    pb
+}
+
+/// Standard output, or a file replaced only when the report is complete.
+struct Output {
+    writer: BufWriter<Box<dyn Write>>,
+    file: Option<(tempfile::TempPath, std::path::PathBuf)>,
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> Result<Output> {
+        let Some(p) = path else {
+            return Ok(Output { writer: BufWriter::new(Box::new(std::io::stdout())), file: None });
+        };
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        let (file, tmp_path) = tmp.into_parts();
+        Ok(Output { writer: BufWriter::new(Box::new(file)), file: Some((tmp_path, p.to_path_buf())) })
+    }
+
+    fn commit(mut self) -> Result<()> {
+        self.writer.flush().context("cannot write the report")?;
+        drop(self.writer);
+        if let Some((tmp, path)) = self.file.take() {
+            tmp.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,156 @@
+//! The only layer that talks to git (through git2): opening repositories, reading commits as
+//! [`CommitFacts`], walking revisions, computing changed paths and reading blobs.
+
+mod revs;
+mod tree;
+
+pub use revs::{RevSelection, walk_revisions};
+pub use tree::changed_paths;
+
+use crate::facts::{CommitFacts, Signature};
+use git2::{Commit, Oid, Repository};
+use std::path::Path;
+
+/// Errors from the git layer, each naming what could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// No repository where one was expected.
+    #[error("not a git repository (or any parent up to the root): {0}")]
+    NotARepository(String),
+    /// A revision git does not know.
+    #[error("unknown revision `{rev}`: {message}")]
+    UnknownRevision {
+        /// As given.
+        rev: String,
+        /// libgit2's reason.
+        message: String,
+    },
+    /// Anything else libgit2 reported.
+    #[error("{context}: {source}")]
+    Git {
+        /// What was being done.
+        context: String,
+        /// libgit2's error.
+        source: git2::Error,
+    },
+}
+
+/// Attach context to a git2 result.
+pub(crate) trait Context<T> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T, GitError>;
+}
+
+impl<T> Context<T> for Result<T, git2::Error> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T, GitError> {
+        self.map_err(|source| GitError::Git {
+            context: what(),
+            source,
+        })
+    }
+}
+
+/// Open the repository as git does: `GIT_DIR`/`GIT_WORK_TREE`, else discovery upward from the
+/// current directory.
+pub fn open_from_env() -> Result<Repository, GitError> {
+    Repository::open_from_env().map_err(|e| GitError::NotARepository(e.message().to_string()))
+}
+
+/// Open a repository at a known git dir (one per worker thread).
+pub fn open_at(path: &Path) -> Result<Repository, GitError> {
+    let repo = Repository::open(path).context(|| format!("cannot open repository {}", path.display()))?;
+    Ok(repo)
+}
+
+/// Read one commit's facts.
+pub fn commit_facts(commit: &Commit<'_>) -> CommitFacts {
+    CommitFacts {
+        id: commit.id().to_string(),
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+        author: signature(&commit.author()),
+        committer: signature(&commit.committer()),
+        message: message_utf8(commit),
+    }
+}
+
+fn signature(s: &git2::Signature<'_>) -> Signature {
+    let when = s.when();
+    Signature {
+        name: String::from_utf8_lossy(s.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(s.email_bytes()).into_owned(),
+        time: when.seconds(),
+        offset_minutes: when.offset_minutes(),
+    }
+}
+
+/// The message as git log would print it: re-encoded to UTF-8 from Latin-1 when the commit
+/// says so; other encodings stay raw bytes and display lossily.
+fn message_utf8(commit: &Commit<'_>) -> Vec<u8> {
+    let raw = commit.message_raw_bytes();
+    let latin1 = commit.message_encoding().is_some_and(|e| {
+        let e = e.to_ascii_lowercase();
+        matches!(e.as_str(), "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "iso-8859-15")
+    });
+    if latin1 && std::str::from_utf8(raw).is_err() {
+        raw.iter().map(|&b| b as char).collect::<String>().into_bytes()
+    } else {
+        raw.to_vec()
+    }
+}
+
+/// Find a commit by id.
+pub fn find_commit<'r>(repo: &'r Repository, id: Oid) -> Result<Commit<'r>, GitError> {
+    repo.find_commit(id).context(|| format!("cannot read commit {id}"))
+}
+
+/// Resolve a revision to a commit.
+pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>, GitError> {
+    let unknown = |e: git2::Error| GitError::UnknownRevision {
+        rev: rev.to_string(),
+        message: e.message().to_string(),
+    };
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(unknown)
+}
+
+/// Contents of the blob at `REV:PATH`; `Ok(None)` when the revision resolves but the path is
+/// not there.
+pub fn read_rev_path(repo: &Repository, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    let commit = resolve_commit(repo, rev)?;
+    let tree = commit.tree().context(|| format!("cannot read the tree of {rev}"))?;
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(e) => e,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(GitError::Git { context: format!("cannot read {rev}:{path}"), source: e }),
+    };
+    let object = entry.to_object(repo).context(|| format!("cannot read {rev}:{path}"))?;
+    match object.as_blob() {
+        Some(blob) => Ok(Some(blob.content().to_vec())),
+        None => Ok(None),
+    }
+}
+
+/// A string value from git config (repository, then global), if set.
+pub fn config_string(repo: &Repository, key: &str) -> Option<String> {
+    repo.config().ok()?.get_string(key).ok()
+}
+
+thread_local! {
+    // One repository per worker thread: `Repository` is `Send` but not `Sync`.
+    static WORKER_REPO: std::cell::RefCell<Option<(std::path::PathBuf, Repository)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` with this thread's own handle on the repository at `git_dir`, opened once per thread.
+pub fn with_worker_repo<T>(git_dir: &Path, f: impl FnOnce(&Repository) -> T) -> Result<T, GitError> {
+    WORKER_REPO.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(p, _)| p != git_dir) {
+            *slot = Some((git_dir.to_path_buf(), open_at(git_dir)?));
+        }
+        match slot.as_ref() {
+            Some((_, repo)) => Ok(f(repo)),
+            None => Err(GitError::NotARepository(git_dir.display().to_string())),
+        }
+    })
+}

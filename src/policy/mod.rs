@@ -1,0 +1,506 @@
+//! The policy (SPEC §4): loading a policy text and its registry into a validated [`Policy`],
+//! collecting every problem with file, line and column. Where the texts come from is the
+//! caller's business (see `crate::source`); this module only reads text.
+
+mod raw;
+
+use crate::catalog::{AssistantDef, Catalog};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::exceptions::Registry;
+use crate::findings::{Code, Severity};
+use crate::paths::{PathRules, Production};
+use crate::tomlsrc;
+pub(crate) use raw::RawRegistry;
+use raw::{RawAssistant, RawPolicy};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// The policy used when none is found: every assistant approved, no production paths.
+pub const EMBEDDED_DEFAULT: &str = include_str!("embedded-default.toml");
+/// What `trailgate init` writes as `.trailgate/policy.toml`.
+pub const STARTER_POLICY: &str = include_str!("starter-policy.toml");
+/// What `trailgate init` writes as `.trailgate/exceptions.toml`.
+pub const STARTER_REGISTRY: &str = include_str!("starter-exceptions.toml");
+
+/// Name of the pseudo-assistant for AI declarations that match no catalog entry.
+pub const UNKNOWN: &str = "unknown";
+
+/// What the policy allows an assistant to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Allowed everywhere.
+    Approved,
+    /// Allowed except on production paths, where each commit needs an exception.
+    Restricted,
+    /// Allowed nowhere without an exception.
+    Forbidden,
+}
+
+impl Status {
+    fn parse(s: &str) -> Option<Status> {
+        match s {
+            "approved" => Some(Status::Approved),
+            "restricted" => Some(Status::Restricted),
+            "forbidden" => Some(Status::Forbidden),
+            _ => None,
+        }
+    }
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Approved => "approved",
+            Status::Restricted => "restricted",
+            Status::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// A text to load: the policy or the registry, with where it came from.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Name for messages and reports: a path, `REV:PATH`, or `(embedded default)`.
+    pub name: String,
+    /// The TOML text.
+    pub text: String,
+    /// Path inside the repository when the text comes from it (always production).
+    pub repo_path: Option<String>,
+}
+
+impl SourceText {
+    /// Hex SHA-256 of the text.
+    pub fn sha256(&self) -> String {
+        hex(&Sha256::digest(self.text.as_bytes()))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A validated policy with its catalog and registry, ready to judge commits.
+#[derive(Debug)]
+pub struct Policy {
+    /// Where the policy text came from.
+    pub source: String,
+    /// SHA-256 of the policy text.
+    pub sha256: String,
+    /// True for the embedded default (an inventory).
+    pub embedded: bool,
+    /// Effective catalog: policy-defined assistants first, then built-in ones.
+    pub catalog: Catalog,
+    statuses: Vec<Status>,
+    /// Status of `unknown`.
+    pub unknown_status: Status,
+    /// `[defaults] status`.
+    pub default_status: Status,
+    /// `[production]` paths and exclusions, compiled.
+    pub production: Production,
+    /// `[production] paths` as written.
+    pub production_paths: Vec<String>,
+    /// `[production] exclude` as written.
+    pub production_exclude: Vec<String>,
+    /// Repository paths always production (policy and registry files from the repository).
+    pub always_production: Vec<String>,
+    /// `[production] require_declaration`.
+    pub require_declaration: bool,
+    /// Trailer key that cites exceptions (`AI-Exception`).
+    pub exception_trailer: String,
+    /// `[refs] protected` patterns, as written.
+    pub protected_refs: Vec<String>,
+    protected: globset::GlobSet,
+    severity: HashMap<Code, Severity>,
+    /// The exception registry.
+    pub registry: Registry,
+}
+
+/// Directory whose every path is production, whatever the policy says.
+pub const POLICY_DIR: &str = ".trailgate";
+
+impl Policy {
+    /// Status of a catalog id or `unknown`.
+    pub fn status_of(&self, id: &str) -> Status {
+        if id == UNKNOWN {
+            return self.unknown_status;
+        }
+        match self.catalog.index_of(id) {
+            Some(i) => self.statuses.get(i).copied().unwrap_or(self.default_status),
+            None => self.unknown_status,
+        }
+    }
+
+    /// Effective severity of a finding code.
+    pub fn severity(&self, code: Code) -> Severity {
+        self.severity.get(&code).copied().unwrap_or(code.default_severity())
+    }
+
+    /// Is this changed path production?
+    pub fn is_production(&self, path: &[u8]) -> bool {
+        is_under(path, POLICY_DIR.as_bytes())
+            || self.always_production.iter().any(|p| p.as_bytes() == path)
+            || self.production.is_production(path)
+    }
+
+    /// Might any path below directory `dir` be production? (Conservative: used to prune walks.)
+    pub fn may_contain_production(&self, dir: &[u8]) -> bool {
+        is_under(dir, POLICY_DIR.as_bytes())
+            || is_under(POLICY_DIR.as_bytes(), dir)
+            || self
+                .always_production
+                .iter()
+                .any(|p| is_under(p.as_bytes(), dir))
+            || self.production.may_contain_production(dir)
+    }
+
+    /// Does a push to this ref get judged by the hooks?
+    pub fn is_protected(&self, refname: &str) -> bool {
+        self.protected.is_match(refname)
+    }
+
+    /// True when no assistant can ever need a path: every status approved and no
+    /// declaration requirement. Scans then skip diffs entirely.
+    pub fn never_needs_paths(&self) -> bool {
+        !self.require_declaration
+            && self.unknown_status == Status::Approved
+            && self.default_status == Status::Approved
+            && self.statuses.iter().all(|s| *s == Status::Approved)
+    }
+}
+
+/// `path` equals `dir` or lies below it.
+fn is_under(path: &[u8], dir: &[u8]) -> bool {
+    path == dir || (path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/')
+}
+
+/// Load and validate a policy. `load_registry` resolves the `[exceptions] registry` value
+/// against the policy's own source and returns its text.
+pub fn load(
+    policy: &SourceText,
+    embedded: bool,
+    load_registry: &dyn Fn(&str) -> Result<SourceText, Diagnostic>,
+) -> Result<Policy, Diagnostics> {
+    let file = policy.name.as_str();
+    let text = policy.text.as_str();
+    let raw: RawPolicy = tomlsrc::deserialize(file, text)?;
+    let mut diags = Vec::new();
+    let at = |offset: usize, msg: String| Diagnostic::at(file, text, offset, msg);
+
+    if let Some(v) = &raw.version
+        && *v.get_ref() != 1
+    {
+        diags.push(
+            at(v.span().start, format!("unsupported policy version {}", v.get_ref()))
+                .help("this trailgate reads `version = 1`"),
+        );
+    }
+
+    let status_of = |s: &Option<toml::Spanned<String>>, diags: &mut Vec<Diagnostic>| {
+        let s = s.as_ref()?;
+        let parsed = Status::parse(s.get_ref());
+        if parsed.is_none() {
+            diags.push(
+                Diagnostic::at(file, text, s.span().start, format!("unknown status `{}`", s.get_ref()))
+                    .help("use one of: approved, restricted, forbidden"),
+            );
+        }
+        parsed
+    };
+    let default_status = status_of(&raw.defaults.status, &mut diags).unwrap_or(Status::Restricted);
+
+    // Assistants: policy-defined ones go first so they win at every matching step.
+    let mut builtin = crate::catalog::builtin();
+    let mut defined: Vec<AssistantDef> = Vec::new();
+    let mut statuses_by_id: HashMap<String, Status> = HashMap::new();
+    let mut unknown_status = default_status;
+    for (id, a) in &raw.assistants {
+        let id_text = id.get_ref().as_str();
+        let status = status_of(&a.status, &mut diags);
+        check_patterns(file, text, a, &mut diags);
+        if id_text == UNKNOWN {
+            if has_patterns(a) {
+                diags.push(
+                    at(id.span().start, "`unknown` takes only a `status`".to_string())
+                        .help("add patterns to a named assistant instead"),
+                );
+            }
+            unknown_status = status.unwrap_or(default_status);
+            continue;
+        }
+        if !valid_id(id_text) {
+            diags.push(
+                at(id.span().start, format!("invalid assistant id `{id_text}`"))
+                    .help("ids use lowercase ASCII letters, digits and `-`"),
+            );
+            continue;
+        }
+        if let Some(def) = builtin.iter_mut().find(|d| d.id == id_text) {
+            merge_patterns(def, a);
+            if let Some(name) = &a.name {
+                def.name = name.clone();
+            }
+        } else {
+            let mut def = AssistantDef {
+                id: id_text.to_string(),
+                name: a.name.clone().unwrap_or_else(|| id_text.to_string()),
+                builtin: false,
+                ..AssistantDef::default()
+            };
+            merge_patterns(&mut def, a);
+            if !has_patterns(a) {
+                diags.push(
+                    at(id.span().start, format!("`{id_text}` is not a built-in assistant and has no patterns"))
+                        .help("check the id against `trailgate policy show`, or add emails, identities, names, markers, session_trailers or models"),
+                );
+            }
+            defined.push(def);
+        }
+        statuses_by_id.insert(id_text.to_string(), status.unwrap_or(default_status));
+    }
+    defined.extend(builtin);
+    let catalog = match Catalog::compile(defined) {
+        Ok(c) => Some(c),
+        Err(errors) => {
+            for e in errors {
+                diags.push(Diagnostic::file(
+                    file,
+                    format!("assistant `{}`: {} #{}: {}", e.assistant, e.field, e.index + 1, e.message),
+                ));
+            }
+            None
+        }
+    };
+
+    let production = compile_production(file, text, &raw, &mut diags);
+
+    let exception_trailer = match raw.exceptions.as_ref().and_then(|e| e.trailer.as_ref()) {
+        Some(t) => {
+            let key = t.get_ref();
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                diags.push(
+                    at(t.span().start, format!("invalid trailer key `{key}`"))
+                        .help("a trailer key is ASCII letters, digits and `-`, e.g. `AI-Exception`"),
+                );
+            }
+            key.clone()
+        }
+        None => "AI-Exception".to_string(),
+    };
+
+    let (protected_refs, protected) = compile_refs(file, text, &raw, &mut diags);
+
+    let mut severity = HashMap::new();
+    for (code, level) in &raw.severity {
+        let parsed_code = Code::parse(code.get_ref());
+        if parsed_code.is_none() {
+            diags.push(
+                at(code.span().start, format!("unknown finding code `{}`", code.get_ref()))
+                    .help(format!(
+                        "use one of: {}",
+                        Code::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+            );
+        }
+        let parsed_level = Severity::parse(level.get_ref());
+        if parsed_level.is_none() {
+            diags.push(
+                at(level.span().start, format!("unknown severity `{}`", level.get_ref()))
+                    .help("use one of: error, warning, info, off"),
+            );
+        }
+        if let (Some(c), Some(l)) = (parsed_code, parsed_level) {
+            severity.insert(c, l);
+        }
+    }
+
+    // The registry is loaded with the policy's catalog so it can check assistant ids.
+    let registry_source = match raw.exceptions.as_ref().and_then(|e| e.registry.as_ref()) {
+        Some(r) => match load_registry(r.get_ref()) {
+            Ok(src) => Some(src),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        None => None,
+    };
+
+    let (Some(catalog), false) = (catalog, !diags.is_empty()) else {
+        return Err(Diagnostics(diags));
+    };
+    let registry = match &registry_source {
+        Some(src) => Registry::load(src, &catalog)?,
+        None => Registry::default(),
+    };
+
+    let statuses = catalog
+        .entries()
+        .iter()
+        .map(|d| statuses_by_id.get(&d.id).copied().unwrap_or(default_status))
+        .collect();
+    let mut always_production: Vec<String> = Vec::new();
+    for p in [&policy.repo_path, &registry_source.as_ref().and_then(|r| r.repo_path.clone())]
+        .into_iter()
+        .flatten()
+    {
+        always_production.push(p.clone());
+    }
+    Ok(Policy {
+        source: policy.name.clone(),
+        sha256: policy.sha256(),
+        embedded,
+        catalog,
+        statuses,
+        unknown_status,
+        default_status,
+        production,
+        production_paths: strings(&raw.production.paths),
+        production_exclude: strings(&raw.production.exclude),
+        always_production,
+        require_declaration: raw.production.require_declaration,
+        exception_trailer,
+        protected_refs,
+        protected,
+        severity,
+        registry,
+    })
+}
+
+fn strings(list: &[toml::Spanned<String>]) -> Vec<String> {
+    list.iter().map(|s| s.get_ref().clone()).collect()
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn has_patterns(a: &RawAssistant) -> bool {
+    !(a.emails.is_empty()
+        && a.identities.is_empty()
+        && a.names.is_empty()
+        && a.markers.is_empty()
+        && a.session_trailers.is_empty()
+        && a.models.is_empty()
+        && a.github_ids.is_empty())
+}
+
+fn merge_patterns(def: &mut AssistantDef, a: &RawAssistant) {
+    // Policy patterns go first: at each step policy additions are tried before built-ins.
+    fn prepend(into: &mut Vec<String>, from: &[toml::Spanned<String>]) {
+        let mut v: Vec<String> = from.iter().map(|s| s.get_ref().clone()).collect();
+        v.append(into);
+        *into = v;
+    }
+    prepend(&mut def.emails, &a.emails);
+    prepend(&mut def.identities, &a.identities);
+    prepend(&mut def.names, &a.names);
+    prepend(&mut def.markers, &a.markers);
+    prepend(&mut def.session_trailers, &a.session_trailers);
+    prepend(&mut def.models, &a.models);
+    def.github_ids.extend(a.github_ids.iter().copied());
+}
+
+/// Check each regex and plain pattern of a policy assistant where it is written.
+fn check_patterns(file: &str, text: &str, a: &RawAssistant, diags: &mut Vec<Diagnostic>) {
+    for (field, list) in [("identities", &a.identities), ("names", &a.names), ("models", &a.models)] {
+        for p in list {
+            if let Err(e) = regex::Regex::new(p.get_ref()) {
+                let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                diags.push(
+                    Diagnostic::at(file, text, p.span().start, format!("invalid regex in `{field}`: {first}"))
+                        .help("write a Rust `regex` pattern; escape literal characters such as `[`, `(` and `.` with `\\`"),
+                );
+            }
+        }
+    }
+    for (field, list) in [("emails", &a.emails), ("markers", &a.markers), ("session_trailers", &a.session_trailers)] {
+        for p in list {
+            if p.get_ref().trim().is_empty() {
+                diags.push(
+                    Diagnostic::at(file, text, p.span().start, format!("empty entry in `{field}`"))
+                        .help("remove it"),
+                );
+            }
+        }
+    }
+}
+
+/// Compile path patterns where they are written; problems go to `diags`.
+pub(crate) fn compile_rules(
+    file: &str,
+    text: &str,
+    field: &str,
+    patterns: &[toml::Spanned<String>],
+    diags: &mut Vec<Diagnostic>,
+) -> PathRules {
+    let strings: Vec<&str> = patterns.iter().map(|p| p.get_ref().as_str()).collect();
+    match PathRules::new(&strings) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            for e in errors {
+                let offset = patterns.get(e.index).map_or(0, |p| p.span().start);
+                diags.push(
+                    Diagnostic::at(file, text, offset, format!("invalid pattern `{}` in `{field}`: {}", e.pattern, e.message))
+                        .help("patterns follow gitignore rules without `!`; see docs/policy.md"),
+                );
+            }
+            PathRules::empty()
+        }
+    }
+}
+
+fn compile_production(file: &str, text: &str, raw: &RawPolicy, diags: &mut Vec<Diagnostic>) -> Production {
+    Production {
+        paths: compile_rules(file, text, "production.paths", &raw.production.paths, diags),
+        exclude: compile_rules(file, text, "production.exclude", &raw.production.exclude, diags),
+    }
+}
+
+/// Refs judged by hooks when the policy names none.
+pub const DEFAULT_PROTECTED: [&str; 2] = ["refs/heads/main", "refs/heads/master"];
+
+fn compile_refs(
+    file: &str,
+    text: &str,
+    raw: &RawPolicy,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<String>, globset::GlobSet) {
+    let mut builder = globset::GlobSetBuilder::new();
+    let mut patterns = Vec::new();
+    let mut add = |p: &str, offset: Option<usize>, diags: &mut Vec<Diagnostic>| {
+        match globset::GlobBuilder::new(p).literal_separator(true).build() {
+            Ok(g) => {
+                builder.add(g);
+                patterns.push(p.to_string());
+            }
+            Err(e) => diags.push(
+                Diagnostic::at(file, text, offset.unwrap_or(0), format!("invalid ref pattern `{p}`: {}", e.kind()))
+                    .help("write a full ref name such as `refs/heads/main` or `refs/heads/release/*`"),
+            ),
+        }
+    };
+    match &raw.refs.protected {
+        Some(list) => {
+            for p in list {
+                if !p.get_ref().starts_with("refs/") {
+                    diags.push(
+                        Diagnostic::at(file, text, p.span().start, format!("ref pattern `{}` does not start with `refs/`", p.get_ref()))
+                            .help(format!("write the full ref name, e.g. `refs/heads/{}`", p.get_ref())),
+                    );
+                    continue;
+                }
+                add(p.get_ref(), Some(p.span().start), diags);
+            }
+        }
+        None => {
+            for p in DEFAULT_PROTECTED {
+                add(p, None, diags);
+            }
+        }
+    }
+    let set = builder.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    (patterns, set)
+}

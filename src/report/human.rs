@@ -1,0 +1,181 @@
+//! `--format human`: findings grouped by commit, then a summary; and `check`'s step-by-step
+//! explanation of one commit. Colour is decided by the caller (`colored`'s global switch).
+
+use super::{CommitRecord, Reporter, SummaryRecord};
+use crate::findings::{Finding, Severity, Verdict};
+use crate::policy::Policy;
+use colored::Colorize;
+use std::io::{self, Write};
+
+/// Human report writer.
+pub struct HumanReporter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> HumanReporter<W> {
+    /// Write to `out`.
+    pub fn new(out: W) -> Self {
+        HumanReporter { out }
+    }
+}
+
+fn severity_label(s: Severity) -> colored::ColoredString {
+    match s {
+        Severity::Error => "error".red().bold(),
+        Severity::Warning => "warning".yellow().bold(),
+        Severity::Info => "info".blue().bold(),
+        Severity::Off => "off".normal(),
+    }
+}
+
+fn verdict_label(v: Verdict) -> colored::ColoredString {
+    match v {
+        Verdict::Pass => "pass".green().bold(),
+        Verdict::Warn => "warn".yellow().bold(),
+        Verdict::Fail => "fail".red().bold(),
+    }
+}
+
+fn write_finding(out: &mut dyn Write, f: &Finding, indent: &str) -> io::Result<()> {
+    writeln!(out, "{indent}{}[{}] {}", severity_label(f.severity), f.code, f.message)?;
+    if !f.paths.is_empty() {
+        let label = if f.paths.len() == 1 { "path" } else { "paths" };
+        writeln!(out, "{indent}  {label}: {}", f.paths.join(", "))?;
+    }
+    Ok(())
+}
+
+fn assistants_line(r: &CommitRecord) -> String {
+    r.assistants
+        .iter()
+        .map(|a| format!("{} ({})", a.id, a.status.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl<W: Write> Reporter for HumanReporter<W> {
+    fn commit(&mut self, r: &CommitRecord) -> io::Result<()> {
+        if r.findings.is_empty() {
+            return Ok(());
+        }
+        writeln!(self.out, "{} {}", r.short_id().yellow(), r.summary)?;
+        writeln!(self.out, "  author: {} <{}>, {}", r.author.name, r.author.email, r.author.time)?;
+        if !r.assistants.is_empty() {
+            writeln!(self.out, "  assistants: {}", assistants_line(r))?;
+        }
+        for f in &r.findings {
+            write_finding(&mut self.out, f, "  ")?;
+        }
+        writeln!(self.out)
+    }
+
+    fn finish(&mut self, s: &SummaryRecord) -> io::Result<()> {
+        let out = &mut self.out;
+        if s.embedded_policy {
+            writeln!(out, "{}", "Inventory (embedded default policy: every assistant approved)".bold())?;
+            if s.by_assistant.is_empty() {
+                writeln!(out, "  no assistant found in {} commits", s.commits)?;
+            } else {
+                let width = s.by_assistant.keys().map(String::len).max().unwrap_or(0).max(9);
+                writeln!(out, "  {:width$}  commits", "assistant")?;
+                for (id, n) in &s.by_assistant {
+                    writeln!(out, "  {id:width$}  {n}")?;
+                }
+            }
+        }
+        writeln!(
+            out,
+            "{} {} commits: {} pass, {} warn, {} fail",
+            "Scanned".bold(),
+            s.commits,
+            s.verdicts.pass,
+            s.verdicts.warn,
+            s.verdicts.fail
+        )?;
+        if !s.embedded_policy && !s.by_assistant.is_empty() {
+            let list: Vec<String> = s.by_assistant.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            writeln!(out, "  assistants (commits): {}", list.join(", "))?;
+        }
+        if !s.findings.is_empty() {
+            let list: Vec<String> = s.findings.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            writeln!(out, "  findings: {}", list.join(", "))?;
+        }
+        if !s.unused_exceptions.is_empty() {
+            writeln!(
+                out,
+                "  {}[unused-exception] no scanned commit cited: {}",
+                "info".blue().bold(),
+                s.unused_exceptions.join(", ")
+            )?;
+        }
+        writeln!(out, "  policy: {} (sha256 {})", s.policy.source, short_hash(&s.policy.sha256))?;
+        if let Some(r) = &s.registry {
+            writeln!(out, "  registry: {} (sha256 {})", r.source, short_hash(&r.sha256))?;
+        }
+        if s.embedded_policy {
+            writeln!(out, "No policy found: `trailgate init` writes a starter policy to .trailgate/policy.toml.")?;
+        }
+        out.flush()
+    }
+}
+
+fn short_hash(h: &str) -> &str {
+    h.get(..16).unwrap_or(h)
+}
+
+/// `trailgate check`: every step that led to the verdict.
+pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Result<()> {
+    writeln!(out, "{} {}", "commit".bold(), r.id.yellow())?;
+    writeln!(out, "  subject:   {}", r.summary)?;
+    writeln!(out, "  author:    {} <{}>, {}", r.author.name, r.author.email, r.author.time)?;
+    writeln!(out, "  committer: {} <{}>, {}", r.committer.name, r.committer.email, r.committer.time)?;
+
+    writeln!(out, "{}", "1. trailers (as git parses them)".bold())?;
+    if r.trailers.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for t in &r.trailers {
+        writeln!(out, "  {}: {}", t.key, t.value)?;
+    }
+
+    writeln!(out, "{}", "2. assistants and evidence".bold())?;
+    if r.assistants.is_empty() {
+        writeln!(out, "  none evidenced")?;
+    }
+    for a in &r.assistants {
+        writeln!(out, "  {} — {}", a.id.bold(), a.status.as_str())?;
+        for e in &a.evidence {
+            writeln!(out, "    {:15} {}", e.source.as_str(), e.text)?;
+        }
+    }
+
+    writeln!(out, "{}", "3. production paths".bold())?;
+    match &r.production_paths {
+        None => writeln!(out, "  not needed: no restricted or forbidden assistant, no declaration requirement")?,
+        Some(p) if p.is_empty() => writeln!(out, "  none touched")?,
+        Some(p) => {
+            for path in p {
+                writeln!(out, "  {path}")?;
+            }
+        }
+    }
+
+    writeln!(out, "{}", "4. exceptions".bold())?;
+    if r.exceptions.is_empty() {
+        writeln!(out, "  none cited (trailer `{}`)", policy.exception_trailer)?;
+    }
+    for e in &r.exceptions {
+        writeln!(out, "  {} — {}", e.id, e.state)?;
+    }
+
+    writeln!(out, "{}", "5. findings".bold())?;
+    if r.findings.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for f in &r.findings {
+        write_finding(out, f, "  ")?;
+    }
+    writeln!(out, "{} {}", "verdict:".bold(), verdict_label(r.verdict))?;
+    writeln!(out, "policy: {} (sha256 {})", policy.source, short_hash(&policy.sha256))?;
+    out.flush()
+}

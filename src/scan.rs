@@ -1,0 +1,155 @@
+//! The scan pipeline shared by every front door: commits → facts → evidence → paths →
+//! judgement → records. Commits are judged in ordered chunks across worker threads (one
+//! repository handle each) and handed on in walk order, so memory stays flat and output is the
+//! same whatever the thread count.
+
+use crate::evidence::{Collector, CommitText};
+use crate::facts::CommitFacts;
+use crate::git::{self, GitError, RevSelection};
+use crate::policy::Policy;
+use crate::report::CommitRecord;
+use crate::verdict::{self, ChangedPaths, CommitContext, PathNeed};
+use git2::{Commit, Oid, Repository};
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+/// Evaluation time for exception windows (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Each commit's committer time.
+    Commit,
+    /// A fixed instant (`--at now`, `--at DATE`).
+    Fixed(Timestamp),
+}
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Revisions.
+    pub selection: RevSelection,
+    /// Only commits whose committer time is at or after this.
+    pub since: Option<Timestamp>,
+    /// Only commits whose committer time is at or before this.
+    pub until: Option<Timestamp>,
+    /// Evaluation time.
+    pub at: At,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// Commits judged per parallel step: large enough to keep both cores busy, small enough to
+/// keep memory flat.
+const CHUNK: usize = 512;
+
+/// Judge one commit read from `repo`.
+pub fn judge_commit(
+    repo: &Repository,
+    policy: &Policy,
+    collector: &Collector<'_>,
+    commit: &Commit<'_>,
+    at: At,
+) -> Result<CommitRecord, GitError> {
+    let facts = git::commit_facts(commit);
+    let evidence = collector.collect(&CommitText {
+        message: &facts.message,
+        author: (&facts.author.name, &facts.author.email),
+        committer: (&facts.committer.name, &facts.committer.email),
+    });
+    let paths = match verdict::path_need(policy, &evidence) {
+        PathNeed::None => None,
+        PathNeed::Production => Some(ChangedPaths {
+            all: None,
+            production: git::changed_paths(
+                repo,
+                commit,
+                &|dir| policy.may_contain_production(dir),
+                &|p| policy.is_production(p),
+            )?,
+        }),
+        PathNeed::All => {
+            let all = git::changed_paths(repo, commit, &|_| true, &|_| true)?;
+            let production = all.iter().filter(|p| policy.is_production(p)).cloned().collect();
+            Some(ChangedPaths { all: Some(all), production })
+        }
+    };
+    let judgement = verdict::judge(
+        policy,
+        &evidence,
+        &CommitContext {
+            author_email: &facts.author.email,
+            at: eval_time(at, &facts),
+            paths: paths.as_ref(),
+        },
+    );
+    Ok(CommitRecord::new(&facts, &evidence, judgement))
+}
+
+fn eval_time(at: At, facts: &CommitFacts) -> Timestamp {
+    match at {
+        At::Commit => facts.committer.timestamp(),
+        At::Fixed(t) => t,
+    }
+}
+
+/// Errors that stop a scan.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// Reading git failed.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// Writing the report failed.
+    #[error("cannot write the report: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// Scan the selected history, handing each judged commit to `sink` in walk order.
+pub fn scan(
+    repo: &Repository,
+    policy: &Policy,
+    opts: &ScanOptions,
+    sink: &mut dyn FnMut(CommitRecord) -> std::io::Result<()>,
+) -> Result<(), ScanError> {
+    let Some(walk) = git::walk_revisions(repo, &opts.selection)? else {
+        return Ok(());
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let git_dir = repo.path().to_path_buf();
+    let collector = Collector::new(&policy.catalog, &policy.exception_trailer);
+    let mut chunk: Vec<Oid> = Vec::with_capacity(CHUNK);
+    let mut walk = walk.peekable();
+    while walk.peek().is_some() {
+        chunk.clear();
+        for oid in walk.by_ref().take(CHUNK) {
+            chunk.push(oid.map_err(|e| GitError::Git { context: "cannot walk history".into(), source: e })?);
+        }
+        let results: Vec<Result<Option<CommitRecord>, GitError>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&oid| {
+                    git::with_worker_repo(&git_dir, |r| {
+                        let commit = git::find_commit(r, oid)?;
+                        let time = commit.committer().when().seconds();
+                        if !in_window(time, opts) {
+                            return Ok(None);
+                        }
+                        judge_commit(r, policy, &collector, &commit, opts.at).map(Some)
+                    })?
+                })
+                .collect()
+        });
+        for r in results {
+            if let Some(record) = r? {
+                sink(record)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn in_window(time: i64, opts: &ScanOptions) -> bool {
+    let t = Timestamp::from_second(time).unwrap_or(Timestamp::UNIX_EPOCH);
+    opts.since.is_none_or(|s| t >= s) && opts.until.is_none_or(|u| t <= u)
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: real repositories built with the git CLI, the real `trailgate` binary.
+//! One test binary so it links once.
+
+mod support;
+
+mod bad_input;
+mod catalog_scan;
+mod findings;
+mod output;
+mod trailer_parity;
