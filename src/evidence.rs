@@ -204,7 +204,9 @@ impl<'c> Collector<'c> {
         if key_lower == AI_SESSION_KEY {
             return Some(KeyClass::AiSession);
         }
-        self.catalog.session_trailer(key_lower).map(KeyClass::Session)
+        self.catalog
+            .session_trailer(key_lower)
+            .map(KeyClass::Session)
     }
 
     /// Collect the evidence of one commit.
@@ -214,7 +216,9 @@ impl<'c> Collector<'c> {
 
         for t in &parsed.trailers {
             let key = t.key.to_ascii_lowercase();
-            let Some(class) = self.class_of_trailer(&key) else { continue };
+            let Some(class) = self.class_of_trailer(&key) else {
+                continue;
+            };
             let text = format!("{}: {}", t.key, t.value);
             match class {
                 KeyClass::Exception => {
@@ -245,11 +249,19 @@ impl<'c> Collector<'c> {
 
         let (name, email) = commit.author;
         if let Some((i, _)) = self.catalog.match_identity(name, email) {
-            ev.add(&self.catalog.entries()[i].id, Source::Author, format!("{name} <{email}>"));
+            ev.add(
+                &self.catalog.entries()[i].id,
+                Source::Author,
+                format!("{name} <{email}>"),
+            );
         }
         let (name, email) = commit.committer;
         if let Some((i, _)) = self.catalog.match_identity(name, email) {
-            ev.add(&self.catalog.entries()[i].id, Source::Committer, format!("{name} <{email}>"));
+            ev.add(
+                &self.catalog.entries()[i].id,
+                Source::Committer,
+                format!("{name} <{email}>"),
+            );
         }
 
         let message = String::from_utf8_lossy(commit.message);
@@ -263,7 +275,11 @@ impl<'c> Collector<'c> {
     }
 
     fn match_declaration(&self, class: KeyClass, value: &str) -> Declared {
-        let kind = if class == KeyClass::Ai { KeyKind::Ai } else { KeyKind::Identity };
+        let kind = if class == KeyClass::Ai {
+            KeyKind::Ai
+        } else {
+            KeyKind::Identity
+        };
         match self.catalog.match_value(kind, value) {
             ValueMatch::Assistant { index, .. } => {
                 Declared::Assistant(self.catalog.entries()[index].id.clone())
@@ -312,14 +328,17 @@ impl<'c> Collector<'c> {
             match class {
                 KeyClass::Exception => {
                     for id in split_ids(&value) {
-                        if !ev.cited.iter().any(|c| c == id) && !ignored.exceptions.iter().any(|c| c == id) {
+                        if !ev.cited.iter().any(|c| c == id)
+                            && !ignored.exceptions.iter().any(|c| c == id)
+                        {
                             ignored.exceptions.push(id.to_string());
                         }
                     }
                 }
                 KeyClass::Ai | KeyClass::Identity => {
                     if let Declared::Assistant(id) = self.match_declaration(class, &value) {
-                        let folded_key = fold_key(line.split([':', '\u{FF1A}']).next().unwrap_or(""));
+                        let folded_key =
+                            fold_key(line.split([':', '\u{FF1A}']).next().unwrap_or(""));
                         if folded_key == fold_key("signed-off-by") {
                             ev.ai_signoffs.push((id.clone(), line.clone()));
                         }
@@ -359,11 +378,18 @@ impl<'c> Collector<'c> {
         let line = line.trim_end_matches(['\r', ' ', '\t']);
         let sep = line.find([':', '\u{FF1A}'])?;
         let key = &line[..sep];
-        if key.is_empty() || key.len() > MAX_KEY_BYTES || key.trim_end().contains(char::is_whitespace) {
+        if key.is_empty()
+            || key.len() > MAX_KEY_BYTES
+            || key.trim_end().contains(char::is_whitespace)
+        {
             return None;
         }
         let folded = fold_key(key);
-        let class = self.folded.iter().find(|(k, _)| *k == folded).map(|(_, c)| *c)?;
+        let class = self
+            .folded
+            .iter()
+            .find(|(k, _)| *k == folded)
+            .map(|(_, c)| *c)?;
         let sep_len = line[sep..].chars().next().map_or(1, char::len_utf8);
         let value = line[sep + sep_len..].trim().to_string();
         Some((class, value, line.to_string()))
@@ -380,7 +406,9 @@ enum Declared {
 
 /// Exception IDs in one value: separated by commas or whitespace.
 pub fn split_ids(value: &str) -> impl Iterator<Item = &str> {
-    value.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty())
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
 }
 
 /// Fold a key for look-alike comparison: drop zero-width characters, map look-alike hyphens,
@@ -389,7 +417,12 @@ pub fn fold_key(key: &str) -> String {
     let cleaned: String = key
         .trim()
         .chars()
-        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            )
+        })
         .map(|c| match c {
             '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
             c => c,

@@ -127,20 +127,28 @@ impl Registry {
             let e = spanned.get_ref();
             let at = |offset: usize, msg: String| Diagnostic::at(file, text, offset, msg);
             let Some(id) = &e.id else {
-                diags.push(at(header, "exception has no `id`".into()).help("add `id = \"EXC-YYYY-NNNN\"`"));
+                diags.push(
+                    at(header, "exception has no `id`".into()).help("add `id = \"EXC-YYYY-NNNN\"`"),
+                );
                 continue;
             };
             let id_text = id.get_ref().clone();
             if id_text.is_empty() || id_text.chars().any(|c| c.is_whitespace() || c == ',') {
                 diags.push(
-                    at(id.span().start, format!("invalid exception id `{id_text}`"))
-                        .help("an id is non-empty, without whitespace or commas, e.g. `EXC-2026-0042`"),
+                    at(id.span().start, format!("invalid exception id `{id_text}`")).help(
+                        "an id is non-empty, without whitespace or commas, e.g. `EXC-2026-0042`",
+                    ),
                 );
             }
             if let Some(prev) = first_line.get(&id_text) {
                 diags.push(
-                    at(id.span().start, format!("duplicate exception id `{id_text}` (first defined on line {prev})"))
-                        .help("give each exception its own id"),
+                    at(
+                        id.span().start,
+                        format!(
+                            "duplicate exception id `{id_text}` (first defined on line {prev})"
+                        ),
+                    )
+                    .help("give each exception its own id"),
                 );
             } else {
                 first_line.insert(id_text.clone(), line);
@@ -153,8 +161,11 @@ impl Registry {
                         .help("add `assistants = [\"claude-code\"]` (catalog ids) or `[\"*\"]`"),
                 ),
                 Some(list) if list.get_ref().is_empty() => diags.push(
-                    at(list.span().start, format!("exception `{id_text}` lists no assistants"))
-                        .help("name catalog ids, or `\"*\"` for any assistant"),
+                    at(
+                        list.span().start,
+                        format!("exception `{id_text}` lists no assistants"),
+                    )
+                    .help("name catalog ids, or `\"*\"` for any assistant"),
                 ),
                 Some(list) => {
                     for a in list.get_ref() {
@@ -185,14 +196,17 @@ impl Registry {
                 .map(|p| compile_rules(file, text, "paths", p, &mut diags));
             let starts = e.starts.as_ref().and_then(|v| {
                 parse_when(v.get_ref(), Edge::Start)
-                    .map_err(|m| diags.push(at(v.span().start, format!("`starts`: {m}")).help(DATE_HELP)))
+                    .map_err(|m| {
+                        diags.push(at(v.span().start, format!("`starts`: {m}")).help(DATE_HELP))
+                    })
                     .ok()
             });
             let (ends, expires_text) = match &e.expires {
                 None => {
                     diags.push(
-                        at(header, format!("exception `{id_text}` has no `expires`"))
-                            .help("every exception needs an end date, e.g. `expires = \"2026-12-31\"`"),
+                        at(header, format!("exception `{id_text}` has no `expires`")).help(
+                            "every exception needs an end date, e.g. `expires = \"2026-12-31\"`",
+                        ),
                     );
                     (Timestamp::MAX, String::new())
                 }
@@ -208,8 +222,11 @@ impl Registry {
                 && s >= ends
             {
                 diags.push(
-                    at(ex.span().start, format!("exception `{id_text}` expires before it starts"))
-                        .help("make `expires` later than `starts`"),
+                    at(
+                        ex.span().start,
+                        format!("exception `{id_text}` expires before it starts"),
+                    )
+                    .help("make `expires` later than `starts`"),
                 );
             }
             by_id.entry(id_text.clone()).or_insert(entries.len());
@@ -219,7 +236,13 @@ impl Registry {
                 any_assistant,
                 path_patterns,
                 paths,
-                authors: e.authors.clone().unwrap_or_default().iter().map(|a| a.to_lowercase()).collect(),
+                authors: e
+                    .authors
+                    .clone()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| a.to_lowercase())
+                    .collect(),
                 starts,
                 ends,
                 expires_text,
@@ -241,8 +264,7 @@ impl Registry {
     }
 }
 
-const DATE_HELP: &str =
-    "write a date `2026-12-31` (a UTC day) or an RFC 3339 time with an offset `2026-12-31T18:00:00Z`";
+const DATE_HELP: &str = "write a date `2026-12-31` (a UTC day) or an RFC 3339 time with an offset `2026-12-31T18:00:00Z`";
 
 #[derive(Clone, Copy)]
 enum Edge {
@@ -267,7 +289,9 @@ fn parse_when(v: &toml::Value, edge: Edge) -> Result<Timestamp, String> {
     Ok(match (when, edge) {
         (Instant::Day(d), Edge::Start) => day_start(d),
         // A date is valid through the end of that UTC day.
-        (Instant::Day(d), Edge::End) => day_start(d.checked_add(1.day()).unwrap_or(civil::Date::MAX)),
+        (Instant::Day(d), Edge::End) => {
+            day_start(d.checked_add(1.day()).unwrap_or(civil::Date::MAX))
+        }
         // An exact time is valid through that instant.
         (Instant::Time(t), Edge::Start) => t,
         (Instant::Time(t), Edge::End) => t.checked_add(1.nanosecond()).unwrap_or(Timestamp::MAX),
@@ -286,7 +310,8 @@ pub enum Instant {
 /// Parse `YYYY-MM-DD` or an RFC 3339 time with an offset; a time without offset is an error.
 pub fn parse_instant(text: &str) -> Result<Instant, String> {
     let t = text.trim();
-    let is_day = t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') && t.as_bytes().get(7) == Some(&b'-');
+    let is_day =
+        t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') && t.as_bytes().get(7) == Some(&b'-');
     if is_day {
         return t
             .parse::<civil::Date>()
@@ -316,9 +341,19 @@ mod tests {
     #[test]
     fn instants() {
         assert!(matches!(parse_instant("2026-12-31"), Ok(Instant::Day(_))));
-        assert!(matches!(parse_instant("2026-12-31T10:00:00Z"), Ok(Instant::Time(_))));
-        assert!(matches!(parse_instant("2026-12-31T10:00:00+02:00"), Ok(Instant::Time(_))));
-        assert!(parse_instant("2026-12-31T10:00:00").unwrap_err().contains("no offset"));
+        assert!(matches!(
+            parse_instant("2026-12-31T10:00:00Z"),
+            Ok(Instant::Time(_))
+        ));
+        assert!(matches!(
+            parse_instant("2026-12-31T10:00:00+02:00"),
+            Ok(Instant::Time(_))
+        ));
+        assert!(
+            parse_instant("2026-12-31T10:00:00")
+                .unwrap_err()
+                .contains("no offset")
+        );
         assert!(parse_instant("2026-13-01").is_err());
         assert!(parse_instant("next tuesday").is_err());
     }

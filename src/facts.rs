@@ -78,9 +78,17 @@ mod tests {
 
     #[test]
     fn rfc3339_keeps_the_offset() {
-        let s = Signature { name: "a".into(), email: "b".into(), time: 1_700_000_000, offset_minutes: -330 };
+        let s = Signature {
+            name: "a".into(),
+            email: "b".into(),
+            time: 1_700_000_000,
+            offset_minutes: -330,
+        };
         assert_eq!(s.rfc3339(), "2023-11-14T16:43:20-05:30");
-        let s = Signature { offset_minutes: 60, ..s };
+        let s = Signature {
+            offset_minutes: 60,
+            ..s
+        };
         assert_eq!(s.rfc3339(), "2023-11-14T23:13:20+01:00");
     }
 }

@@ -68,8 +68,15 @@ pub fn judge_commit(
         }),
         PathNeed::All => {
             let all = git::changed_paths(repo, commit, &|_| true, &|_| true)?;
-            let production = all.iter().filter(|p| policy.is_production(p)).cloned().collect();
-            Some(ChangedPaths { all: Some(all), production })
+            let production = all
+                .iter()
+                .filter(|p| policy.is_production(p))
+                .cloned()
+                .collect();
+            Some(ChangedPaths {
+                all: Some(all),
+                production,
+            })
         }
     };
     let judgement = verdict::judge(
@@ -123,7 +130,10 @@ pub fn scan(
     while walk.peek().is_some() {
         chunk.clear();
         for oid in walk.by_ref().take(CHUNK) {
-            chunk.push(oid.map_err(|e| GitError::Git { context: "cannot walk history".into(), source: e })?);
+            chunk.push(oid.map_err(|e| GitError::Git {
+                context: "cannot walk history".into(),
+                source: e,
+            })?);
         }
         let results: Vec<Result<Option<CommitRecord>, GitError>> = pool.install(|| {
             chunk

@@ -33,7 +33,10 @@ impl Spec {
             && let Some((rev, path)) = s.split_once(':')
             && !rev.is_empty()
         {
-            return Spec::Rev { rev: rev.to_string(), path: path.trim_start_matches('/').to_string() };
+            return Spec::Rev {
+                rev: rev.to_string(),
+                path: path.trim_start_matches('/').to_string(),
+            };
         }
         Spec::File(PathBuf::from(s))
     }
@@ -61,11 +64,18 @@ pub fn load_policy(repo: Option<&Repository>, cli: Option<&str>) -> Result<Polic
             Some(dir) => {
                 let path = dir.join(DEFAULT_POLICY_PATH);
                 if path.exists() {
-                    return load_spec(Some(repo), &Spec::File(path));
+                    return load_named(
+                        Some(repo),
+                        &Spec::File(path),
+                        Some(DEFAULT_POLICY_PATH.into()),
+                    );
                 }
             }
             None => {
-                let spec = Spec::Rev { rev: "HEAD".into(), path: DEFAULT_POLICY_PATH.into() };
+                let spec = Spec::Rev {
+                    rev: "HEAD".into(),
+                    path: DEFAULT_POLICY_PATH.into(),
+                };
                 if let Ok(Some(_)) = git::read_rev_path(repo, "HEAD", DEFAULT_POLICY_PATH) {
                     return load_spec(Some(repo), &spec);
                 }
@@ -81,16 +91,41 @@ pub fn load_policy(repo: Option<&Repository>, cli: Option<&str>) -> Result<Polic
 }
 
 fn unreachable_registry() -> Result<SourceText, Diagnostic> {
-    Err(Diagnostic::file("(embedded default)", "the embedded default names no registry"))
+    Err(Diagnostic::file(
+        "(embedded default)",
+        "the embedded default names no registry",
+    ))
 }
 
 /// Load the policy at `spec` and its registry from the same source.
 pub fn load_spec(repo: Option<&Repository>, spec: &Spec) -> Result<Policy, LoadError> {
-    let text = read_spec(repo, spec, None)?;
+    load_named(repo, spec, None)
+}
+
+/// Like [`load_spec`]; `display` names a discovered file in messages (`.trailgate/policy.toml`
+/// rather than an absolute path). The registry is then named relative to it.
+fn load_named(
+    repo: Option<&Repository>,
+    spec: &Spec,
+    display: Option<String>,
+) -> Result<Policy, LoadError> {
+    let text = read_spec(repo, spec, display.clone(), None)?;
     let loader = |registry: &str| -> Result<SourceText, Diagnostic> {
         let reg_spec = registry_spec(spec, registry);
-        read_spec(repo, &reg_spec, Some(&text.name)).map_err(|e| {
-            e.0 .0.into_iter().next().unwrap_or_else(|| Diagnostic::file(registry, "cannot read the registry"))
+        let reg_display = match (&display, &reg_spec) {
+            (Some(d), Spec::File(_)) if !Path::new(registry).is_absolute() => Some(normalize(
+                &Path::new(d)
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .join(registry),
+            )),
+            _ => None,
+        };
+        read_spec(repo, &reg_spec, reg_display, Some(&text.name)).map_err(|e| {
+            e.0.0
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Diagnostic::file(registry, "cannot read the registry"))
         })
     };
     policy::load(&text, false, &loader).map_err(LoadError)
@@ -109,7 +144,10 @@ fn registry_spec(policy: &Spec, registry: &str) -> Spec {
         }
         Spec::Rev { rev, path } => {
             let dir = Path::new(path).parent().unwrap_or(Path::new(""));
-            Spec::Rev { rev: rev.clone(), path: normalize(&dir.join(registry)) }
+            Spec::Rev {
+                rev: rev.clone(),
+                path: normalize(&dir.join(registry)),
+            }
         }
     }
 }
@@ -129,12 +167,23 @@ fn normalize(p: &Path) -> String {
     parts.join("/")
 }
 
-fn read_spec(repo: Option<&Repository>, spec: &Spec, named_in: Option<&str>) -> Result<SourceText, LoadError> {
-    let what = if named_in.is_some() { "registry" } else { "policy" };
-    let from = named_in.map(|p| format!(" (named in {p})")).unwrap_or_default();
+fn read_spec(
+    repo: Option<&Repository>,
+    spec: &Spec,
+    display: Option<String>,
+    named_in: Option<&str>,
+) -> Result<SourceText, LoadError> {
+    let what = if named_in.is_some() {
+        "registry"
+    } else {
+        "policy"
+    };
+    let from = named_in
+        .map(|p| format!(" (named in {p})"))
+        .unwrap_or_default();
     match spec {
         Spec::File(path) => {
-            let name = path.display().to_string();
+            let name = display.unwrap_or_else(|| path.display().to_string());
             let bytes = std::fs::read(path).map_err(|e| {
                 one(Diagnostic::file(&name, format!("cannot read the {what}{from}: {e}"))
                     .help(if named_in.is_some() {
@@ -143,23 +192,50 @@ fn read_spec(repo: Option<&Repository>, spec: &Spec, named_in: Option<&str>) -> 
                         "check the path, or run `trailgate init` to write a starter policy"
                     }))
             })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| one(Diagnostic::file(&name, format!("the {what} is not UTF-8 text")).help("save it as UTF-8")))?;
-            Ok(SourceText { repo_path: repo.and_then(|r| repo_relative(r, path)), name, text })
+            let text = String::from_utf8(bytes).map_err(|_| {
+                one(
+                    Diagnostic::file(&name, format!("the {what} is not UTF-8 text"))
+                        .help("save it as UTF-8"),
+                )
+            })?;
+            Ok(SourceText {
+                repo_path: repo.and_then(|r| repo_relative(r, path)),
+                name,
+                text,
+            })
         }
         Spec::Rev { rev, path } => {
             let name = format!("{rev}:{path}");
             let repo = repo.ok_or_else(|| {
-                one(Diagnostic::file(&name, format!("a `REV:PATH` {what} needs a git repository")).help("run inside the repository, or use `-C PATH`"))
+                one(
+                    Diagnostic::file(&name, format!("a `REV:PATH` {what} needs a git repository"))
+                        .help("run inside the repository, or use `-C PATH`"),
+                )
             })?;
             let bytes = git::read_rev_path(repo, rev, path)
-                .map_err(|e| one(Diagnostic::file(&name, format!("cannot read the {what}{from}: {e}"))))?
+                .map_err(|e| {
+                    one(Diagnostic::file(
+                        &name,
+                        format!("cannot read the {what}{from}: {e}"),
+                    ))
+                })?
                 .ok_or_else(|| {
-                    one(Diagnostic::file(&name, format!("no {what} at this path in `{rev}`{from}")).help("commit the file there, or point to the right revision and path"))
+                    one(
+                        Diagnostic::file(&name, format!("no {what} at this path in `{rev}`{from}"))
+                            .help("commit the file there, or point to the right revision and path"),
+                    )
                 })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| one(Diagnostic::file(&name, format!("the {what} is not UTF-8 text")).help("save it as UTF-8")))?;
-            Ok(SourceText { name, text, repo_path: Some(path.clone()) })
+            let text = String::from_utf8(bytes).map_err(|_| {
+                one(
+                    Diagnostic::file(&name, format!("the {what} is not UTF-8 text"))
+                        .help("save it as UTF-8"),
+                )
+            })?;
+            Ok(SourceText {
+                name,
+                text,
+                repo_path: Some(path.clone()),
+            })
         }
     }
 }
@@ -169,7 +245,12 @@ fn repo_relative(repo: &Repository, file: &Path) -> Option<String> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let file = file.canonicalize().ok()?;
     let rel = file.strip_prefix(&workdir).ok()?;
-    Some(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"))
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 #[cfg(test)]
@@ -180,10 +261,22 @@ mod tests {
     fn specs() {
         assert_eq!(
             Spec::parse("refs/heads/main:.trailgate/policy.toml"),
-            Spec::Rev { rev: "refs/heads/main".into(), path: ".trailgate/policy.toml".into() }
+            Spec::Rev {
+                rev: "refs/heads/main".into(),
+                path: ".trailgate/policy.toml".into()
+            }
         );
         assert_eq!(Spec::parse("policy.toml"), Spec::File("policy.toml".into()));
-        let reg = registry_spec(&Spec::parse("HEAD:.trailgate/policy.toml"), "../shared/exc.toml");
-        assert_eq!(reg, Spec::Rev { rev: "HEAD".into(), path: "shared/exc.toml".into() });
+        let reg = registry_spec(
+            &Spec::parse("HEAD:.trailgate/policy.toml"),
+            "../shared/exc.toml",
+        );
+        assert_eq!(
+            reg,
+            Spec::Rev {
+                rev: "HEAD".into(),
+                path: "shared/exc.toml".into()
+            }
+        );
     }
 }

@@ -23,9 +23,9 @@ fn segments(path: &serde_ignored::Path<'_>, out: &mut Vec<Segment>) {
             segments(parent, out);
             out.push(Segment::Key(key.clone()));
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            segments(parent, out)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => segments(parent, out),
     }
 }
 
@@ -50,7 +50,9 @@ fn key_offset(doc: &toml_edit::ImDocument<&str>, path: &[Segment]) -> Option<usi
                 node = Node::Item(value);
             }
             Segment::Index(i) => {
-                let Node::Item(item) = node else { return offset };
+                let Node::Item(item) = node else {
+                    return offset;
+                };
                 if let Some(tables) = item.as_array_of_tables() {
                     let t = tables.get(*i)?;
                     offset = t.span().map(|s| s.start).or(offset);
@@ -63,6 +65,16 @@ fn key_offset(doc: &toml_edit::ImDocument<&str>, path: &[Segment]) -> Option<usi
         }
     }
     offset
+}
+
+/// Byte offset of the key at a dotted path such as `["assistants", "kiro"]`, for messages about
+/// map keys (serde gives no span for them); 0 when not found.
+pub fn key_position(text: &str, path: &[&str]) -> usize {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return 0;
+    };
+    let segs: Vec<Segment> = path.iter().map(|k| Segment::Key(k.to_string())).collect();
+    key_offset(&doc, &segs).unwrap_or(0)
 }
 
 /// Human form of a key path: `production.pathz`, `exception[2].idd`.

@@ -66,9 +66,9 @@ const GIT_GENERATED_PREFIXES: [&[u8]; 2] = [b"Signed-off-by: ", b"(cherry picked
 /// does (no `---` divider).
 ///
 /// `message` is the message as stored in the commit object (after the headers). git's log
-/// re-encodes a message that declares another `encoding` to UTF-8 before parsing; since every
-/// rule here looks only at ASCII bytes, the same trailers come out either way, only their
-/// lossy decoding differs.
+/// re-encodes a message that declares another `encoding` to UTF-8 before parsing; as every
+/// rule here looks only at ASCII bytes, an ASCII-compatible encoding such as Latin-1 yields
+/// the same trailers, only decoded differently (here with U+FFFD for invalid UTF-8).
 pub fn parse(message: &[u8]) -> Trailers {
     // git works on the message as a C string: a NUL byte ends it.
     let message = match message.iter().position(|&b| b == 0) {
@@ -93,15 +93,17 @@ pub fn parse(message: &[u8]) -> Trailers {
 /// `core.commentString`), then git's stripspace (trailing whitespace per line, collapse runs of
 /// blank lines, drop leading/trailing blank lines, end with one newline if non-empty).
 ///
-/// The scissors line may carry trailing whitespace (CRLF included): `git commit -F` strips
-/// trailing whitespace before it looks for the line, so git cuts there too. An empty `comment`
-/// (which git does not allow) disables both comment and scissors handling.
+/// The scissors line must be exactly that line: with a CR or a space after it, git keeps what
+/// follows (comment lines aside). A hook sees the file git will clean (`git commit -F` strips
+/// trailing whitespace before writing it), so this matches git on every path. An empty
+/// `comment` (which git does not allow) disables both comment and scissors handling.
 pub fn cleanup(message: &[u8], comment: &[u8]) -> Vec<u8> {
-    let end = scissors_start(message, comment).unwrap_or(message.len());
+    let end = cut_line_start(message, comment).unwrap_or(message.len());
     stripspace(message.get(..end).unwrap_or(message), comment)
 }
 
-/// Everything after leading blank lines; `message` holds no NUL.
+/// git's parser proper, as interpret-trailers runs it: `buf` starts at the subject and holds
+/// no NUL.
 fn parse_from_subject(buf: &[u8]) -> Trailers {
     let end = end_of_log_message(buf);
     let start = trailer_block_start(buf, end);
@@ -126,10 +128,10 @@ fn parse_from_subject(buf: &[u8]) -> Trailers {
                     trailers.push(make_trailer(buf, done));
                 }
                 // A comment line is never a trailer (and `#` cannot start a key anyway).
-                if !line.starts_with(COMMENT) {
-                    if let Some(sep) = find_separator(line).filter(|&sep| sep >= 1) {
-                        current = Some((pos, pos + sep, next));
-                    }
+                if !line.starts_with(COMMENT)
+                    && let Some(sep) = find_separator(line).filter(|&sep| sep >= 1)
+                {
+                    current = Some((pos, pos + sep, next));
                 }
             }
         }
@@ -162,7 +164,8 @@ fn make_trailer(buf: &[u8], (line_start, sep, end): (usize, usize, usize)) -> Tr
 }
 
 /// git's `unfold_value`: each newline and the whitespace after it become one space. Whitespace
-/// before a newline stays, and so does a CR in the middle of a folded value.
+/// before a newline stays, and so does a CR in the middle of a folded value. git trims the
+/// result again; `value` is already trimmed, so there is nothing left to trim.
 fn unfold(value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len());
     let mut bytes = value.iter().copied().peekable();
@@ -174,11 +177,6 @@ fn unfold(value: &[u8]) -> Vec<u8> {
             out.push(b);
         }
     }
-    // Folding whitespace-only lines can leave a space at either edge.
-    let end = trim_end(&out).len();
-    out.truncate(end);
-    let start = out.iter().position(|&b| !is_space(b)).unwrap_or(end);
-    out.drain(..start);
     out
 }
 
@@ -186,7 +184,7 @@ fn unfold(value: &[u8]) -> Vec<u8> {
 /// scissors line, and before a trailing run of comment lines, empty lines and an old
 /// `Conflicts:` block with its tab-indented paths.
 fn end_of_log_message(buf: &[u8]) -> usize {
-    let cutoff = cut_line_start(buf);
+    let cutoff = cut_line_start(buf, COMMENT).unwrap_or(buf.len());
     // `boc` is "beginning of comments"; git uses 0 for "none", so a run starting on the very
     // first line only starts counting at the second. Kept as is to give the same answer.
     let mut boc = 0;
@@ -216,24 +214,28 @@ fn end_of_log_message(buf: &[u8]) -> usize {
     if boc != 0 { boc } else { cutoff }
 }
 
-/// `wt_status_locate_end` for log messages: the start of the first line that is exactly the
-/// scissors line (newline included), else the end of the buffer.
-fn cut_line_start(buf: &[u8]) -> usize {
+/// git's `wt_status_locate_end`: the start of the first line that is exactly
+/// `<comment> ------------------------ >8 ------------------------` and its newline. Nothing may
+/// follow on the line, not even a CR: git then keeps what is below.
+fn cut_line_start(buf: &[u8], comment: &[u8]) -> Option<usize> {
+    if comment.is_empty() {
+        return None;
+    }
     let mut pos = 0;
     while pos < buf.len() {
         let next = next_line(buf, pos);
         let line = buf.get(pos..next).unwrap_or_default();
         let is_cut = line
-            .strip_prefix(COMMENT)
+            .strip_prefix(comment)
             .and_then(|rest| rest.strip_prefix(b" "))
             .and_then(|rest| rest.strip_prefix(CUT_LINE))
             == Some(b"\n");
         if is_cut {
-            return pos;
+            return Some(pos);
         }
         pos = next;
     }
-    buf.len()
+    None
 }
 
 /// git's `find_trailer_block_start`: the start of the trailer block in `buf[..len]`, or `len`
@@ -244,13 +246,10 @@ fn cut_line_start(buf: &[u8]) -> usize {
 /// git-generated line, at least 25% are. Comment lines count as neither; indented lines count
 /// with what they continue: nothing after a trailer, a non-trailer line otherwise.
 fn trailer_block_start(buf: &[u8], len: usize) -> usize {
-    // The title paragraph (comment lines inside it skipped) can never hold trailers.
+    // The title paragraph can never hold trailers. It ends at the first blank line; git skips
+    // comment lines here, which changes nothing as a comment line is never blank.
     let mut end_of_title = 0;
-    while end_of_title < len {
-        let rest = buf.get(end_of_title..len).unwrap_or_default();
-        if !rest.starts_with(COMMENT) && is_blank_line(buf, end_of_title) {
-            break;
-        }
+    while end_of_title < len && !is_blank_line(buf, end_of_title) {
         end_of_title = next_line(buf, end_of_title);
     }
 
@@ -333,7 +332,12 @@ fn last_line(buf: &[u8], len: usize) -> Option<usize> {
         return None;
     }
     let before_last = buf.get(..len - 1).unwrap_or_default();
-    Some(before_last.iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1))
+    Some(
+        before_last
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |nl| nl + 1),
+    )
 }
 
 /// Offset just past the newline ending the line at `pos` (or the end of `buf`).
@@ -366,29 +370,6 @@ fn skip_blank_lines(buf: &[u8]) -> usize {
         pos = next;
     }
     pos
-}
-
-/// The scissors line for `git commit`: `<comment> <cut line>` alone on its line, trailing
-/// whitespace allowed.
-fn scissors_start(message: &[u8], comment: &[u8]) -> Option<usize> {
-    if comment.is_empty() {
-        return None;
-    }
-    let mut pos = 0;
-    while pos < message.len() {
-        let next = next_line(message, pos);
-        let line = message.get(pos..next).unwrap_or_default();
-        let is_cut = line
-            .strip_prefix(comment)
-            .and_then(|rest| rest.strip_prefix(b" "))
-            .and_then(|rest| rest.strip_prefix(CUT_LINE))
-            .is_some_and(|rest| rest.iter().all(|&b| is_space(b)));
-        if is_cut {
-            return Some(pos);
-        }
-        pos = next;
-    }
-    None
 }
 
 /// git's `strbuf_stripspace` with a comment prefix (none when empty).
@@ -424,13 +405,19 @@ fn is_space(b: u8) -> bool {
 }
 
 fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().rposition(|&b| !is_space(b)).map_or(0, |i| i + 1);
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(0, |i| i + 1);
     bytes.get(..end).unwrap_or_default()
 }
 
 /// git's `strbuf_trim`.
 fn trim(bytes: &[u8]) -> &[u8] {
     let bytes = trim_end(bytes);
-    let start = bytes.iter().position(|&b| !is_space(b)).unwrap_or(bytes.len());
+    let start = bytes
+        .iter()
+        .position(|&b| !is_space(b))
+        .unwrap_or(bytes.len());
     bytes.get(start..).unwrap_or_default()
 }

@@ -96,7 +96,10 @@ pub struct CommitContext<'a> {
 pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> Judgement {
     let mut findings = Vec::new();
     let production: &[Vec<u8>] = ctx.paths.map_or(&[], |p| &p.production);
-    let all: &[Vec<u8>] = ctx.paths.and_then(|p| p.all.as_deref()).unwrap_or(production);
+    let all: &[Vec<u8>] = ctx
+        .paths
+        .and_then(|p| p.all.as_deref())
+        .unwrap_or(production);
 
     let mut assistants = Vec::new();
     for a in &evidence.assistants {
@@ -151,7 +154,10 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
     for line in &evidence.ignored {
         let what = match (&line.assistant, line.exceptions.is_empty()) {
             (Some(a), _) => format!("names {a}, which the trailers do not declare"),
-            (None, false) => format!("cites exception {} outside the trailer block, which grants nothing", line.exceptions.join(", ")),
+            (None, false) => format!(
+                "cites exception {} outside the trailer block, which grants nothing",
+                line.exceptions.join(", ")
+            ),
             (None, true) => continue,
         };
         findings.push(Finding {
@@ -205,14 +211,15 @@ fn judge_assistant(
         .filter_map(|id| policy.registry.get(id))
         .filter(|e| e.lists(assistant))
         .collect();
-    let finding = |code: Code, paths: &[Vec<u8>], exception: Option<String>, message: String| Finding {
-        code,
-        severity: policy.severity(code),
-        assistant: Some(assistant.to_string()),
-        paths: display_paths(paths),
-        exception,
-        message,
-    };
+    let finding =
+        |code: Code, paths: &[Vec<u8>], exception: Option<String>, message: String| Finding {
+            code,
+            severity: policy.severity(code),
+            assistant: Some(assistant.to_string()),
+            paths: display_paths(paths),
+            exception,
+            message,
+        };
     let trailer = &policy.exception_trailer;
     if candidates.is_empty() {
         return Some(match status {
@@ -222,7 +229,11 @@ fn judge_assistant(
                 None,
                 format!(
                     "{assistant} is forbidden by the policy{}; redo the change without it, or cite a valid exception for {assistant} with an `{trailer}: <ID>` trailer",
-                    if required.is_empty() { String::new() } else { format!(" and changed {}", summarize(required)) }
+                    if required.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and changed {}", summarize(required))
+                    }
                 ),
             ),
             _ => finding(
@@ -239,7 +250,9 @@ fn judge_assistant(
     let valid: Vec<&Exception> = candidates
         .iter()
         .copied()
-        .filter(|e| !e.revoked && e.window(ctx.at) == Window::Active && e.allows_author(ctx.author_email))
+        .filter(|e| {
+            !e.revoked && e.window(ctx.at) == Window::Active && e.allows_author(ctx.author_email)
+        })
         .collect();
     let uncovered: Vec<Vec<u8>> = required
         .iter()
@@ -254,10 +267,16 @@ fn judge_assistant(
             Code::RevokedException,
             required,
             Some(e.id.clone()),
-            format!("exception `{}` cited for {assistant} has been revoked; cite another valid exception or remove {assistant}'s changes", e.id),
+            format!(
+                "exception `{}` cited for {assistant} has been revoked; cite another valid exception or remove {assistant}'s changes",
+                e.id
+            ),
         ));
     }
-    if let Some(e) = candidates.iter().find(|e| e.window(ctx.at) != Window::Active) {
+    if let Some(e) = candidates
+        .iter()
+        .find(|e| e.window(ctx.at) != Window::Active)
+    {
         let when = match e.window(ctx.at) {
             Window::NotStarted => "is not valid yet at the commit's time".to_string(),
             _ => format!("expired ({})", e.expires_text),
@@ -266,12 +285,18 @@ fn judge_assistant(
             Code::ExpiredException,
             required,
             Some(e.id.clone()),
-            format!("exception `{}` cited for {assistant} {when}; ask for a renewal or cite an exception valid at the commit's time", e.id),
+            format!(
+                "exception `{}` cited for {assistant} {when}; ask for a renewal or cite an exception valid at the commit's time",
+                e.id
+            ),
         ));
     }
     let ids: Vec<&str> = candidates.iter().map(|e| e.id.as_str()).collect();
     let (paths, why) = if valid.is_empty() {
-        (required.to_vec(), format!("do not allow the author {}", ctx.author_email))
+        (
+            required.to_vec(),
+            format!("do not allow the author {}", ctx.author_email),
+        )
     } else {
         let why = format!("do not cover {}", summarize(&uncovered));
         (uncovered, why)
@@ -288,7 +313,11 @@ fn judge_assistant(
     ))
 }
 
-fn exception_uses(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> Vec<ExceptionUse> {
+fn exception_uses(
+    policy: &Policy,
+    evidence: &Evidence,
+    ctx: &CommitContext<'_>,
+) -> Vec<ExceptionUse> {
     let mut uses: Vec<ExceptionUse> = evidence
         .cited
         .iter()
@@ -303,13 +332,19 @@ fn exception_uses(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>)
                     Window::Active => "valid",
                 },
             };
-            ExceptionUse { id: id.clone(), state }
+            ExceptionUse {
+                id: id.clone(),
+                state,
+            }
         })
         .collect();
     for line in &evidence.ignored {
         for id in &line.exceptions {
             if !uses.iter().any(|u| &u.id == id) {
-                uses.push(ExceptionUse { id: id.clone(), state: "ignored" });
+                uses.push(ExceptionUse {
+                    id: id.clone(),
+                    state: "ignored",
+                });
             }
         }
     }
@@ -318,7 +353,10 @@ fn exception_uses(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>)
 
 /// Paths as report strings.
 pub fn display_paths(paths: &[Vec<u8>]) -> Vec<String> {
-    paths.iter().map(|p| String::from_utf8_lossy(p).into_owned()).collect()
+    paths
+        .iter()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect()
 }
 
 /// `a, b, c and 4 more`.

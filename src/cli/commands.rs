@@ -11,10 +11,13 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
     let mut message = Vec::new();
     match &args.file {
         Some(path) => {
-            message = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            message =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         }
         None => {
-            std::io::stdin().read_to_end(&mut message).context("cannot read standard input")?;
+            std::io::stdin()
+                .read_to_end(&mut message)
+                .context("cannot read standard input")?;
         }
     }
     if args.cleanup {
@@ -38,7 +41,9 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
 /// git's comment string for cleaning hook messages: `core.commentString`, then
 /// `core.commentChar`, else `#`. `auto` falls back to `#`.
 fn comment_string() -> String {
-    let Ok(repo) = git::open_from_env() else { return "#".into() };
+    let Ok(repo) = git::open_from_env() else {
+        return "#".into();
+    };
     for key in ["core.commentString", "core.commentChar"] {
         if let Some(v) = git::config_string(&repo, key) {
             if v == "auto" || v.is_empty() {
@@ -59,7 +64,10 @@ pub fn init(args: InitArgs) -> Result<u8> {
         Err(_) => std::env::current_dir().context("cannot read the current directory")?,
     };
     let dir = root.join(".trailgate");
-    let files = [("policy.toml", STARTER_POLICY), ("exceptions.toml", STARTER_REGISTRY)];
+    let files = [
+        ("policy.toml", STARTER_POLICY),
+        ("exceptions.toml", STARTER_REGISTRY),
+    ];
     if !args.force {
         for (name, _) in files {
             let path = dir.join(name);
@@ -75,7 +83,12 @@ pub fn init(args: InitArgs) -> Result<u8> {
         println!("wrote {}", path.display());
     }
     // What we wrote must load: check it the way every command will.
-    source::load_spec(git::open_from_env().ok().as_ref(), &source::Spec::File(dir.join("policy.toml")))?;
-    println!("Edit [production] paths, then check with `trailgate policy check` and commit .trailgate/.");
+    source::load_spec(
+        git::open_from_env().ok().as_ref(),
+        &source::Spec::File(dir.join("policy.toml")),
+    )?;
+    println!(
+        "Edit [production] paths, then check with `trailgate policy check` and commit .trailgate/."
+    );
     Ok(0)
 }

@@ -39,19 +39,35 @@ pub fn show(spec: Option<String>) -> Result<u8> {
     if let (Some(s), Some(h)) = (&p.registry.source, &p.registry.sha256) {
         writeln!(out, "# registry: {s} (sha256 {h})")?;
     }
-    writeln!(out, "\n[defaults]\nstatus = {:?}", p.default_status.as_str())?;
+    writeln!(
+        out,
+        "\n[defaults]\nstatus = {:?}",
+        p.default_status.as_str()
+    )?;
     writeln!(out, "\n[production]")?;
     writeln!(out, "paths = {:?}", p.production_paths)?;
     writeln!(out, "exclude = {:?}", p.production_exclude)?;
     writeln!(out, "require_declaration = {}", p.require_declaration)?;
-    writeln!(out, "# always production: {}/**{}", trailgate::policy::POLICY_DIR, p.always_production.iter().map(|s| format!(", {s}")).collect::<String>())?;
+    writeln!(
+        out,
+        "# always production: {}/**{}",
+        trailgate::policy::POLICY_DIR,
+        p.always_production
+            .iter()
+            .map(|s| format!(", {s}"))
+            .collect::<String>()
+    )?;
     writeln!(out, "\n[exceptions]\ntrailer = {:?}", p.exception_trailer)?;
     writeln!(out, "\n[refs]\nprotected = {:?}", p.protected_refs)?;
     writeln!(out, "\n[severity]")?;
     for code in Code::ALL {
         writeln!(out, "{} = {:?}", code, p.severity(code).as_str())?;
     }
-    writeln!(out, "\n[assistants.unknown]\nstatus = {:?}", p.unknown_status.as_str())?;
+    writeln!(
+        out,
+        "\n[assistants.unknown]\nstatus = {:?}",
+        p.unknown_status.as_str()
+    )?;
     for def in p.catalog.entries() {
         writeln!(out, "\n[assistants.{}]", def.id)?;
         writeln!(out, "name = {:?}", def.name)?;
@@ -80,7 +96,13 @@ pub fn show(spec: Option<String>) -> Result<u8> {
 fn toml_list(items: &[String]) -> String {
     let parts: Vec<String> = items
         .iter()
-        .map(|s| if s.contains('\'') || s.contains('\n') { format!("{s:?}") } else { format!("'{s}'") })
+        .map(|s| {
+            if s.contains('\'') || s.contains('\n') {
+                format!("{s:?}")
+            } else {
+                format!("'{s}'")
+            }
+        })
         .collect();
     format!("[{}]", parts.join(", "))
 }
@@ -118,10 +140,18 @@ pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg)
     }
     match &p.registry.source {
         None => {
-            writeln!(out, "no registry: the policy ({}) has no `[exceptions] registry`", p.source)?;
+            writeln!(
+                out,
+                "no registry: the policy ({}) has no `[exceptions] registry`",
+                p.source
+            )?;
             return Ok(0);
         }
-        Some(s) => writeln!(out, "registry: {s} ({} entries, state at {at})", entries.len())?,
+        Some(s) => writeln!(
+            out,
+            "registry: {s} ({} entries, state at {at})",
+            entries.len()
+        )?,
     }
     for e in entries {
         let state = match e.state(at) {
@@ -129,8 +159,19 @@ pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg)
             "pending" => "pending".yellow().bold(),
             other => other.red().bold(),
         };
-        let who = if e.any_assistant { "*".to_string() } else { e.assistants.join(", ") };
-        writeln!(out, "{}  {}  assistants: {}  expires: {}", e.id.bold(), state, who, e.expires_text)?;
+        let who = if e.any_assistant {
+            "*".to_string()
+        } else {
+            e.assistants.join(", ")
+        };
+        writeln!(
+            out,
+            "{}  {}  assistants: {}  expires: {}",
+            e.id.bold(),
+            state,
+            who,
+            e.expires_text
+        )?;
         if !e.path_patterns.is_empty() {
             writeln!(out, "    paths: {}", e.path_patterns.join(", "))?;
         }

@@ -8,7 +8,9 @@ use trailgate::evidence::Collector;
 use trailgate::exceptions::{Instant, day_start, parse_instant};
 use trailgate::findings::Severity;
 use trailgate::git::{self, RevSelection};
-use trailgate::report::{self, HumanReporter, JsonReporter, JsonlReporter, Reporter, SummaryBuilder};
+use trailgate::report::{
+    self, HumanReporter, JsonReporter, JsonlReporter, Reporter, SummaryBuilder,
+};
 use trailgate::scan::{self, At, ScanOptions};
 use trailgate::source;
 
@@ -40,9 +42,20 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let opts = ScanOptions {
-        selection: RevSelection { revs: args.revs.clone(), all: args.all },
-        since: args.since.as_deref().map(|s| parse_date(s, "--since", false)).transpose()?,
-        until: args.until.as_deref().map(|s| parse_date(s, "--until", true)).transpose()?,
+        selection: RevSelection {
+            revs: args.revs.clone(),
+            all: args.all,
+        },
+        since: args
+            .since
+            .as_deref()
+            .map(|s| parse_date(s, "--since", false))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|s| parse_date(s, "--until", true))
+            .transpose()?,
         at: parse_at(&args.at)?,
         threads: args.threads,
     };
@@ -65,7 +78,9 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
     drop(reporter);
     output.commit()?;
     if policy.embedded && args.format != FormatArg::Human {
-        eprintln!("note: no policy found; this is an inventory. `trailgate init` writes a starter policy.");
+        eprintln!(
+            "note: no policy found; this is an inventory. `trailgate init` writes a starter policy."
+        );
     }
     Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
 }
@@ -85,7 +100,11 @@ pub fn check(args: CheckArgs) -> Result<u8> {
             writeln!(out)?;
         }
     }
-    Ok(if record.verdict == trailgate::findings::Verdict::Fail { 1 } else { 0 })
+    Ok(if record.verdict == trailgate::findings::Verdict::Fail {
+        1
+    } else {
+        0
+    })
 }
 
 fn progress_bar() -> indicatif::ProgressBar {
@@ -94,7 +113,9 @@ fn progress_bar() -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let pb = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} commits judged ({per_sec})") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {pos} commits judged ({per_sec})")
+    {
         pb.set_style(style);
     }
     pb
@@ -109,20 +130,30 @@ struct Output {
 impl Output {
     fn open(path: Option<&Path>) -> Result<Output> {
         let Some(p) = path else {
-            return Ok(Output { writer: BufWriter::new(Box::new(std::io::stdout())), file: None });
+            return Ok(Output {
+                writer: BufWriter::new(Box::new(std::io::stdout())),
+                file: None,
+            });
         };
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         let (file, tmp_path) = tmp.into_parts();
-        Ok(Output { writer: BufWriter::new(Box::new(file)), file: Some((tmp_path, p.to_path_buf())) })
+        Ok(Output {
+            writer: BufWriter::new(Box::new(file)),
+            file: Some((tmp_path, p.to_path_buf())),
+        })
     }
 
     fn commit(mut self) -> Result<()> {
         self.writer.flush().context("cannot write the report")?;
         drop(self.writer);
         if let Some((tmp, path)) = self.file.take() {
-            tmp.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+            tmp.persist(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         Ok(())
     }

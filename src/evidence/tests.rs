@@ -34,7 +34,9 @@ fn fold_catches_look_alikes() {
 
 #[test]
 fn trailer_block_evidence_keeps_every_item() {
-    let ev = collect("t\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nClaude-Session: https://claude.ai/code/session_01AB\n");
+    let ev = collect(
+        "t\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nClaude-Session: https://claude.ai/code/session_01AB\n",
+    );
     assert_eq!(ids(&ev), ["claude-code"]);
     let sources: Vec<Source> = ev.assistants[0].evidence.iter().map(|e| e.source).collect();
     assert_eq!(sources, [Source::Trailer, Source::SessionTrailer]);
@@ -43,7 +45,12 @@ fn trailer_block_evidence_keeps_every_item() {
 
 #[test]
 fn look_alike_key_counts_and_is_ignored_declaration() {
-    for key in ["Assisted\u{2011}by", "\u{0410}ssisted-by", "Assi\u{200B}sted-by", "Assisted-by\u{FF1A}"] {
+    for key in [
+        "Assisted\u{2011}by",
+        "\u{0410}ssisted-by",
+        "Assi\u{200B}sted-by",
+        "Assisted-by\u{FF1A}",
+    ] {
         let msg = if key.ends_with('\u{FF1A}') {
             format!("t\n\n{key} Claude\n")
         } else {
@@ -59,7 +66,9 @@ fn look_alike_key_counts_and_is_ignored_declaration() {
 
 #[test]
 fn earlier_paragraph_repeating_a_trailer_is_silent() {
-    let ev = collect("t\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n\nmore\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n");
+    let ev = collect(
+        "t\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n\nmore\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n",
+    );
     assert_eq!(ids(&ev), ["claude-code"]);
     assert!(ev.ignored.is_empty(), "adds nothing: {:?}", ev.ignored);
 }
@@ -107,7 +116,9 @@ fn exception_ids_split_on_commas_and_spaces() {
 fn signoff_by_assistant_in_body_and_trailers() {
     let ev = collect("t\n\nSigned-off-by: Claude <noreply@anthropic.com>\n");
     assert_eq!(ev.ai_signoffs.len(), 1);
-    let ev = collect("t\n\nSigned-off-by: Claude <noreply@anthropic.com>\n\nSigned-off-by: Jane <jane@example.com>\n");
+    let ev = collect(
+        "t\n\nSigned-off-by: Claude <noreply@anthropic.com>\n\nSigned-off-by: Jane <jane@example.com>\n",
+    );
     assert_eq!(ev.ai_signoffs.len(), 1);
     assert_eq!(ev.ignored.len(), 1);
 }

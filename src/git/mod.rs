@@ -57,7 +57,8 @@ pub fn open_from_env() -> Result<Repository, GitError> {
 
 /// Open a repository at a known git dir (one per worker thread).
 pub fn open_at(path: &Path) -> Result<Repository, GitError> {
-    let repo = Repository::open(path).context(|| format!("cannot open repository {}", path.display()))?;
+    let repo =
+        Repository::open(path).context(|| format!("cannot open repository {}", path.display()))?;
     Ok(repo)
 }
 
@@ -88,10 +89,16 @@ fn message_utf8(commit: &Commit<'_>) -> Vec<u8> {
     let raw = commit.message_raw_bytes();
     let latin1 = commit.message_encoding().is_some_and(|e| {
         let e = e.to_ascii_lowercase();
-        matches!(e.as_str(), "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "iso-8859-15")
+        matches!(
+            e.as_str(),
+            "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "iso-8859-15"
+        )
     });
     if latin1 && std::str::from_utf8(raw).is_err() {
-        raw.iter().map(|&b| b as char).collect::<String>().into_bytes()
+        raw.iter()
+            .map(|&b| b as char)
+            .collect::<String>()
+            .into_bytes()
     } else {
         raw.to_vec()
     }
@@ -99,7 +106,8 @@ fn message_utf8(commit: &Commit<'_>) -> Vec<u8> {
 
 /// Find a commit by id.
 pub fn find_commit<'r>(repo: &'r Repository, id: Oid) -> Result<Commit<'r>, GitError> {
-    repo.find_commit(id).context(|| format!("cannot read commit {id}"))
+    repo.find_commit(id)
+        .context(|| format!("cannot read commit {id}"))
 }
 
 /// Resolve a revision to a commit.
@@ -115,15 +123,28 @@ pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>,
 
 /// Contents of the blob at `REV:PATH`; `Ok(None)` when the revision resolves but the path is
 /// not there.
-pub fn read_rev_path(repo: &Repository, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+pub fn read_rev_path(
+    repo: &Repository,
+    rev: &str,
+    path: &str,
+) -> Result<Option<Vec<u8>>, GitError> {
     let commit = resolve_commit(repo, rev)?;
-    let tree = commit.tree().context(|| format!("cannot read the tree of {rev}"))?;
+    let tree = commit
+        .tree()
+        .context(|| format!("cannot read the tree of {rev}"))?;
     let entry = match tree.get_path(Path::new(path)) {
         Ok(e) => e,
         Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(GitError::Git { context: format!("cannot read {rev}:{path}"), source: e }),
+        Err(e) => {
+            return Err(GitError::Git {
+                context: format!("cannot read {rev}:{path}"),
+                source: e,
+            });
+        }
     };
-    let object = entry.to_object(repo).context(|| format!("cannot read {rev}:{path}"))?;
+    let object = entry
+        .to_object(repo)
+        .context(|| format!("cannot read {rev}:{path}"))?;
     match object.as_blob() {
         Some(blob) => Ok(Some(blob.content().to_vec())),
         None => Ok(None),
@@ -142,7 +163,10 @@ thread_local! {
 }
 
 /// Run `f` with this thread's own handle on the repository at `git_dir`, opened once per thread.
-pub fn with_worker_repo<T>(git_dir: &Path, f: impl FnOnce(&Repository) -> T) -> Result<T, GitError> {
+pub fn with_worker_repo<T>(
+    git_dir: &Path,
+    f: impl FnOnce(&Repository) -> T,
+) -> Result<T, GitError> {
     WORKER_REPO.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(p, _)| p != git_dir) {

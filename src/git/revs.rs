@@ -15,8 +15,13 @@ pub struct RevSelection {
 
 /// A revision walk over the selection, newest first as `git log` lists them. Returns `None`
 /// when the selection is only an unborn `HEAD` (a repository without commits).
-pub fn walk_revisions<'r>(repo: &'r Repository, sel: &RevSelection) -> Result<Option<Revwalk<'r>>, GitError> {
-    let mut walk = repo.revwalk().context(|| "cannot start a revision walk".into())?;
+pub fn walk_revisions<'r>(
+    repo: &'r Repository,
+    sel: &RevSelection,
+) -> Result<Option<Revwalk<'r>>, GitError> {
+    let mut walk = repo
+        .revwalk()
+        .context(|| "cannot start a revision walk".into())?;
     let mut pushed = false;
     if sel.all {
         if let Ok(refs) = repo.references() {
@@ -34,7 +39,8 @@ pub fn walk_revisions<'r>(repo: &'r Repository, sel: &RevSelection) -> Result<Op
     }
     for rev in &sel.revs {
         if let Some(hidden) = rev.strip_prefix('^') {
-            walk.hide(id(repo, hidden)?).context(|| format!("cannot hide {hidden}"))?;
+            walk.hide(id(repo, hidden)?)
+                .context(|| format!("cannot hide {hidden}"))?;
         } else if let Some((a, b)) = rev.split_once("...") {
             let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
             walk.push(a).context(|| format!("cannot walk {rev}"))?;
@@ -46,22 +52,32 @@ pub fn walk_revisions<'r>(repo: &'r Repository, sel: &RevSelection) -> Result<Op
             }
             pushed = true;
         } else if let Some((a, b)) = rev.split_once("..") {
-            walk.hide(id(repo, or_head(a))?).context(|| format!("cannot walk {rev}"))?;
-            walk.push(id(repo, or_head(b))?).context(|| format!("cannot walk {rev}"))?;
+            walk.hide(id(repo, or_head(a))?)
+                .context(|| format!("cannot walk {rev}"))?;
+            walk.push(id(repo, or_head(b))?)
+                .context(|| format!("cannot walk {rev}"))?;
             pushed = true;
         } else {
-            walk.push(id(repo, rev)?).context(|| format!("cannot walk {rev}"))?;
+            walk.push(id(repo, rev)?)
+                .context(|| format!("cannot walk {rev}"))?;
             pushed = true;
         }
     }
     if !pushed && !sel.all && sel.revs.iter().all(|r| r.starts_with('^')) {
         match repo.head() {
             Ok(head) => {
-                let c = head.peel_to_commit().context(|| "HEAD is not a commit".into())?;
+                let c = head
+                    .peel_to_commit()
+                    .context(|| "HEAD is not a commit".into())?;
                 walk.push(c.id()).context(|| "cannot walk HEAD".into())?;
             }
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(None),
-            Err(e) => return Err(GitError::UnknownRevision { rev: "HEAD".into(), message: e.message().into() }),
+            Err(e) => {
+                return Err(GitError::UnknownRevision {
+                    rev: "HEAD".into(),
+                    message: e.message().into(),
+                });
+            }
         }
     }
     Ok(Some(walk))

@@ -19,15 +19,27 @@ pub fn changed_paths(
     descend: &dyn Fn(&[u8]) -> bool,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Vec<Vec<u8>>, GitError> {
-    let new = commit.tree().context(|| format!("cannot read the tree of {}", commit.id()))?;
+    let new = commit
+        .tree()
+        .context(|| format!("cannot read the tree of {}", commit.id()))?;
     let mut olds: Vec<Side<'_>> = Vec::new();
     for parent in commit.parents() {
-        olds.push(Some(parent.tree().context(|| format!("cannot read the tree of {}", parent.id()))?));
+        olds.push(Some(
+            parent
+                .tree()
+                .context(|| format!("cannot read the tree of {}", parent.id()))?,
+        ));
     }
     if olds.is_empty() {
         olds.push(None);
     }
-    let mut walk = Walk { repo, descend, keep, out: Vec::new(), prefix: Vec::new() };
+    let mut walk = Walk {
+        repo,
+        descend,
+        keep,
+        out: Vec::new(),
+        prefix: Vec::new(),
+    };
     walk.dir(Some(new), olds)?;
     walk.out.sort_unstable();
     Ok(walk.out)
@@ -60,7 +72,9 @@ impl<'r> Walk<'_, 'r> {
                     let key = (e.name_bytes(), e.filemode() == MODE_TREE);
                     let smaller = match &min {
                         None => true,
-                        Some((name, is_tree)) => tree_order(key, (name, *is_tree)) == Ordering::Less,
+                        Some((name, is_tree)) => {
+                            tree_order(key, (name, *is_tree)) == Ordering::Less
+                        }
                     };
                     if smaller {
                         min = Some((key.0.to_vec(), key.1));
@@ -74,18 +88,24 @@ impl<'r> Walk<'_, 'r> {
                 let e = t.get(*cursor)?;
                 if e.name_bytes() == name.as_slice() && (e.filemode() == MODE_TREE) == is_tree {
                     *cursor += 1;
-                    Some(Entry { id: e.id(), mode: e.filemode() })
+                    Some(Entry {
+                        id: e.id(),
+                        mode: e.filemode(),
+                    })
                 } else {
                     None
                 }
             };
             let (first, rest) = cursors.split_at_mut(1);
             let new_entry = take(&new, &mut first[0]);
-            let old_entries: Vec<Option<Entry>> =
-                olds.iter().zip(rest.iter_mut()).map(|(s, c)| take(s, c)).collect();
+            let old_entries: Vec<Option<Entry>> = olds
+                .iter()
+                .zip(rest.iter_mut())
+                .map(|(s, c)| take(s, c))
+                .collect();
 
             // Unchanged against some parent: nothing here differs from every parent.
-            if old_entries.iter().any(|o| *o == new_entry) {
+            if old_entries.contains(&new_entry) {
                 continue;
             }
             let len = self.prefix.len();
@@ -111,11 +131,13 @@ impl<'r> Walk<'_, 'r> {
     fn load(&self, entry: Option<Entry>) -> Result<Side<'r>, GitError> {
         match entry {
             None => Ok(None),
-            Some(e) => self
-                .repo
-                .find_tree(e.id)
-                .map(Some)
-                .context(|| format!("cannot read tree {} at {}", e.id, String::from_utf8_lossy(&self.prefix))),
+            Some(e) => self.repo.find_tree(e.id).map(Some).context(|| {
+                format!(
+                    "cannot read tree {} at {}",
+                    e.id,
+                    String::from_utf8_lossy(&self.prefix)
+                )
+            }),
         }
     }
 }
@@ -128,7 +150,8 @@ fn tree_order(a: (&[u8], bool), b: (&[u8], bool)) -> Ordering {
         other => return other,
     }
     // After the common prefix: the next byte, a tree's implicit `/`, or the end (smallest).
-    let next = |(name, is_tree): (&[u8], bool)| name.get(common).copied().or(is_tree.then_some(b'/'));
+    let next =
+        |(name, is_tree): (&[u8], bool)| name.get(common).copied().or(is_tree.then_some(b'/'));
     next(a).cmp(&next(b))
 }
 

@@ -132,7 +132,10 @@ impl Policy {
 
     /// Effective severity of a finding code.
     pub fn severity(&self, code: Code) -> Severity {
-        self.severity.get(&code).copied().unwrap_or(code.default_severity())
+        self.severity
+            .get(&code)
+            .copied()
+            .unwrap_or(code.default_severity())
     }
 
     /// Is this changed path production?
@@ -190,8 +193,11 @@ pub fn load(
         && *v.get_ref() != 1
     {
         diags.push(
-            at(v.span().start, format!("unsupported policy version {}", v.get_ref()))
-                .help("this trailgate reads `version = 1`"),
+            at(
+                v.span().start,
+                format!("unsupported policy version {}", v.get_ref()),
+            )
+            .help("this trailgate reads `version = 1`"),
         );
     }
 
@@ -200,8 +206,13 @@ pub fn load(
         let parsed = Status::parse(s.get_ref());
         if parsed.is_none() {
             diags.push(
-                Diagnostic::at(file, text, s.span().start, format!("unknown status `{}`", s.get_ref()))
-                    .help("use one of: approved, restricted, forbidden"),
+                Diagnostic::at(
+                    file,
+                    text,
+                    s.span().start,
+                    format!("unknown status `{}`", s.get_ref()),
+                )
+                .help("use one of: approved, restricted, forbidden"),
             );
         }
         parsed
@@ -213,14 +224,15 @@ pub fn load(
     let mut defined: Vec<AssistantDef> = Vec::new();
     let mut statuses_by_id: HashMap<String, Status> = HashMap::new();
     let mut unknown_status = default_status;
-    for (id, a) in &raw.assistants {
-        let id_text = id.get_ref().as_str();
+    for (id_text, a) in &raw.assistants {
+        let id_text = id_text.as_str();
+        let id_at = tomlsrc::key_position(text, &["assistants", id_text]);
         let status = status_of(&a.status, &mut diags);
         check_patterns(file, text, a, &mut diags);
         if id_text == UNKNOWN {
             if has_patterns(a) {
                 diags.push(
-                    at(id.span().start, "`unknown` takes only a `status`".to_string())
+                    at(id_at, "`unknown` takes only a `status`".to_string())
                         .help("add patterns to a named assistant instead"),
                 );
             }
@@ -229,7 +241,7 @@ pub fn load(
         }
         if !valid_id(id_text) {
             diags.push(
-                at(id.span().start, format!("invalid assistant id `{id_text}`"))
+                at(id_at, format!("invalid assistant id `{id_text}`"))
                     .help("ids use lowercase ASCII letters, digits and `-`"),
             );
             continue;
@@ -249,7 +261,7 @@ pub fn load(
             merge_patterns(&mut def, a);
             if !has_patterns(a) {
                 diags.push(
-                    at(id.span().start, format!("`{id_text}` is not a built-in assistant and has no patterns"))
+                    at(id_at, format!("`{id_text}` is not a built-in assistant and has no patterns"))
                         .help("check the id against `trailgate policy show`, or add emails, identities, names, markers, session_trailers or models"),
                 );
             }
@@ -264,7 +276,13 @@ pub fn load(
             for e in errors {
                 diags.push(Diagnostic::file(
                     file,
-                    format!("assistant `{}`: {} #{}: {}", e.assistant, e.field, e.index + 1, e.message),
+                    format!(
+                        "assistant `{}`: {} #{}: {}",
+                        e.assistant,
+                        e.field,
+                        e.index + 1,
+                        e.message
+                    ),
                 ));
             }
             None
@@ -278,8 +296,9 @@ pub fn load(
             let key = t.get_ref();
             if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 diags.push(
-                    at(t.span().start, format!("invalid trailer key `{key}`"))
-                        .help("a trailer key is ASCII letters, digits and `-`, e.g. `AI-Exception`"),
+                    at(t.span().start, format!("invalid trailer key `{key}`")).help(
+                        "a trailer key is ASCII letters, digits and `-`, e.g. `AI-Exception`",
+                    ),
                 );
             }
             key.clone()
@@ -291,21 +310,31 @@ pub fn load(
 
     let mut severity = HashMap::new();
     for (code, level) in &raw.severity {
-        let parsed_code = Code::parse(code.get_ref());
+        let parsed_code = Code::parse(code);
         if parsed_code.is_none() {
             diags.push(
-                at(code.span().start, format!("unknown finding code `{}`", code.get_ref()))
-                    .help(format!(
-                        "use one of: {}",
-                        Code::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-                    )),
+                at(
+                    tomlsrc::key_position(text, &["severity", code]),
+                    format!("unknown finding code `{code}`"),
+                )
+                .help(format!(
+                    "use one of: {}",
+                    Code::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
         }
         let parsed_level = Severity::parse(level.get_ref());
         if parsed_level.is_none() {
             diags.push(
-                at(level.span().start, format!("unknown severity `{}`", level.get_ref()))
-                    .help("use one of: error, warning, info, off"),
+                at(
+                    level.span().start,
+                    format!("unknown severity `{}`", level.get_ref()),
+                )
+                .help("use one of: error, warning, info, off"),
             );
         }
         if let (Some(c), Some(l)) = (parsed_code, parsed_level) {
@@ -339,9 +368,12 @@ pub fn load(
         .map(|d| statuses_by_id.get(&d.id).copied().unwrap_or(default_status))
         .collect();
     let mut always_production: Vec<String> = Vec::new();
-    for p in [&policy.repo_path, &registry_source.as_ref().and_then(|r| r.repo_path.clone())]
-        .into_iter()
-        .flatten()
+    for p in [
+        &policy.repo_path,
+        &registry_source.as_ref().and_then(|r| r.repo_path.clone()),
+    ]
+    .into_iter()
+    .flatten()
     {
         always_production.push(p.clone());
     }
@@ -405,10 +437,20 @@ fn merge_patterns(def: &mut AssistantDef, a: &RawAssistant) {
 
 /// Check each regex and plain pattern of a policy assistant where it is written.
 fn check_patterns(file: &str, text: &str, a: &RawAssistant, diags: &mut Vec<Diagnostic>) {
-    for (field, list) in [("identities", &a.identities), ("names", &a.names), ("models", &a.models)] {
+    for (field, list) in [
+        ("identities", &a.identities),
+        ("names", &a.names),
+        ("models", &a.models),
+    ] {
         for p in list {
             if let Err(e) = regex::Regex::new(p.get_ref()) {
-                let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                let first = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 diags.push(
                     Diagnostic::at(file, text, p.span().start, format!("invalid regex in `{field}`: {first}"))
                         .help("write a Rust `regex` pattern; escape literal characters such as `[`, `(` and `.` with `\\`"),
@@ -416,12 +458,21 @@ fn check_patterns(file: &str, text: &str, a: &RawAssistant, diags: &mut Vec<Diag
             }
         }
     }
-    for (field, list) in [("emails", &a.emails), ("markers", &a.markers), ("session_trailers", &a.session_trailers)] {
+    for (field, list) in [
+        ("emails", &a.emails),
+        ("markers", &a.markers),
+        ("session_trailers", &a.session_trailers),
+    ] {
         for p in list {
             if p.get_ref().trim().is_empty() {
                 diags.push(
-                    Diagnostic::at(file, text, p.span().start, format!("empty entry in `{field}`"))
-                        .help("remove it"),
+                    Diagnostic::at(
+                        file,
+                        text,
+                        p.span().start,
+                        format!("empty entry in `{field}`"),
+                    )
+                    .help("remove it"),
                 );
             }
         }
@@ -443,8 +494,16 @@ pub(crate) fn compile_rules(
             for e in errors {
                 let offset = patterns.get(e.index).map_or(0, |p| p.span().start);
                 diags.push(
-                    Diagnostic::at(file, text, offset, format!("invalid pattern `{}` in `{field}`: {}", e.pattern, e.message))
-                        .help("patterns follow gitignore rules without `!`; see docs/policy.md"),
+                    Diagnostic::at(
+                        file,
+                        text,
+                        offset,
+                        format!(
+                            "invalid pattern `{}` in `{field}`: {}",
+                            e.pattern, e.message
+                        ),
+                    )
+                    .help("patterns follow gitignore rules without `!`; see docs/policy.md"),
                 );
             }
             PathRules::empty()
@@ -452,10 +511,21 @@ pub(crate) fn compile_rules(
     }
 }
 
-fn compile_production(file: &str, text: &str, raw: &RawPolicy, diags: &mut Vec<Diagnostic>) -> Production {
+fn compile_production(
+    file: &str,
+    text: &str,
+    raw: &RawPolicy,
+    diags: &mut Vec<Diagnostic>,
+) -> Production {
     Production {
         paths: compile_rules(file, text, "production.paths", &raw.production.paths, diags),
-        exclude: compile_rules(file, text, "production.exclude", &raw.production.exclude, diags),
+        exclude: compile_rules(
+            file,
+            text,
+            "production.exclude",
+            &raw.production.exclude,
+            diags,
+        ),
     }
 }
 
@@ -477,8 +547,13 @@ fn compile_refs(
                 patterns.push(p.to_string());
             }
             Err(e) => diags.push(
-                Diagnostic::at(file, text, offset.unwrap_or(0), format!("invalid ref pattern `{p}`: {}", e.kind()))
-                    .help("write a full ref name such as `refs/heads/main` or `refs/heads/release/*`"),
+                Diagnostic::at(
+                    file,
+                    text,
+                    offset.unwrap_or(0),
+                    format!("invalid ref pattern `{p}`: {}", e.kind()),
+                )
+                .help("write a full ref name such as `refs/heads/main` or `refs/heads/release/*`"),
             ),
         }
     };
@@ -487,8 +562,16 @@ fn compile_refs(
             for p in list {
                 if !p.get_ref().starts_with("refs/") {
                     diags.push(
-                        Diagnostic::at(file, text, p.span().start, format!("ref pattern `{}` does not start with `refs/`", p.get_ref()))
-                            .help(format!("write the full ref name, e.g. `refs/heads/{}`", p.get_ref())),
+                        Diagnostic::at(
+                            file,
+                            text,
+                            p.span().start,
+                            format!("ref pattern `{}` does not start with `refs/`", p.get_ref()),
+                        )
+                        .help(format!(
+                            "write the full ref name, e.g. `refs/heads/{}`",
+                            p.get_ref()
+                        )),
                     );
                     continue;
                 }
@@ -501,6 +584,8 @@ fn compile_refs(
             }
         }
     }
-    let set = builder.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let set = builder
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
     (patterns, set)
 }

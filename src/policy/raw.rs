@@ -11,14 +11,14 @@ pub struct RawPolicy {
     #[serde(default)]
     pub defaults: RawDefaults,
     #[serde(default)]
-    pub assistants: BTreeMap<Spanned<String>, RawAssistant>,
+    pub assistants: BTreeMap<String, RawAssistant>,
     #[serde(default)]
     pub production: RawProduction,
     pub exceptions: Option<RawExceptions>,
     #[serde(default)]
     pub refs: RawRefs,
     #[serde(default)]
-    pub severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub severity: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[defaults]`.

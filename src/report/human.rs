@@ -37,7 +37,13 @@ fn verdict_label(v: Verdict) -> colored::ColoredString {
 }
 
 fn write_finding(out: &mut dyn Write, f: &Finding, indent: &str) -> io::Result<()> {
-    writeln!(out, "{indent}{}[{}] {}", severity_label(f.severity), f.code, f.message)?;
+    writeln!(
+        out,
+        "{indent}{}[{}] {}",
+        severity_label(f.severity),
+        f.code,
+        f.message
+    )?;
     if !f.paths.is_empty() {
         let label = if f.paths.len() == 1 { "path" } else { "paths" };
         writeln!(out, "{indent}  {label}: {}", f.paths.join(", "))?;
@@ -59,7 +65,11 @@ impl<W: Write> Reporter for HumanReporter<W> {
             return Ok(());
         }
         writeln!(self.out, "{} {}", r.short_id().yellow(), r.summary)?;
-        writeln!(self.out, "  author: {} <{}>, {}", r.author.name, r.author.email, r.author.time)?;
+        writeln!(
+            self.out,
+            "  author: {} <{}>, {}",
+            r.author.name, r.author.email, r.author.time
+        )?;
         if !r.assistants.is_empty() {
             writeln!(self.out, "  assistants: {}", assistants_line(r))?;
         }
@@ -72,11 +82,21 @@ impl<W: Write> Reporter for HumanReporter<W> {
     fn finish(&mut self, s: &SummaryRecord) -> io::Result<()> {
         let out = &mut self.out;
         if s.embedded_policy {
-            writeln!(out, "{}", "Inventory (embedded default policy: every assistant approved)".bold())?;
+            writeln!(
+                out,
+                "{}",
+                "Inventory (embedded default policy: every assistant approved)".bold()
+            )?;
             if s.by_assistant.is_empty() {
                 writeln!(out, "  no assistant found in {} commits", s.commits)?;
             } else {
-                let width = s.by_assistant.keys().map(String::len).max().unwrap_or(0).max(9);
+                let width = s
+                    .by_assistant
+                    .keys()
+                    .map(String::len)
+                    .max()
+                    .unwrap_or(0)
+                    .max(9);
                 writeln!(out, "  {:width$}  commits", "assistant")?;
                 for (id, n) in &s.by_assistant {
                     writeln!(out, "  {id:width$}  {n}")?;
@@ -93,7 +113,11 @@ impl<W: Write> Reporter for HumanReporter<W> {
             s.verdicts.fail
         )?;
         if !s.embedded_policy && !s.by_assistant.is_empty() {
-            let list: Vec<String> = s.by_assistant.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let list: Vec<String> = s
+                .by_assistant
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
             writeln!(out, "  assistants (commits): {}", list.join(", "))?;
         }
         if !s.findings.is_empty() {
@@ -108,12 +132,25 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 s.unused_exceptions.join(", ")
             )?;
         }
-        writeln!(out, "  policy: {} (sha256 {})", s.policy.source, short_hash(&s.policy.sha256))?;
+        writeln!(
+            out,
+            "  policy: {} (sha256 {})",
+            s.policy.source,
+            short_hash(&s.policy.sha256)
+        )?;
         if let Some(r) = &s.registry {
-            writeln!(out, "  registry: {} (sha256 {})", r.source, short_hash(&r.sha256))?;
+            writeln!(
+                out,
+                "  registry: {} (sha256 {})",
+                r.source,
+                short_hash(&r.sha256)
+            )?;
         }
         if s.embedded_policy {
-            writeln!(out, "No policy found: `trailgate init` writes a starter policy to .trailgate/policy.toml.")?;
+            writeln!(
+                out,
+                "No policy found: `trailgate init` writes a starter policy to .trailgate/policy.toml."
+            )?;
         }
         out.flush()
     }
@@ -127,8 +164,16 @@ fn short_hash(h: &str) -> &str {
 pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Result<()> {
     writeln!(out, "{} {}", "commit".bold(), r.id.yellow())?;
     writeln!(out, "  subject:   {}", r.summary)?;
-    writeln!(out, "  author:    {} <{}>, {}", r.author.name, r.author.email, r.author.time)?;
-    writeln!(out, "  committer: {} <{}>, {}", r.committer.name, r.committer.email, r.committer.time)?;
+    writeln!(
+        out,
+        "  author:    {} <{}>, {}",
+        r.author.name, r.author.email, r.author.time
+    )?;
+    writeln!(
+        out,
+        "  committer: {} <{}>, {}",
+        r.committer.name, r.committer.email, r.committer.time
+    )?;
 
     writeln!(out, "{}", "1. trailers (as git parses them)".bold())?;
     if r.trailers.is_empty() {
@@ -151,7 +196,10 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
 
     writeln!(out, "{}", "3. production paths".bold())?;
     match &r.production_paths {
-        None => writeln!(out, "  not needed: no restricted or forbidden assistant, no declaration requirement")?,
+        None => writeln!(
+            out,
+            "  not needed: no restricted or forbidden assistant, no declaration requirement"
+        )?,
         Some(p) if p.is_empty() => writeln!(out, "  none touched")?,
         Some(p) => {
             for path in p {
@@ -176,6 +224,11 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
         write_finding(out, f, "  ")?;
     }
     writeln!(out, "{} {}", "verdict:".bold(), verdict_label(r.verdict))?;
-    writeln!(out, "policy: {} (sha256 {})", policy.source, short_hash(&policy.sha256))?;
+    writeln!(
+        out,
+        "policy: {} (sha256 {})",
+        policy.source,
+        short_hash(&policy.sha256)
+    )?;
     out.flush()
 }

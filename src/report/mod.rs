@@ -5,7 +5,9 @@ mod human;
 mod record;
 
 pub use human::{HumanReporter, explain};
-pub use record::{CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts};
+pub use record::{
+    CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
+};
 
 use std::io::{self, Write};
 
@@ -71,14 +73,22 @@ impl<W: Write> Reporter for JsonReporter<W> {
         if !record.is_notable() {
             return Ok(());
         }
-        self.out.write_all(if self.count == 0 { b"{\"commits\":[\n" } else { b",\n" })?;
+        self.out.write_all(if self.count == 0 {
+            b"{\"commits\":[\n"
+        } else {
+            b",\n"
+        })?;
         serde_json::to_writer(&mut self.out, record)?;
         self.count += 1;
         Ok(())
     }
 
     fn finish(&mut self, summary: &SummaryRecord) -> io::Result<()> {
-        self.out.write_all(if self.count == 0 { b"{\"commits\":[" } else { b"\n" })?;
+        self.out.write_all(if self.count == 0 {
+            b"{\"commits\":["
+        } else {
+            b"\n"
+        })?;
         self.out.write_all(b"],\n\"summary\":")?;
         serde_json::to_writer(&mut self.out, summary)?;
         self.out.write_all(b"}\n")?;

@@ -23,7 +23,11 @@ pub struct Person {
 
 impl From<&Signature> for Person {
     fn from(s: &Signature) -> Self {
-        Person { name: s.name.clone(), email: s.email.clone(), time: s.rfc3339() }
+        Person {
+            name: s.name.clone(),
+            email: s.email.clone(),
+            time: s.rfc3339(),
+        }
     }
 }
 
@@ -97,7 +101,10 @@ impl CommitRecord {
 }
 
 fn trailer_record(t: &Trailer) -> TrailerRecord {
-    TrailerRecord { key: t.key.clone(), value: t.value.clone() }
+    TrailerRecord {
+        key: t.key.clone(),
+        value: t.value.clone(),
+    }
 }
 
 /// `verdicts` in the summary.
@@ -168,7 +175,10 @@ impl SummaryBuilder {
             Verdict::Fail => self.verdicts.fail += 1,
         }
         for f in &r.findings {
-            *self.findings.entry(f.code.as_str().to_string()).or_default() += 1;
+            *self
+                .findings
+                .entry(f.code.as_str().to_string())
+                .or_default() += 1;
             self.worst = self.worst.max(Some(f.severity));
         }
         for e in &r.exceptions {
@@ -190,13 +200,18 @@ impl SummaryBuilder {
                 }
             }
             if !unused_exceptions.is_empty() {
-                self.findings
-                    .insert(Code::UnusedException.as_str().to_string(), unused_exceptions.len() as u64);
+                self.findings.insert(
+                    Code::UnusedException.as_str().to_string(),
+                    unused_exceptions.len() as u64,
+                );
                 self.worst = self.worst.max(Some(severity));
             }
         }
         let registry = match (&policy.registry.source, &policy.registry.sha256) {
-            (Some(source), Some(sha256)) => Some(SourceDigest { source: source.clone(), sha256: sha256.clone() }),
+            (Some(source), Some(sha256)) => Some(SourceDigest {
+                source: source.clone(),
+                sha256: sha256.clone(),
+            }),
             _ => None,
         };
         let summary = SummaryRecord {
@@ -205,7 +220,10 @@ impl SummaryBuilder {
             by_assistant: self.by_assistant,
             verdicts: self.verdicts,
             findings: self.findings,
-            policy: SourceDigest { source: policy.source.clone(), sha256: policy.sha256.clone() },
+            policy: SourceDigest {
+                source: policy.source.clone(),
+                sha256: policy.sha256.clone(),
+            },
             registry,
             unused_exceptions,
             embedded_policy: policy.embedded,

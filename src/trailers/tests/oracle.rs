@@ -18,7 +18,10 @@ impl Git {
             empty_tree: String::new(),
         };
         git.run(&["init", "-q", "repo"], None);
-        let tree = git.run(&["-C", "repo", "hash-object", "-t", "tree", "-w", "--stdin"], Some(b""));
+        let tree = git.run(
+            &["-C", "repo", "hash-object", "-t", "tree", "-w", "--stdin"],
+            Some(b""),
+        );
         Git {
             empty_tree: text(&tree),
             ..git
@@ -41,23 +44,7 @@ impl Git {
     }
 
     fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
-        let mut cmd = self.command();
-        cmd.args(args)
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("git must be installed to run these tests");
-        if let Some(input) = stdin {
-            let mut pipe = child.stdin.take().expect("stdin is piped");
-            pipe.write_all(input).expect("write to git");
-        }
-        let Output { status, stdout, stderr } = child.wait_with_output().expect("wait for git");
-        assert!(
-            status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&stderr)
-        );
-        stdout
+        run(self.command(), args, stdin)
     }
 
     fn message_file(&self, message: &[u8]) -> String {
@@ -76,7 +63,16 @@ impl Git {
         )
         .into_bytes();
         object.extend_from_slice(message);
-        let args = ["-C", "repo", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"];
+        let args = [
+            "-C",
+            "repo",
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "--stdin",
+        ];
         let id = text(&self.run(&args, Some(&object)));
         self.trailers_of(&id)
     }
@@ -101,7 +97,14 @@ impl Git {
 
     fn trailers_of(&self, rev: &str) -> Vec<String> {
         let out = self.run(
-            &["-C", "repo", "log", "-1", "--format=%(trailers:only,unfold)", rev],
+            &[
+                "-C",
+                "repo",
+                "log",
+                "-1",
+                "--format=%(trailers:only,unfold)",
+                rev,
+            ],
             None,
         );
         // tformat ends the entry with one newline of its own.
@@ -110,14 +113,33 @@ impl Git {
 
     /// `git interpret-trailers --parse --no-divider` on `message`.
     pub(super) fn interpret_trailers(&self, message: &[u8]) -> Vec<String> {
-        let out = self.run(&["interpret-trailers", "--parse", "--no-divider"], Some(message));
+        let out = self.run(
+            &["interpret-trailers", "--parse", "--no-divider"],
+            Some(message),
+        );
         lines(&out)
     }
 
-    /// The message `git commit -v --cleanup=strip -F FILE` records, with extra `-c` settings
-    /// (`-v` makes git cut at the scissors line even without an editor).
+    /// The message `git commit -v --cleanup=strip` records when the editor leaves `message` in
+    /// the message file: exactly the file a `commit-msg` hook sees. `-v` makes git cut at the
+    /// scissors line; `config` adds `-c` settings.
     pub(super) fn commit_cleanup(&self, message: &[u8], config: &[&str]) -> Vec<u8> {
         let file = self.message_file(message);
+        let mut cmd = self.command();
+        cmd.env("GIT_EDITOR", format!("cp '{file}'"));
+        run(cmd, &self.commit_args(config, &[]), None);
+        self.head_message()
+    }
+
+    /// The message `git commit -v --cleanup=strip -F FILE` records. Unlike the editor path,
+    /// git first strips trailing whitespace from a `-F` message (before any hook runs).
+    pub(super) fn commit_cleanup_from_file(&self, message: &[u8], config: &[&str]) -> Vec<u8> {
+        let file = self.message_file(message);
+        self.run(&self.commit_args(config, &["-F", &file]), None);
+        self.head_message()
+    }
+
+    fn commit_args<'a>(&self, config: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
         let mut args = vec!["-C", "repo"];
         for setting in config {
             args.extend(["-c", setting]);
@@ -129,14 +151,48 @@ impl Git {
             "--allow-empty",
             "--allow-empty-message",
             "--cleanup=strip",
-            "-F",
-            &file,
         ]);
-        self.run(&args, None);
+        args.extend(extra);
+        args
+    }
+
+    fn head_message(&self) -> Vec<u8> {
         let object = self.run(&["-C", "repo", "cat-file", "commit", "HEAD"], None);
-        let body = object.windows(2).position(|w| w == b"\n\n").map_or(object.len(), |i| i + 2);
+        let body = object
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map_or(object.len(), |i| i + 2);
         object.get(body..).unwrap_or_default().to_vec()
     }
+}
+
+fn run(mut cmd: Command, args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .expect("git must be installed to run these tests");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        pipe.write_all(input).expect("write to git");
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("wait for git");
+    assert!(
+        status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&stderr)
+    );
+    stdout
 }
 
 fn text(out: &[u8]) -> String {

@@ -125,6 +125,7 @@ const PARSE_TABLE: &[ParseRow] = &[
     ("trailing comment lines", b"T\n\nA: b\n# c\n# d\n", &["A: b"]),
     ("trailing empty lines", b"T\n\nA: b\n\n\n", &["A: b"]),
     ("old Conflicts block at the end", b"T\n\nA: b\n\nConflicts:\n\tx.c\n\ty.c\n", &["A: b"]),
+    ("Conflicts: without its newline is a trailer", b"T\n\nConflicts:", &["Conflicts: "]),
     ("Conflicts block right after trailers", b"T\n\nA: b\nConflicts:\n\tx.c\n", &["A: b"]),
     (
         "Conflicts block followed by a trailer is a trailer",
@@ -149,13 +150,21 @@ const PARSE_TABLE: &[ParseRow] = &[
     ),
 ];
 
-/// `(name, git -c settings, comment prefix, message file, what git commit records)`.
-type CleanupRow = (&'static str, &'static [&'static str], &'static [u8], &'static [u8], &'static [u8]);
+/// `(name, git -c settings, comment prefix, message file as a hook sees it, what
+/// `git commit -v --cleanup=strip` records when the editor left that file)`.
+type CleanupRow = (
+    &'static str,
+    &'static [&'static str],
+    &'static [u8],
+    &'static [u8],
+    &'static [u8],
+);
 
 const CLEANUP_TABLE: &[CleanupRow] = &[
     ("comments and blank runs", &[], b"#", b"\n\nT  \n# c\n\n\n\nbody\t\n", b"T\n\nbody\n"),
     ("comment needs no space", &[], b"#", b"T\n#x\n#\nbody\n", b"T\nbody\n"),
     ("indented hash is text", &[], b"#", b"T\n # x\n", b"T\n # x\n"),
+    ("comment without a newline", &[], b"#", b"T\n#", b"T\n"),
     ("comment between blank lines", &[], b"#", b"a\n\n# c\n\nb", b"a\n\nb\n"),
     ("only comments", &[], b"#", b"# a\n# b\n", b""),
     ("empty", &[], b"#", b"", b""),
@@ -177,17 +186,24 @@ const CLEANUP_TABLE: &[CleanupRow] = &[
     ),
     ("scissors first", &[], b"#", b"# ------------------------ >8 ------------------------\nx\n", b""),
     (
-        "scissors with CRLF",
+        "not scissors: CRLF",
         &[],
         b"#",
         b"T\r\n\r\nbody\r\n# ------------------------ >8 ------------------------\r\nafter\r\n",
-        b"T\n\nbody\n",
+        b"T\n\nbody\nafter\n",
     ),
     (
-        "scissors with trailing blanks",
+        "not scissors: trailing blanks",
         &[],
         b"#",
         b"T\n# ------------------------ >8 ------------------------ \t\nafter\n",
+        b"T\nafter\n",
+    ),
+    (
+        "scissors at the end without a newline is a comment line",
+        &[],
+        b"#",
+        b"T\n# ------------------------ >8 ------------------------",
         b"T\n",
     ),
     (
@@ -235,7 +251,11 @@ const CLEANUP_TABLE: &[CleanupRow] = &[
 ];
 
 fn printed(message: &[u8]) -> Vec<String> {
-    parse(message).trailers.iter().map(ToString::to_string).collect()
+    parse(message)
+        .trailers
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[test]
@@ -263,7 +283,9 @@ fn parse_table_agrees_with_git() {
             git.commit_trailers(message)
         };
         if from_git != *expected {
-            failures.push(format!("{name}: git prints {from_git:?}, table says {expected:?}"));
+            failures.push(format!(
+                "{name}: git prints {from_git:?}, table says {expected:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -301,4 +323,3 @@ fn cleanup_table_agrees_with_git() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
-

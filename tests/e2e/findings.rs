@@ -50,7 +50,11 @@ fn setup() -> Repo {
     repo.policy(POLICY, Some(REGISTRY));
     repo.commit(
         "initial import\n",
-        &[("services/billing/src/lib.rs", "v1\n"), ("services/auth/src/lib.rs", "v1\n"), ("docs/guide.txt", "v1\n")],
+        &[
+            ("services/billing/src/lib.rs", "v1\n"),
+            ("services/auth/src/lib.rs", "v1\n"),
+            ("docs/guide.txt", "v1\n"),
+        ],
     );
     repo
 }
@@ -70,9 +74,15 @@ fn expect(repo: &Repo, id: &str, want_codes: &[&str], verdict: &str) -> serde_js
 #[test]
 fn restricted_assistant() {
     let repo = setup();
-    let id = repo.commit(&format!("touch auth\n\n{CLAUDE}\n"), &[("services/auth/src/lib.rs", "v2\n")]);
+    let id = repo.commit(
+        &format!("touch auth\n\n{CLAUDE}\n"),
+        &[("services/auth/src/lib.rs", "v2\n")],
+    );
     let r = expect(&repo, &id, &["restricted-assistant"], "fail");
-    assert_eq!(r["production_paths"], serde_json::json!(["services/auth/src/lib.rs"]));
+    assert_eq!(
+        r["production_paths"],
+        serde_json::json!(["services/auth/src/lib.rs"])
+    );
     assert_eq!(r["findings"][0]["assistant"], "claude-code");
     assert_eq!(r["findings"][0]["severity"], "error");
     let (code, _, _) = repo.run(&["scan"]);
@@ -84,7 +94,10 @@ fn restricted_outside_production_and_excluded_pass() {
     let repo = setup();
     let id = repo.commit(
         &format!("docs\n\n{CLAUDE}\n"),
-        &[("docs/guide.txt", "v2\n"), ("services/auth/src/NOTES.md", "x\n")],
+        &[
+            ("docs/guide.txt", "v2\n"),
+            ("services/auth/src/NOTES.md", "x\n"),
+        ],
     );
     let r = expect(&repo, &id, &[], "pass");
     assert_eq!(r["production_paths"], serde_json::json!([]));
@@ -98,7 +111,10 @@ fn valid_exception_passes() {
         &[("services/billing/src/lib.rs", "v2\n")],
     );
     let r = expect(&repo, &id, &[], "pass");
-    assert_eq!(r["exceptions"], serde_json::json!([{"id": "EXC-OK", "state": "valid"}]));
+    assert_eq!(
+        r["exceptions"],
+        serde_json::json!([{"id": "EXC-OK", "state": "valid"}])
+    );
 }
 
 #[test]
@@ -112,10 +128,19 @@ fn forbidden_assistant_even_without_paths() {
 #[test]
 fn missing_declaration() {
     let repo = setup();
-    repo.policy(&POLICY.replace("exclude = [\"**/*.md\"]", "exclude = [\"**/*.md\"]\nrequire_declaration = true"), None);
+    repo.policy(
+        &POLICY.replace(
+            "exclude = [\"**/*.md\"]",
+            "exclude = [\"**/*.md\"]\nrequire_declaration = true",
+        ),
+        None,
+    );
     let id = repo.commit("silent change\n", &[("services/auth/src/lib.rs", "v2\n")]);
     expect(&repo, &id, &["missing-declaration"], "fail");
-    let ok = repo.commit("declared\n\nAssisted-by: none\n", &[("services/auth/src/lib.rs", "v3\n")]);
+    let ok = repo.commit(
+        "declared\n\nAssisted-by: none\n",
+        &[("services/auth/src/lib.rs", "v3\n")],
+    );
     expect(&repo, &ok, &[], "pass");
 }
 
@@ -133,14 +158,20 @@ fn unknown_exception() {
 #[test]
 fn revoked_exception() {
     let repo = setup();
-    let id = repo.commit(&format!("auth\n\n{CLAUDE}\nAI-Exception: EXC-REV\n"), &[("services/auth/src/lib.rs", "v2\n")]);
+    let id = repo.commit(
+        &format!("auth\n\n{CLAUDE}\nAI-Exception: EXC-REV\n"),
+        &[("services/auth/src/lib.rs", "v2\n")],
+    );
     expect(&repo, &id, &["revoked-exception"], "fail");
 }
 
 #[test]
 fn expired_exception_and_at_now() {
     let repo = setup();
-    let id = repo.commit(&format!("auth\n\n{CLAUDE}\nAI-Exception: EXC-OLD\n"), &[("services/auth/src/lib.rs", "v2\n")]);
+    let id = repo.commit(
+        &format!("auth\n\n{CLAUDE}\nAI-Exception: EXC-OLD\n"),
+        &[("services/auth/src/lib.rs", "v2\n")],
+    );
     expect(&repo, &id, &["expired-exception"], "fail");
     // Audited as of a day inside its window, the same commit passes.
     let (code, records) = repo.scan_jsonl(&["--at", "2026-01-15"]);
@@ -153,10 +184,16 @@ fn exception_out_of_scope() {
     let repo = setup();
     let id = repo.commit(
         &format!("both\n\n{CLAUDE}\nAI-Exception: EXC-OK\n"),
-        &[("services/billing/src/lib.rs", "v2\n"), ("services/auth/src/lib.rs", "v2\n")],
+        &[
+            ("services/billing/src/lib.rs", "v2\n"),
+            ("services/auth/src/lib.rs", "v2\n"),
+        ],
     );
     let r = expect(&repo, &id, &["exception-out-of-scope"], "fail");
-    assert_eq!(r["findings"][0]["paths"], serde_json::json!(["services/auth/src/lib.rs"]));
+    assert_eq!(
+        r["findings"][0]["paths"],
+        serde_json::json!(["services/auth/src/lib.rs"])
+    );
 }
 
 #[test]
@@ -166,8 +203,16 @@ fn ignored_declaration_exception_in_body() {
         &format!("billing\n\nAI-Exception: EXC-OK\n\nmore words\n\n{CLAUDE}\n"),
         &[("services/billing/src/lib.rs", "v2\n")],
     );
-    let r = expect(&repo, &id, &["restricted-assistant", "ignored-declaration"], "fail");
-    assert_eq!(r["exceptions"], serde_json::json!([{"id": "EXC-OK", "state": "ignored"}]));
+    let r = expect(
+        &repo,
+        &id,
+        &["restricted-assistant", "ignored-declaration"],
+        "fail",
+    );
+    assert_eq!(
+        r["exceptions"],
+        serde_json::json!([{"id": "EXC-OK", "state": "ignored"}])
+    );
 }
 
 #[test]
@@ -190,26 +235,43 @@ fn ignored_declaration_look_alike_key_still_restricts() {
         "sneaky\n\n\u{0410}ssisted\u{2011}by: Claude\n",
         &[("services/auth/src/lib.rs", "v2\n")],
     );
-    expect(&repo, &id, &["restricted-assistant", "ignored-declaration"], "fail");
-    assert_eq!(repo.git(&["log", "-1", "--format=%(trailers:only)"]).trim(), "");
+    expect(
+        &repo,
+        &id,
+        &["restricted-assistant", "ignored-declaration"],
+        "fail",
+    );
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%(trailers:only)"]).trim(),
+        ""
+    );
 }
 
 #[test]
 fn ai_signoff() {
     let repo = setup();
-    let id = repo.commit("docs\n\nSigned-off-by: Claude <noreply@anthropic.com>\n", &[("docs/guide.txt", "v2\n")]);
+    let id = repo.commit(
+        "docs\n\nSigned-off-by: Claude <noreply@anthropic.com>\n",
+        &[("docs/guide.txt", "v2\n")],
+    );
     expect(&repo, &id, &["ai-signoff"], "warn");
 }
 
 #[test]
 fn unused_exception_in_summary() {
     let repo = setup();
-    repo.commit(&format!("billing\n\n{CLAUDE}\nAI-Exception: EXC-OK\n"), &[("services/billing/src/lib.rs", "v2\n")]);
+    repo.commit(
+        &format!("billing\n\n{CLAUDE}\nAI-Exception: EXC-OK\n"),
+        &[("services/billing/src/lib.rs", "v2\n")],
+    );
     let (code, records) = repo.scan_jsonl(&[]);
     assert_eq!(code, 0, "info findings do not fail");
     let summary = records.last().unwrap();
     assert_eq!(summary["findings"]["unused-exception"], 3);
-    assert_eq!(summary["unused_exceptions"], serde_json::json!(["EXC-OLD", "EXC-REV", "EXC-UNUSED"]));
+    assert_eq!(
+        summary["unused_exceptions"],
+        serde_json::json!(["EXC-OLD", "EXC-REV", "EXC-UNUSED"])
+    );
 }
 
 #[test]
@@ -218,7 +280,13 @@ fn merge_resolving_a_conflict_in_production_is_judged_on_what_it_introduced() {
     repo.git(&["checkout", "-q", "-b", "topic"]);
     repo.commit("topic side\n", &[("services/auth/src/lib.rs", "topic\n")]);
     repo.git(&["checkout", "-q", "main"]);
-    repo.commit("main side\n", &[("services/auth/src/lib.rs", "main\n"), ("docs/guide.txt", "main\n")]);
+    repo.commit(
+        "main side\n",
+        &[
+            ("services/auth/src/lib.rs", "main\n"),
+            ("docs/guide.txt", "main\n"),
+        ],
+    );
     let out = repo.git_output(&["merge", "-q", "topic"], &[]);
     assert!(!out.status.success(), "the merge must conflict");
     repo.write("services/auth/src/lib.rs", "resolved\n");
@@ -226,7 +294,10 @@ fn merge_resolving_a_conflict_in_production_is_judged_on_what_it_introduced() {
     let merge = repo.commit_bytes(format!("Merge topic\n\n{CLAUDE}\n").as_bytes(), None, &[]);
     let r = expect(&repo, &merge, &["restricted-assistant"], "fail");
     // docs/guide.txt comes unchanged from one parent: not introduced by the merge.
-    assert_eq!(r["production_paths"], serde_json::json!(["services/auth/src/lib.rs"]));
+    assert_eq!(
+        r["production_paths"],
+        serde_json::json!(["services/auth/src/lib.rs"])
+    );
     assert_eq!(r["parents"].as_array().unwrap().len(), 2);
 }
 
@@ -249,7 +320,10 @@ fn rename_out_of_production_touches_the_old_path() {
     repo.git(&["mv", "services/auth/src/lib.rs", "docs/lib.rs"]);
     let id = repo.commit_bytes(format!("move\n\n{CLAUDE}\n").as_bytes(), None, &[]);
     let r = expect(&repo, &id, &["restricted-assistant"], "fail");
-    assert_eq!(r["production_paths"], serde_json::json!(["services/auth/src/lib.rs"]));
+    assert_eq!(
+        r["production_paths"],
+        serde_json::json!(["services/auth/src/lib.rs"])
+    );
 }
 
 #[test]
@@ -265,7 +339,8 @@ fn latin1_message_is_decoded() {
     let repo = setup();
     repo.write("services/auth/src/lib.rs", "v2\n");
     repo.git(&["add", "-A"]);
-    let mut msg = b"R\xe9vision du module\n\nCo-authored-by: Cursor <cursoragent@cursor.com>\n".to_vec();
+    let mut msg =
+        b"R\xe9vision du module\n\nCo-authored-by: Cursor <cursoragent@cursor.com>\n".to_vec();
     msg.extend_from_slice(b"Reviewed-by: Ren\xe9e <renee@example.com>\n");
     let id = repo.commit_bytes(&msg, None, &["i18n.commitEncoding=ISO-8859-1"]);
     let r = expect(&repo, &id, &["restricted-assistant"], "fail");
@@ -279,8 +354,14 @@ fn policy_files_are_always_production() {
     let repo = setup();
     let id = repo.commit(
         &format!("loosen policy\n\n{CLAUDE}\n"),
-        &[(".trailgate/exceptions.toml", &format!("{REGISTRY}\n# edited\n"))],
+        &[(
+            ".trailgate/exceptions.toml",
+            &format!("{REGISTRY}\n# edited\n"),
+        )],
     );
     let r = expect(&repo, &id, &["restricted-assistant"], "fail");
-    assert_eq!(r["production_paths"], serde_json::json!([".trailgate/exceptions.toml"]));
+    assert_eq!(
+        r["production_paths"],
+        serde_json::json!([".trailgate/exceptions.toml"])
+    );
 }

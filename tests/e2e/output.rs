@@ -24,12 +24,18 @@ reason = "editor trial"
 fn history() -> Repo {
     let repo = Repo::new();
     repo.policy(POLICY, Some(REGISTRY));
-    repo.commit("Initial import\n", &[("src/main.rs", "fn main() {}\n"), ("README", "hello\n")]);
+    repo.commit(
+        "Initial import\n",
+        &[("src/main.rs", "fn main() {}\n"), ("README", "hello\n")],
+    );
     repo.commit(
         "Rewrite the parser\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n",
         &[("src/main.rs", "fn main() { parse() }\n")],
     );
-    repo.commit("Update README\n\nSigned-off-by: Claude <noreply@anthropic.com>\n", &[("README", "hi\n")]);
+    repo.commit(
+        "Update README\n\nSigned-off-by: Claude <noreply@anthropic.com>\n",
+        &[("README", "hi\n")],
+    );
     repo.commit(
         "Tidy imports\n\nCo-authored-by: Cursor <cursoragent@cursor.com>\nAI-Exception: EXC-7\n",
         &[("src/main.rs", "fn main() { parse(); }\n")],
@@ -38,7 +44,12 @@ fn history() -> Repo {
 }
 
 fn keys(v: &serde_json::Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
+    let mut k: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     k.sort_unstable();
     k
 }
@@ -52,7 +63,20 @@ fn jsonl_field_names() {
     for r in &records[..4] {
         assert_eq!(
             keys(r),
-            ["assistants", "author", "committer", "exceptions", "findings", "id", "parents", "production_paths", "summary", "trailers", "type", "verdict"]
+            [
+                "assistants",
+                "author",
+                "committer",
+                "exceptions",
+                "findings",
+                "id",
+                "parents",
+                "production_paths",
+                "summary",
+                "trailers",
+                "type",
+                "verdict"
+            ]
         );
         assert_eq!(r["type"], "commit");
         assert_eq!(keys(&r["author"]), ["email", "name", "time"]);
@@ -61,21 +85,63 @@ fn jsonl_field_names() {
     assert_eq!(failing["summary"], "Rewrite the parser");
     assert_eq!(failing["author"]["time"], "2026-11-01T10:01:00+00:00");
     assert_eq!(keys(&failing["trailers"][0]), ["key", "value"]);
-    assert_eq!(keys(&failing["assistants"][0]), ["evidence", "id", "status"]);
-    assert_eq!(keys(&failing["assistants"][0]["evidence"][0]), ["source", "text"]);
-    assert_eq!(keys(&failing["findings"][0]), ["assistant", "code", "exception", "message", "paths", "severity"]);
-    assert_eq!(failing["production_paths"], serde_json::json!(["src/main.rs"]));
+    assert_eq!(
+        keys(&failing["assistants"][0]),
+        ["evidence", "id", "status"]
+    );
+    assert_eq!(
+        keys(&failing["assistants"][0]["evidence"][0]),
+        ["source", "text"]
+    );
+    assert_eq!(
+        keys(&failing["findings"][0]),
+        [
+            "assistant",
+            "code",
+            "exception",
+            "message",
+            "paths",
+            "severity"
+        ]
+    );
+    assert_eq!(
+        failing["production_paths"],
+        serde_json::json!(["src/main.rs"])
+    );
     let covered = &records[0];
-    assert_eq!(covered["exceptions"], serde_json::json!([{"id": "EXC-7", "state": "valid"}]));
+    assert_eq!(
+        covered["exceptions"],
+        serde_json::json!([{"id": "EXC-7", "state": "valid"}])
+    );
     let human = &records[3];
-    assert_eq!(human["production_paths"], serde_json::Value::Null, "not needed: no assistant");
+    assert_eq!(
+        human["production_paths"],
+        serde_json::Value::Null,
+        "not needed: no assistant"
+    );
     let summary = &records[4];
     assert_eq!(
         keys(summary),
-        ["by_assistant", "commits", "embedded_policy", "findings", "policy", "registry", "type", "unused_exceptions", "verdicts"]
+        [
+            "by_assistant",
+            "commits",
+            "embedded_policy",
+            "findings",
+            "policy",
+            "registry",
+            "type",
+            "unused_exceptions",
+            "verdicts"
+        ]
     );
-    assert_eq!(summary["verdicts"], serde_json::json!({"pass": 2, "warn": 1, "fail": 1}));
-    assert_eq!(summary["by_assistant"], serde_json::json!({"claude-code": 2, "cursor": 1}));
+    assert_eq!(
+        summary["verdicts"],
+        serde_json::json!({"pass": 2, "warn": 1, "fail": 1})
+    );
+    assert_eq!(
+        summary["by_assistant"],
+        serde_json::json!({"claude-code": 2, "cursor": 1})
+    );
     assert_eq!(keys(&summary["policy"]), ["sha256", "source"]);
     assert_eq!(summary["policy"]["sha256"].as_str().unwrap().len(), 64);
 }
@@ -86,7 +152,11 @@ fn json_document_keeps_notable_commits() {
     let (code, stdout, _) = repo.run(&["scan", "--format", "json"]);
     assert_eq!(code, 1);
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
-    assert_eq!(doc["commits"].as_array().unwrap().len(), 3, "the human commit is left out");
+    assert_eq!(
+        doc["commits"].as_array().unwrap().len(),
+        3,
+        "the human commit is left out"
+    );
     assert_eq!(doc["summary"]["commits"], 4);
 }
 
@@ -94,7 +164,13 @@ fn json_document_keeps_notable_commits() {
 fn output_file_is_written_whole() {
     let repo = history();
     let out = repo.home.path().join("report.jsonl");
-    let (code, stdout, _) = repo.run(&["scan", "--format", "jsonl", "--output", out.to_str().unwrap()]);
+    let (code, stdout, _) = repo.run(&[
+        "scan",
+        "--format",
+        "jsonl",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
@@ -118,14 +194,23 @@ fn human_scan_snapshot() {
 fn human_check_snapshot() {
     let repo = history();
     let id = repo.git(&["rev-parse", "HEAD~2"]).trim().to_string();
-    insta::assert_snapshot!("human_check", human(&repo, &["check", &id, "--color", "never"]));
+    insta::assert_snapshot!(
+        "human_check",
+        human(&repo, &["check", &id, "--color", "never"])
+    );
 }
 
 #[test]
 fn human_inventory_snapshot() {
     let repo = Repo::new();
-    repo.commit("one\n\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>\n", &[]);
-    repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n", &[]);
+    repo.commit(
+        "one\n\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>\n",
+        &[],
+    );
+    repo.commit(
+        "two\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n",
+        &[],
+    );
     repo.commit("three\n", &[]);
     insta::assert_snapshot!("human_inventory", human(&repo, &["scan"]));
 }
@@ -137,7 +222,12 @@ fn colour_control() {
     assert!(always.contains("\u{1b}["), "--color always colours");
     let (_, never, _) = repo.run(&["scan", "--color", "never"]);
     assert!(!never.contains('\u{1b}'));
-    let out = repo.trailgate().args(["scan", "--color", "auto"]).env("NO_COLOR", "1").output().unwrap();
+    let out = repo
+        .trailgate()
+        .args(["scan", "--color", "auto"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
     // Not a terminal: plain by default.
     let (_, auto, _) = repo.run(&["scan"]);
@@ -152,10 +242,19 @@ fn trailers_command_prints_git_form() {
     repo.write("msg.txt", msg);
     let (code, stdout, _) = repo.run(&["trailers", "msg.txt"]);
     assert_eq!(code, 0);
-    let cleaned = "subject\n\nbody\n\nSigned-off-by: A <a@b.c>\nAssisted-by: Claude:opus continued\n";
+    let cleaned =
+        "subject\n\nbody\n\nSigned-off-by: A <a@b.c>\nAssisted-by: Claude:opus continued\n";
     let (_, with_cleanup, _) = repo.run(&["trailers", "--cleanup", "msg.txt"]);
-    assert_eq!(with_cleanup, "Signed-off-by: A <a@b.c>\nAssisted-by: Claude:opus continued\n");
-    let out = repo.trailgate().arg("trailers").write_stdin(cleaned).output().unwrap();
+    assert_eq!(
+        with_cleanup,
+        "Signed-off-by: A <a@b.c>\nAssisted-by: Claude:opus continued\n"
+    );
+    let out = repo
+        .trailgate()
+        .arg("trailers")
+        .write_stdin(cleaned)
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), with_cleanup);
     // Without cleanup the comment line breaks the all-trailers rule exactly as in git.
     let git = repo.git(&["interpret-trailers", "--parse", "--no-divider", "msg.txt"]);

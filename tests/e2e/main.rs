@@ -7,4 +7,5 @@ mod bad_input;
 mod catalog_scan;
 mod findings;
 mod output;
+mod policy_source;
 mod trailer_parity;

@@ -3,19 +3,29 @@
 use crate::support::Repo;
 
 const GOOD_POLICY: &str = "version = 1\n[production]\npaths = [\"src/**\"]\n[exceptions]\nregistry = \"exceptions.toml\"\n";
-const GOOD_REGISTRY: &str = "[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude-code\"]\nexpires = \"2027-01-01\"\n";
+const GOOD_REGISTRY: &str =
+    "[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude-code\"]\nexpires = \"2027-01-01\"\n";
 
 /// Run `policy check` and `scan` against the repository's policy; both must exit 2 with
 /// every expected fragment on stderr.
 fn rejects(repo: &Repo, fragments: &[&str]) {
     for args in [&["policy", "check"][..], &["scan"][..]] {
         let (code, stdout, stderr) = repo.run(args);
-        assert_eq!(code, 2, "{args:?} must exit 2; stdout: {stdout}\nstderr: {stderr}");
+        assert_eq!(
+            code, 2,
+            "{args:?} must exit 2; stdout: {stdout}\nstderr: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
         for f in fragments {
-            assert!(stderr.contains(f), "{args:?}: stderr lacks {f:?}:\n{stderr}");
+            assert!(
+                stderr.contains(f),
+                "{args:?}: stderr lacks {f:?}:\n{stderr}"
+            );
         }
-        assert!(stderr.contains("help:"), "every problem says what to do:\n{stderr}");
+        assert!(
+            stderr.contains("help:"),
+            "every problem says what to do:\n{stderr}"
+        );
     }
 }
 
@@ -28,9 +38,16 @@ fn repo_with(policy: &str, registry: &str) -> Repo {
 
 #[test]
 fn unknown_keys_are_all_reported_with_place() {
-    let policy = "version = 1\n[production]\npaths = [\"src/**\"]\npathz = [\"x\"]\n[refs]\nprotectd = []\n";
+    let policy =
+        "version = 1\n[production]\npaths = [\"src/**\"]\npathz = [\"x\"]\n[refs]\nprotectd = []\n";
     let repo = repo_with(policy, GOOD_REGISTRY);
-    rejects(&repo, &[".trailgate/policy.toml:4:1: unknown key `production.pathz`", ".trailgate/policy.toml:6:1: unknown key `refs.protectd`"]);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/policy.toml:4:1: unknown key `production.pathz`",
+            ".trailgate/policy.toml:6:1: unknown key `refs.protectd`",
+        ],
+    );
 }
 
 #[test]
@@ -49,30 +66,52 @@ fn negated_glob() {
 
 #[test]
 fn invalid_regex() {
-    let policy = "version = 1\n[assistants.inhouse]\nstatus = \"approved\"\nnames = [\"(unclosed\"]\n";
+    let policy =
+        "version = 1\n[assistants.inhouse]\nstatus = \"approved\"\nnames = [\"(unclosed\"]\n";
     let repo = repo_with(policy, GOOD_REGISTRY);
-    rejects(&repo, &[".trailgate/policy.toml:4:10: invalid regex in `names`"]);
+    rejects(
+        &repo,
+        &[".trailgate/policy.toml:4:10: invalid regex in `names`"],
+    );
 }
 
 #[test]
 fn unknown_status_and_severity() {
     let policy = "version = 1\n[defaults]\nstatus = \"maybe\"\n[severity]\nrestricted-assistant = \"fatal\"\nno-such-code = \"error\"\n";
     let repo = repo_with(policy, GOOD_REGISTRY);
-    rejects(&repo, &[":3:10: unknown status `maybe`", ":5:24: unknown severity `fatal`", ":6:1: unknown finding code `no-such-code`"]);
+    rejects(
+        &repo,
+        &[
+            ":3:10: unknown status `maybe`",
+            ":5:24: unknown severity `fatal`",
+            ":6:1: unknown finding code `no-such-code`",
+        ],
+    );
 }
 
 #[test]
 fn duplicate_exception_id() {
     let registry = format!("{GOOD_REGISTRY}\n{GOOD_REGISTRY}");
     let repo = repo_with(GOOD_POLICY, &registry);
-    rejects(&repo, &[".trailgate/exceptions.toml:7:6: duplicate exception id `EXC-1` (first defined on line 1)"]);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/exceptions.toml:7:6: duplicate exception id `EXC-1` (first defined on line 1)",
+        ],
+    );
 }
 
 #[test]
 fn date_that_is_not_a_date() {
     let registry = "[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude-code\"]\nexpires = \"soon\"\nstarts = \"2026-02-30\"\n";
     let repo = repo_with(GOOD_POLICY, registry);
-    rejects(&repo, &[".trailgate/exceptions.toml:4:11: `expires`: `soon` is not a date", ".trailgate/exceptions.toml:5:10: `starts`:"]);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/exceptions.toml:4:11: `expires`: `soon` is not a date",
+            ".trailgate/exceptions.toml:5:10: `starts`:",
+        ],
+    );
 }
 
 #[test]
@@ -104,16 +143,24 @@ fn missing_registry() {
 
 #[test]
 fn unknown_assistant_in_registry() {
-    let registry = "[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude\"]\nexpires = \"2027-01-01\"\n";
+    let registry =
+        "[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude\"]\nexpires = \"2027-01-01\"\n";
     let repo = repo_with(GOOD_POLICY, registry);
-    rejects(&repo, &[".trailgate/exceptions.toml:3:16: unknown assistant `claude`"]);
+    rejects(
+        &repo,
+        &[".trailgate/exceptions.toml:3:15: unknown assistant `claude`"],
+    );
 }
 
 #[test]
 fn missing_revision_exits_2() {
     let repo = Repo::new();
     repo.commit("init\n", &[]);
-    for args in [&["scan", "no-such-branch"][..], &["scan", "HEAD..nope"][..], &["check", "deadbeef"][..]] {
+    for args in [
+        &["scan", "no-such-branch"][..],
+        &["scan", "HEAD..nope"][..],
+        &["check", "deadbeef"][..],
+    ] {
         let (code, _, stderr) = repo.run(args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stderr.contains("unknown revision"), "{stderr}");
@@ -125,7 +172,13 @@ fn missing_revision_exits_2() {
 fn not_a_repository_exits_2() {
     let repo = Repo::new();
     let outside = tempfile::tempdir().unwrap();
-    let out = repo.trailgate().current_dir(outside.path()).env("GIT_CEILING_DIRECTORIES", outside.path().parent().unwrap()).arg("scan").output().unwrap();
+    let out = repo
+        .trailgate()
+        .current_dir(outside.path())
+        .env("GIT_CEILING_DIRECTORIES", outside.path().parent().unwrap())
+        .arg("scan")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a git repository"));
 }
@@ -134,7 +187,11 @@ fn not_a_repository_exits_2() {
 fn bad_options_exit_2() {
     let repo = Repo::new();
     repo.commit("init\n", &[]);
-    for args in [&["scan", "--at", "yesterday-ish"][..], &["scan", "--since", "2026-13-01"][..], &["scan", "--format", "xml"][..]] {
+    for args in [
+        &["scan", "--at", "yesterday-ish"][..],
+        &["scan", "--since", "2026-13-01"][..],
+        &["scan", "--format", "xml"][..],
+    ] {
         let (code, _, stderr) = repo.run(args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"));

@@ -59,7 +59,11 @@ impl Repo {
     /// Run git; panic with its stderr if it fails.
     pub fn git(&self, args: &[&str]) -> String {
         let out = self.git_output(args, &[]);
-        assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -89,18 +93,18 @@ impl Repo {
         format!("{t} +0000")
     }
 
-    /// Set the clock for following commits.
-    pub fn set_time(&self, t: i64) {
-        self.clock.set(t);
-    }
-
     /// Write files, stage everything, commit with this exact message; return the id.
     pub fn commit(&self, message: &str, files: &[(&str, &str)]) -> String {
         self.commit_as(message, files, None)
     }
 
     /// Like `commit`, with an author `("Name", "email")`.
-    pub fn commit_as(&self, message: &str, files: &[(&str, &str)], author: Option<(&str, &str)>) -> String {
+    pub fn commit_as(
+        &self,
+        message: &str,
+        files: &[(&str, &str)],
+        author: Option<(&str, &str)>,
+    ) -> String {
         for (p, c) in files {
             self.write(p, c);
         }
@@ -109,11 +113,17 @@ impl Repo {
     }
 
     /// Commit the index with a raw message (`--cleanup=verbatim`), optional author and config.
-    pub fn commit_bytes(&self, message: &[u8], author: Option<(&str, &str)>, config: &[&str]) -> String {
+    pub fn commit_bytes(
+        &self,
+        message: &[u8],
+        author: Option<(&str, &str)>,
+        config: &[&str],
+    ) -> String {
         let msg_file = self.home.path().join("msg");
         std::fs::write(&msg_file, message).expect("write message");
         let date = self.next_date();
-        let mut env: Vec<(&str, &str)> = vec![("GIT_AUTHOR_DATE", &date), ("GIT_COMMITTER_DATE", &date)];
+        let mut env: Vec<(&str, &str)> =
+            vec![("GIT_AUTHOR_DATE", &date), ("GIT_COMMITTER_DATE", &date)];
         if let Some((name, email)) = author {
             env.push(("GIT_AUTHOR_NAME", name));
             env.push(("GIT_AUTHOR_EMAIL", email));
@@ -124,9 +134,20 @@ impl Repo {
             args.push(c);
         }
         let msg = msg_file.to_string_lossy().into_owned();
-        args.extend(["commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", &msg]);
+        args.extend([
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--cleanup=verbatim",
+            "-F",
+            &msg,
+        ]);
         let out = self.git_output(&args, &env);
-        assert!(out.status.success(), "commit failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "commit failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.head()
     }
 
@@ -148,7 +169,11 @@ impl Repo {
 
     /// Run trailgate; return (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.trailgate().args(args).output().expect("trailgate runs");
+        let out = self
+            .trailgate()
+            .args(args)
+            .output()
+            .expect("trailgate runs");
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -190,7 +215,11 @@ pub fn record<'a>(records: &'a [serde_json::Value], id: &str) -> &'a serde_json:
 pub fn codes(record: &serde_json::Value) -> Vec<String> {
     record["findings"]
         .as_array()
-        .map(|a| a.iter().map(|f| f["code"].as_str().unwrap_or("").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|f| f["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -198,11 +227,18 @@ pub fn codes(record: &serde_json::Value) -> Vec<String> {
 pub fn assistants(record: &serde_json::Value) -> Vec<String> {
     record["assistants"]
         .as_array()
-        .map(|a| a.iter().map(|x| x["id"].as_str().unwrap_or("").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|x| x["id"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The shared corpus beside the project.
 pub fn corpus_path() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/real-messages.jsonl"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/real-messages.jsonl"
+    ))
 }

@@ -14,7 +14,10 @@ struct CorpusCommit {
 
 fn split_ident(s: &str) -> (String, String) {
     match s.rsplit_once(" <") {
-        Some((name, rest)) => (name.trim().to_string(), rest.trim_end_matches('>').to_string()),
+        Some((name, rest)) => (
+            name.trim().to_string(),
+            rest.trim_end_matches('>').to_string(),
+        ),
         None => (s.to_string(), String::new()),
     }
 }
@@ -22,7 +25,10 @@ fn split_ident(s: &str) -> (String, String) {
 fn load_corpus() -> Vec<CorpusCommit> {
     let path = corpus_path();
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("the shared corpus must be beside the project at {}: {e}", path.display())
+        panic!(
+            "the shared corpus must be beside the project at {}: {e}",
+            path.display()
+        )
     });
     text.lines()
         .map(|line| {
@@ -49,7 +55,12 @@ fn import(repo: &Repo, corpus: &[CorpusCommit]) -> Vec<String> {
         let t = crate::support::T0 + i as i64 * 60;
         writeln!(stream, "commit refs/heads/main\nmark :{}", i + 1).unwrap();
         writeln!(stream, "author {} <{}> {t} +0000", c.author.0, c.author.1).unwrap();
-        writeln!(stream, "committer {} <{}> {t} +0000", c.committer.0, c.committer.1).unwrap();
+        writeln!(
+            stream,
+            "committer {} <{}> {t} +0000",
+            c.committer.0, c.committer.1
+        )
+        .unwrap();
         writeln!(stream, "data {}", c.message.len()).unwrap();
         stream.extend_from_slice(c.message.as_bytes());
         stream.push(b'\n');
@@ -62,12 +73,24 @@ fn import(repo: &Repo, corpus: &[CorpusCommit]) -> Vec<String> {
         .current_dir(repo.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", repo.home.path())
-        .args(["fast-import", "--quiet", &format!("--export-marks={}", marks.display())])
+        .args([
+            "fast-import",
+            "--quiet",
+            &format!("--export-marks={}", marks.display()),
+        ])
         .stdin(std::process::Stdio::piped())
         .spawn()
         .expect("fast-import runs");
-    child.stdin.take().expect("stdin").write_all(&stream).expect("feed fast-import");
-    assert!(child.wait().expect("fast-import ends").success(), "fast-import failed");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&stream)
+        .expect("feed fast-import");
+    assert!(
+        child.wait().expect("fast-import ends").success(),
+        "fast-import failed"
+    );
     repo.git(&["reset", "-q", "--hard", "main"]);
     let marks = std::fs::read_to_string(marks).expect("marks");
     let mut ids = vec![String::new(); corpus.len()];
@@ -85,7 +108,14 @@ fn git_log_trailers(repo: &Repo) -> HashMap<String, Vec<String>> {
         .filter_map(|rec| {
             let rec = rec.trim_start_matches('\n');
             let (id, trailers) = rec.split_once('\0')?;
-            Some((id.to_string(), trailers.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()))
+            Some((
+                id.to_string(),
+                trailers
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ))
         })
         .collect()
 }
@@ -106,7 +136,11 @@ fn scan_jsonl_trailers_match_git_on_the_whole_corpus() {
         .filter(|r| r["type"] == "commit")
         .map(|r| (r["id"].as_str().expect("id"), r))
         .collect();
-    assert_eq!(by_id.len(), corpus.len(), "every commit is scanned exactly once");
+    assert_eq!(
+        by_id.len(),
+        corpus.len(),
+        "every commit is scanned exactly once"
+    );
 
     let mut compared = 0;
     let mut with_trailers = 0;
@@ -116,15 +150,27 @@ fn scan_jsonl_trailers_match_git_on_the_whole_corpus() {
             .as_array()
             .expect("trailers array")
             .iter()
-            .map(|t| format!("{}: {}", t["key"].as_str().unwrap(), t["value"].as_str().unwrap()))
+            .map(|t| {
+                format!(
+                    "{}: {}",
+                    t["key"].as_str().unwrap(),
+                    t["value"].as_str().unwrap()
+                )
+            })
             .collect();
         assert_eq!(ours, from_git[id], "commit {id} differs from git log");
-        assert_eq!(ours, c.trailers, "commit {id} differs from the corpus (git 2.47)");
+        assert_eq!(
+            ours, c.trailers,
+            "commit {id} differs from the corpus (git 2.47)"
+        );
         compared += 1;
         with_trailers += usize::from(!ours.is_empty());
     }
     assert_eq!(compared, 4000);
-    assert!(with_trailers > 1500, "about half the corpus has trailers, saw {with_trailers}");
+    assert!(
+        with_trailers > 1500,
+        "about half the corpus has trailers, saw {with_trailers}"
+    );
 
     let summary = records.last().expect("summary");
     assert_eq!(summary["type"], "summary");

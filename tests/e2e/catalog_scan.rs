@@ -1,0 +1,218 @@
+//! Every row of the SPEC §3 required-recognitions table through a full `scan` of a real
+//! repository: one commit per row, then the assistants of each commit's jsonl record.
+
+use crate::support::{Repo, assistants, record};
+
+enum Input {
+    Trailer(&'static str),
+    Author(&'static str, &'static str),
+    Body(&'static str),
+}
+
+use Input::*;
+
+const ROWS: &[(Input, Option<&str>)] = &[
+    (
+        Trailer("Co-Authored-By: Claude <noreply@anthropic.com>"),
+        Some("claude-code"),
+    ),
+    (
+        Trailer("Co-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>"),
+        Some("claude-code"),
+    ),
+    (
+        Trailer("Co-Authored-By: Claude Fable 5"),
+        Some("claude-code"),
+    ),
+    (
+        Trailer("Assisted-by: Claude:claude-3-opus coccinelle sparse"),
+        Some("claude-code"),
+    ),
+    (Trailer("Assisted-by: Opus 4.7"), Some("claude-code")),
+    (
+        Author(
+            "claude[bot]",
+            "209825114+claude[bot]@users.noreply.github.com",
+        ),
+        Some("claude-code"),
+    ),
+    (
+        Body("\u{1F916} Generated with [Claude Code](https://claude.com/claude-code)"),
+        Some("claude-code"),
+    ),
+    (
+        Trailer("Claude-Session: https://claude.ai/code/session_01AB"),
+        Some("claude-code"),
+    ),
+    (Trailer("Assisted-by: Kiro:claude-sonnet-4"), Some("kiro")),
+    (Trailer("AI-Assistant: Kiro"), Some("kiro")),
+    (
+        Trailer("Co-authored-by: aider (gpt-4o) <aider@aider.chat>"),
+        Some("aider"),
+    ),
+    (
+        Trailer("Co-authored-by: aider (gemini/gemini-2.5-pro) <noreply@aider.chat>"),
+        Some("aider"),
+    ),
+    (
+        Author("Paul Gauthier (aider)", "paul@example.com"),
+        Some("aider"),
+    ),
+    (
+        Author(
+            "copilot-swe-agent[bot]",
+            "198982749+Copilot@users.noreply.github.com",
+        ),
+        Some("github-copilot"),
+    ),
+    (
+        Trailer("Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>"),
+        Some("github-copilot"),
+    ),
+    (
+        Trailer("Co-authored-by: Copilot <copilot@github.com>"),
+        Some("github-copilot"),
+    ),
+    (
+        Trailer("Agent-Logs-Url: https://github.com/o/r/sessions/1f2e"),
+        Some("github-copilot"),
+    ),
+    (
+        Trailer("Co-authored-by: Cursor <cursoragent@cursor.com>"),
+        Some("cursor"),
+    ),
+    (
+        Trailer("Co-authored-by: Codex <noreply@openai.com>"),
+        Some("openai-codex"),
+    ),
+    (Trailer("Assisted-by: ChatGPTv5"), Some("openai-codex")),
+    (Trailer("Assisted-by: GPT-5.6 Sol"), Some("openai-codex")),
+    (
+        Author(
+            "gemini-code-assist[bot]",
+            "176961590+gemini-code-assist[bot]@users.noreply.github.com",
+        ),
+        Some("gemini"),
+    ),
+    (
+        Author(
+            "google-labs-jules[bot]",
+            "161369871+google-labs-jules[bot]@users.noreply.github.com",
+        ),
+        Some("jules"),
+    ),
+    (
+        Author(
+            "amazon-q-developer[bot]",
+            "208079219+amazon-q-developer[bot]@users.noreply.github.com",
+        ),
+        Some("amazon-q"),
+    ),
+    (
+        Author("amazon-q-developer[bot]", "bot@example.com"),
+        Some("amazon-q"),
+    ),
+    (
+        Trailer(
+            "Co-Authored-By: Devin <158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+        ),
+        Some("devin"),
+    ),
+    (
+        Trailer("Co-authored-by: Amp <amp@ampcode.com>"),
+        Some("amp"),
+    ),
+    (
+        Trailer("Amp-Thread-ID: https://ampcode.com/threads/T-1"),
+        Some("amp"),
+    ),
+    (
+        Trailer("Co-authored-by: openhands <openhands@all-hands.dev>"),
+        Some("openhands"),
+    ),
+    (Trailer("Assisted-by: generic LLM chatbot"), Some("unknown")),
+    (Trailer("Assisted-by: none"), None),
+    (Trailer("Co-authored-by: Jane Doe <jane@example.com>"), None),
+    (Trailer("Signed-off-by: Jane Doe <jane@example.com>"), None),
+];
+
+#[test]
+fn every_required_recognition_through_a_scan() {
+    let repo = Repo::new();
+    let mut ids = Vec::new();
+    for (i, (input, _)) in ROWS.iter().enumerate() {
+        let id = match input {
+            Trailer(t) => repo.commit(&format!("row {i}\n\n{t}\n"), &[]),
+            Body(line) => repo.commit(&format!("row {i}\n\n{line}\n\nSome more text.\n"), &[]),
+            Author(name, email) => repo.commit_as(&format!("row {i}\n"), &[], Some((name, email))),
+        };
+        ids.push(id);
+    }
+    let (code, records) = repo.scan_jsonl(&[]);
+    assert_eq!(code, 0);
+    for ((input, want), id) in ROWS.iter().zip(&ids) {
+        let r = record(&records, id);
+        let got = assistants(r);
+        let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        let label = match input {
+            Trailer(t) | Body(t) => t.to_string(),
+            Author(n, e) => format!("author {n} <{e}>"),
+        };
+        assert_eq!(got, want, "{label}");
+        if let Some(first) = r["assistants"][0]["evidence"][0]["source"].as_str() {
+            let want_source = match input {
+                Trailer(t)
+                    if t.starts_with("Claude-Session")
+                        || t.starts_with("Agent-Logs-Url")
+                        || t.starts_with("Amp-Thread-ID") =>
+                {
+                    "session-trailer"
+                }
+                Trailer(_) => "trailer",
+                Author(..) => "author",
+                Body(_) => "marker",
+            };
+            assert_eq!(first, want_source, "{label}");
+        }
+    }
+    let summary = records.last().expect("summary");
+    assert_eq!(summary["by_assistant"]["claude-code"], 8);
+    assert_eq!(summary["by_assistant"]["unknown"], 1);
+}
+
+#[test]
+fn renamed_bot_is_known_by_its_numeric_id() {
+    let repo = Repo::new();
+    let id = repo.commit_as(
+        "bot\n",
+        &[],
+        Some((
+            "some-renamed[bot]",
+            "215619710+some-renamed[bot]@users.noreply.github.com",
+        )),
+    );
+    let (_, records) = repo.scan_jsonl(&[]);
+    assert_eq!(assistants(record(&records, &id)), ["claude-code"]);
+}
+
+#[test]
+fn policy_defined_assistant_is_matched_first() {
+    let repo = Repo::new();
+    repo.policy(
+        r#"
+version = 1
+[defaults]
+status = "approved"
+[assistants.inhouse-bot]
+name = "In-house bot"
+emails = ["bot@corp.example"]
+names = ['(?i)^inhouse bot\b', '(?i)^claude$']
+"#,
+        None,
+    );
+    let a = repo.commit_as("by bot\n", &[], Some(("Builder", "BOT@corp.example")));
+    let b = repo.commit("claude?\n\nAssisted-by: Claude\n", &[]);
+    let (_, records) = repo.scan_jsonl(&[]);
+    assert_eq!(assistants(record(&records, &a)), ["inhouse-bot"]);
+    assert_eq!(assistants(record(&records, &b)), ["inhouse-bot"]);
+}
