@@ -5,6 +5,7 @@ mod support;
 
 mod bad_input;
 mod catalog_scan;
+mod changed_paths;
 mod findings;
 mod output;
 mod policy_source;

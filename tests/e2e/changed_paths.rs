@@ -1,0 +1,283 @@
+//! Changed paths (SPEC §6) against git itself: a generated history with adds, deletes, mode and
+//! type changes, symlinks, submodule pointers and arbitrary merges (two and three parents,
+//! built with `commit-tree`), compared per commit with `git diff-tree -r -c --root --name-only`.
+
+use crate::support::Repo;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A small deterministic generator (no external randomness: failures reproduce).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+const DIRS: &[&str] = &["", "src", "src/a", "src/a/b", "src/a.d", "docs", "x"];
+const NAMES: &[&str] = &[
+    "f",
+    "a",
+    "a.c",
+    "a-b",
+    "g.rs",
+    "with space",
+    "\u{e9}t\u{e9}.txt",
+];
+
+fn random_path(rng: &mut Lcg) -> String {
+    let dir = DIRS[rng.next(DIRS.len())];
+    let name = NAMES[rng.next(NAMES.len())];
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Apply one random change to the work tree and index.
+fn mutate(repo: &Repo, rng: &mut Lcg, step: usize) {
+    let path = random_path(rng);
+    let full = repo.path().join(&path);
+    match rng.next(8) {
+        0 | 1 | 2 => {
+            // Write a file, replacing a directory or a file in the way.
+            if full.is_symlink() {
+                std::fs::remove_file(&full).unwrap();
+            } else if full.is_dir() {
+                std::fs::remove_dir_all(&full).unwrap();
+            }
+            let mut p = full.parent().map(|p| p.to_path_buf());
+            while let Some(dir) = p {
+                if dir.is_file() || dir.is_symlink() {
+                    std::fs::remove_file(&dir).unwrap();
+                }
+                p = dir.parent().map(|p| p.to_path_buf());
+                if dir == repo.path() {
+                    break;
+                }
+            }
+            repo.write(&path, format!("content {step} {}\n", rng.next(3)));
+        }
+        3 => {
+            if full.is_file() || full.is_symlink() {
+                std::fs::remove_file(&full).unwrap();
+            } else if full.is_dir() {
+                std::fs::remove_dir_all(&full).unwrap();
+            }
+        }
+        4 => {
+            if full.is_file() && !full.is_symlink() {
+                repo.git(&["add", "-A"]);
+                let flag = if rng.next(2) == 0 {
+                    "--chmod=+x"
+                } else {
+                    "--chmod=-x"
+                };
+                repo.git(&["update-index", flag, &path]);
+                return;
+            }
+        }
+        5 => {
+            if std::fs::symlink_metadata(&full).is_err()
+                && full.parent().is_some_and(|p| p.is_dir() || !p.exists())
+            {
+                std::fs::create_dir_all(full.parent().unwrap()).ok();
+                if full.parent().unwrap().is_dir() {
+                    std::os::unix::fs::symlink(format!("target-{step}"), &full).unwrap();
+                }
+            }
+        }
+        6 => {
+            // A submodule pointer (gitlink) at a fresh path.
+            let link = format!("x/sub{}", rng.next(3));
+            if !repo.path().join(&link).exists() {
+                repo.git(&["add", "-A"]);
+                let oid = format!("{:040x}", step as u128 * 7919 + 1);
+                repo.git(&[
+                    "update-index",
+                    "--add",
+                    "--cacheinfo",
+                    &format!("160000,{oid},{link}"),
+                ]);
+                return;
+            }
+        }
+        _ => {
+            // Rename: delete one path, add another with the same content.
+            if full.is_file() && !full.is_symlink() {
+                let content = std::fs::read(&full).unwrap();
+                std::fs::remove_file(&full).unwrap();
+                let to = random_path(rng);
+                if !repo.path().join(&to).exists()
+                    && !repo.path().join(&to).parent().unwrap().is_file()
+                {
+                    repo.write(&to, content);
+                }
+            }
+        }
+    }
+    repo.git(&["add", "-A"]);
+}
+
+fn build_history() -> (Repo, Vec<String>) {
+    let repo = Repo::new();
+    let mut rng = Lcg(0x5eed);
+    let mut commits: Vec<String> = Vec::new();
+    for step in 0..90 {
+        for _ in 0..1 + rng.next(4) {
+            mutate(&repo, &mut rng, step);
+        }
+        let mut parents: Vec<String> = commits.last().cloned().into_iter().collect();
+        if commits.len() > 3 && rng.next(4) == 0 {
+            for _ in 0..1 + rng.next(2) {
+                let other = commits[rng.next(commits.len() - 1)].clone();
+                if !parents.contains(&other) {
+                    // Take some paths as the other parent has them, so merges agree with
+                    // one side in places.
+                    if rng.next(2) == 0 {
+                        let files = repo.git(&["ls-tree", "-r", "--name-only", &other]);
+                        if let Some(f) = files.lines().nth(rng.next(4)) {
+                            let _ = repo.git_output(&["checkout", &other, "--", f], &[]);
+                        }
+                    }
+                    parents.push(other);
+                }
+            }
+        }
+        repo.git(&["add", "-A"]);
+        let tree = repo.git(&["write-tree"]).trim().to_string();
+        let mut args = vec![
+            "commit-tree".to_string(),
+            tree,
+            "-m".into(),
+            format!("step {step}\n\nAssisted-by: Claude"),
+        ];
+        for p in &parents {
+            args.push("-p".into());
+            args.push(p.clone());
+        }
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let date = format!("{} +0000", crate::support::T0 + step as i64 * 60);
+        let out = repo.git_output(
+            &argv,
+            &[("GIT_AUTHOR_DATE", &date), ("GIT_COMMITTER_DATE", &date)],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        repo.git(&["update-ref", "refs/heads/main", &id]);
+        commits.push(id);
+    }
+    (repo, commits)
+}
+
+fn git_changed(repo: &Repo, id: &str) -> BTreeSet<String> {
+    let out = repo.git_output(
+        &[
+            "diff-tree",
+            "-r",
+            "-c",
+            "--root",
+            "--no-commit-id",
+            "--name-only",
+            "-z",
+            id,
+        ],
+        &[],
+    );
+    assert!(out.status.success());
+    out.stdout
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect()
+}
+
+fn ours(
+    records: &[serde_json::Value],
+    field: impl Fn(&serde_json::Value) -> Option<&serde_json::Value>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    records
+        .iter()
+        .filter(|r| r["type"] == "commit")
+        .map(|r| {
+            let paths = field(r)
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default();
+            (r["id"].as_str().unwrap().to_string(), paths)
+        })
+        .collect()
+}
+
+#[test]
+fn changed_paths_match_git_diff_tree() {
+    let (repo, commits) = build_history();
+    let merges = commits
+        .iter()
+        .filter(|c| {
+            repo.git(&["rev-list", "--parents", "-n1", c])
+                .split_whitespace()
+                .count()
+                > 2
+        })
+        .count();
+    assert!(merges >= 10, "the history has merges to compare ({merges})");
+    let policy_dir = repo.home.path();
+    let write = |name: &str, text: &str| {
+        let p = policy_dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let everything = write(
+        "all.toml",
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[production]\npaths = [\"*\"]\nrequire_declaration = true\n",
+    );
+    let src_only = write(
+        "src.toml",
+        "version = 1\n[defaults]\nstatus = \"restricted\"\n[production]\npaths = [\"src/a/\"]\n",
+    );
+    let forbidden = write(
+        "forbidden.toml",
+        "version = 1\n[defaults]\nstatus = \"forbidden\"\n",
+    );
+
+    let (_, all) = repo.scan_jsonl(&["--policy", &everything]);
+    let all = ours(&all, |r| Some(&r["production_paths"]));
+    let (_, src) = repo.scan_jsonl(&["--policy", &src_only]);
+    let src = ours(&src, |r| Some(&r["production_paths"]));
+    let (_, forb) = repo.scan_jsonl(&["--policy", &forbidden]);
+    let forb = ours(&forb, |r| {
+        r["findings"]
+            .as_array()
+            .and_then(|f| f.first())
+            .map(|f| &f["paths"])
+    });
+
+    let mut nonempty = 0;
+    for id in &commits {
+        let want = git_changed(&repo, id);
+        nonempty += usize::from(!want.is_empty());
+        assert_eq!(all[id], want, "production walk of {id}");
+        assert_eq!(forb[id], want, "full walk of {id}");
+        let want_src: BTreeSet<String> = want
+            .iter()
+            .filter(|p| p.starts_with("src/a/"))
+            .cloned()
+            .collect();
+        assert_eq!(src[id], want_src, "pruned walk of {id}");
+    }
+    assert!(nonempty > 60, "most commits change something ({nonempty})");
+    eprintln!(
+        "compared {} commits ({merges} merges, {nonempty} with changes)",
+        commits.len()
+    );
+}
