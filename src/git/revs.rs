@@ -1,5 +1,5 @@
 //! Turning revision arguments as git takes them (`HEAD`, `main`, `A..B`, `A...B`, `^A`,
-//! `--all`) into a stream of commit ids.
+//! `--all`) into a stream of commit ids in `git log`'s order.
 
 use super::{Context, GitError, resolve_commit};
 use git2::{Oid, Repository, Revwalk};
@@ -19,58 +19,43 @@ pub fn walk_revisions<'r>(
     repo: &'r Repository,
     sel: &RevSelection,
 ) -> Result<Option<Revwalk<'r>>, GitError> {
-    let mut walk = repo
-        .revwalk()
-        .context(|| "cannot start a revision walk".into())?;
-    let mut pushed = false;
+    let mut starts: Vec<Oid> = Vec::new();
+    let mut hidden: Vec<Oid> = Vec::new();
     if sel.all {
         if let Ok(refs) = repo.references() {
             for r in refs.flatten() {
                 if let Ok(c) = r.peel_to_commit() {
-                    walk.push(c.id()).context(|| "cannot walk refs".into())?;
-                    pushed = true;
+                    starts.push(c.id());
                 }
             }
         }
         if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
-            walk.push(head.id()).context(|| "cannot walk HEAD".into())?;
-            pushed = true;
+            starts.push(head.id());
         }
     }
     for rev in &sel.revs {
-        if let Some(hidden) = rev.strip_prefix('^') {
-            walk.hide(id(repo, hidden)?)
-                .context(|| format!("cannot hide {hidden}"))?;
+        if let Some(hide) = rev.strip_prefix('^') {
+            hidden.push(id(repo, hide)?);
         } else if let Some((a, b)) = rev.split_once("...") {
             let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
-            walk.push(a).context(|| format!("cannot walk {rev}"))?;
-            walk.push(b).context(|| format!("cannot walk {rev}"))?;
+            starts.extend([a, b]);
             if let Ok(bases) = repo.merge_bases(a, b) {
-                for base in bases.iter() {
-                    walk.hide(*base).context(|| format!("cannot walk {rev}"))?;
-                }
+                hidden.extend(bases.iter().copied());
             }
-            pushed = true;
         } else if let Some((a, b)) = rev.split_once("..") {
-            walk.hide(id(repo, or_head(a))?)
-                .context(|| format!("cannot walk {rev}"))?;
-            walk.push(id(repo, or_head(b))?)
-                .context(|| format!("cannot walk {rev}"))?;
-            pushed = true;
+            hidden.push(id(repo, or_head(a))?);
+            starts.push(id(repo, or_head(b))?);
         } else {
-            walk.push(id(repo, rev)?)
-                .context(|| format!("cannot walk {rev}"))?;
-            pushed = true;
+            starts.push(id(repo, rev)?);
         }
     }
-    if !pushed && !sel.all && sel.revs.iter().all(|r| r.starts_with('^')) {
+    if sel.revs.is_empty() && !sel.all {
         match repo.head() {
-            Ok(head) => {
-                let c = head
-                    .peel_to_commit()
-                    .context(|| "HEAD is not a commit".into())?;
-                walk.push(c.id()).context(|| "cannot walk HEAD".into())?;
-            }
+            Ok(head) => starts.push(
+                head.peel_to_commit()
+                    .context(|| "HEAD is not a commit".into())?
+                    .id(),
+            ),
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(None),
             Err(e) => {
                 return Err(GitError::UnknownRevision {
@@ -79,6 +64,28 @@ pub fn walk_revisions<'r>(
                 });
             }
         }
+    }
+
+    let mut walk = repo
+        .revwalk()
+        .context(|| "cannot start a revision walk".into())?;
+    walk.set_sorting(git2::Sort::TIME)
+        .context(|| "cannot sort the revision walk".into())?;
+    // libgit2 takes start points last-pushed-first when it must limit the walk (hidden
+    // commits), where git orders them by date: push the oldest first so the orders agree.
+    let time = |oid: &Oid| {
+        repo.find_commit(*oid)
+            .map(|c| c.committer().when().seconds())
+            .unwrap_or(0)
+    };
+    starts.sort_by_key(time);
+    starts.dedup();
+    for oid in &starts {
+        walk.push(*oid)
+            .context(|| format!("cannot walk from {oid}"))?;
+    }
+    for oid in &hidden {
+        walk.hide(*oid).context(|| format!("cannot hide {oid}"))?;
     }
     Ok(Some(walk))
 }

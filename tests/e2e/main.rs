@@ -9,4 +9,5 @@ mod changed_paths;
 mod findings;
 mod output;
 mod policy_source;
+mod revisions;
 mod trailer_parity;
