@@ -260,3 +260,29 @@ fn trailers_command_prints_git_form() {
     let git = repo.git(&["interpret-trailers", "--parse", "--no-divider", "msg.txt"]);
     assert_eq!(stdout, git);
 }
+
+#[test]
+fn help_snapshots() {
+    let repo = Repo::new();
+    let commands: &[&[&str]] = &[
+        &["--help"],
+        &["scan", "--help"],
+        &["check", "--help"],
+        &["trailers", "--help"],
+        &["policy", "check", "--help"],
+        &["policy", "show", "--help"],
+        &["init", "--help"],
+        &["exceptions", "list", "--help"],
+    ];
+    for args in commands {
+        let (code, stdout, _) = repo.run(args);
+        assert_eq!(code, 0, "{args:?}");
+        let name = format!("help_{}", args[..args.len() - 1].join("_"));
+        let name = if name == "help_" {
+            "help".to_string()
+        } else {
+            name
+        };
+        insta::assert_snapshot!(name, stdout);
+    }
+}
