@@ -3,10 +3,13 @@
 //! repository handle each) and handed on in walk order, so memory stays flat and output is the
 //! same whatever the thread count.
 
-use crate::evidence::{Collector, CommitText};
+use crate::evidence::{Collector, CommitText, Evidence, Source};
 use crate::facts::CommitFacts;
+use crate::git::NoteFormat;
 use crate::git::{self, GitError, RevSelection};
+use crate::notes;
 use crate::policy::Policy;
+use crate::policy::UNKNOWN;
 use crate::report::CommitRecord;
 use crate::verdict::{self, ChangedPaths, CommitContext, PathNeed};
 use git2::{Commit, Oid, Repository};
@@ -41,20 +44,40 @@ pub struct ScanOptions {
 /// keep memory flat.
 const CHUNK: usize = 512;
 
+/// What judging needs besides the commit: prepared once per scan, shared by the workers.
+pub struct Judge<'p> {
+    /// The policy.
+    pub policy: &'p Policy,
+    collector: Collector<'p>,
+    notes_refs: Vec<(String, NoteFormat)>,
+}
+
+impl<'p> Judge<'p> {
+    /// Prepare for a repository and policy.
+    pub fn new(repo: &Repository, policy: &'p Policy) -> Self {
+        Judge {
+            policy,
+            collector: Collector::new(&policy.catalog, &policy.exception_trailer),
+            notes_refs: git::existing_notes_refs(repo),
+        }
+    }
+}
+
 /// Judge one commit read from `repo`.
 pub fn judge_commit(
     repo: &Repository,
-    policy: &Policy,
-    collector: &Collector<'_>,
+    judge: &Judge<'_>,
     commit: &Commit<'_>,
     at: At,
 ) -> Result<CommitRecord, GitError> {
+    let policy = judge.policy;
     let facts = git::commit_facts(commit);
-    let evidence = collector.collect(&CommitText {
+    let mut evidence = judge.collector.collect(&CommitText {
         message: &facts.message,
         author: (&facts.author.name, &facts.author.email),
         committer: (&facts.committer.name, &facts.committer.email),
     });
+    add_note_evidence(repo, judge, commit.id(), &mut evidence);
     let paths = match verdict::path_need(policy, &evidence) {
         PathNeed::None => None,
         PathNeed::Production => Some(ChangedPaths {
@@ -91,6 +114,32 @@ pub fn judge_commit(
     Ok(CommitRecord::new(&facts, &evidence, judgement))
 }
 
+/// Session metadata in notes only ever adds evidence (SPEC §3 channel 5). A note that cannot be
+/// parsed adds nothing.
+fn add_note_evidence(repo: &Repository, judge: &Judge<'_>, id: Oid, evidence: &mut Evidence) {
+    for (notes_ref, format, bytes) in git::notes_of(repo, &judge.notes_refs, id) {
+        let sessions = match format {
+            NoteFormat::Trailgate => notes::parse_trailgate_note(&bytes),
+            NoteFormat::GitAi => notes::parse_git_ai_note(&bytes),
+        };
+        for s in sessions.unwrap_or_default() {
+            let assistant = notes::tool_to_catalog_id(&s.tool)
+                .and_then(|id| judge.policy.catalog.index_of(id))
+                .map_or(UNKNOWN.to_string(), |i| {
+                    judge.policy.catalog.entries()[i].id.clone()
+                });
+            let mut text = format!("{notes_ref}: {}", s.tool);
+            if let Some(m) = &s.model {
+                text.push_str(&format!(" ({m})"));
+            }
+            if let Some(session) = &s.session {
+                text.push_str(&format!(" session {session}"));
+            }
+            evidence.add_metadata(&assistant, Source::Note, text);
+        }
+    }
+}
+
 fn eval_time(at: At, facts: &CommitFacts) -> Timestamp {
     match at {
         At::Commit => facts.committer.timestamp(),
@@ -124,7 +173,7 @@ pub fn scan(
         .build()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let git_dir = repo.path().to_path_buf();
-    let collector = Collector::new(&policy.catalog, &policy.exception_trailer);
+    let judge = Judge::new(repo, policy);
     let mut chunk: Vec<Oid> = Vec::with_capacity(CHUNK);
     let mut walk = walk.peekable();
     while walk.peek().is_some() {
@@ -145,7 +194,7 @@ pub fn scan(
                         if !in_window(time, opts) {
                             return Ok(None);
                         }
-                        judge_commit(r, policy, &collector, &commit, opts.at).map(Some)
+                        judge_commit(r, &judge, &commit, opts.at).map(Some)
                     })?
                 })
                 .collect()

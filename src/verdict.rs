@@ -1,7 +1,7 @@
 //! Judging one commit (SPEC §7): from evidence, changed paths, the policy and a time to
 //! findings and a verdict. Pure functions over plain data; nothing here reads git.
 
-use crate::evidence::{Evidence, Item};
+use crate::evidence::{Evidence, Item, Source};
 use crate::exceptions::{Exception, Window};
 use crate::findings::{Code, Finding, Verdict, verdict_of};
 use crate::policy::{Policy, Status};
@@ -169,6 +169,30 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
             message: format!(
                 "line {} `{}` looks like a trailer but is not in the trailer block, so git ignores it; it {what}. Move it into the last paragraph of the message, written exactly as a trailer",
                 line.line, line.text
+            ),
+        });
+    }
+
+    for a in &evidence.assistants {
+        let metadata_only = a
+            .evidence
+            .iter()
+            .all(|e| matches!(e.source, Source::Note | Source::Record));
+        if !metadata_only {
+            continue;
+        }
+        let sources: Vec<&str> = a.evidence.iter().map(|e| e.text.as_str()).collect();
+        findings.push(Finding {
+            code: Code::UndeclaredAssistant,
+            severity: policy.severity(Code::UndeclaredAssistant),
+            assistant: Some(a.id.clone()),
+            paths: Vec::new(),
+            exception: None,
+            message: format!(
+                "session metadata says {} worked on this commit ({}), but the message does not declare it; add the trailer `Assisted-by: {}`",
+                a.id,
+                sources.join("; "),
+                a.id
             ),
         });
     }

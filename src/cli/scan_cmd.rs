@@ -4,7 +4,6 @@ use super::{CheckArgs, FormatArg, ScanArgs};
 use anyhow::{Context, Result, anyhow};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use trailgate::evidence::Collector;
 use trailgate::exceptions::{Instant, day_start, parse_instant};
 use trailgate::findings::Severity;
 use trailgate::git::{self, RevSelection};
@@ -89,8 +88,8 @@ pub fn check(args: CheckArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let commit = git::resolve_commit(&repo, &args.commit)?;
-    let collector = Collector::new(&policy.catalog, &policy.exception_trailer);
-    let record = scan::judge_commit(&repo, &policy, &collector, &commit, parse_at(&args.at)?)?;
+    let judge = scan::Judge::new(&repo, &policy);
+    let record = scan::judge_commit(&repo, &judge, &commit, parse_at(&args.at)?)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

@@ -178,3 +178,41 @@ pub fn with_worker_repo<T>(
         }
     })
 }
+
+/// Which note format a notes ref holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteFormat {
+    /// trailgate's own notes (TOML or JSON sessions).
+    Trailgate,
+    /// git-ai `authorship/3.0.0` notes.
+    GitAi,
+}
+
+/// The notes refs read by default, with their formats (SPEC §8).
+pub const NOTES_REFS: [(&str, NoteFormat); 2] = [
+    ("refs/notes/trailgate", NoteFormat::Trailgate),
+    ("refs/notes/ai", NoteFormat::GitAi),
+];
+
+/// Notes refs of `NOTES_REFS` that exist in this repository (checked once per scan).
+pub fn existing_notes_refs(repo: &Repository) -> Vec<(String, NoteFormat)> {
+    NOTES_REFS
+        .iter()
+        .filter(|(r, _)| repo.refname_to_id(r).is_ok())
+        .map(|(r, f)| (r.to_string(), *f))
+        .collect()
+}
+
+/// The raw note attached to `commit` under each notes ref that has one.
+pub fn notes_of(
+    repo: &Repository,
+    refs: &[(String, NoteFormat)],
+    commit: Oid,
+) -> Vec<(String, NoteFormat, Vec<u8>)> {
+    refs.iter()
+        .filter_map(|(r, f)| {
+            let note = repo.find_note(Some(r), commit).ok()?;
+            Some((r.clone(), *f, note.message_bytes().to_vec()))
+        })
+        .collect()
+}

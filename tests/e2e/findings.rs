@@ -365,3 +365,73 @@ fn policy_files_are_always_production() {
         serde_json::json!([".trailgate/exceptions.toml"])
     );
 }
+
+const GIT_AI_NOTE: &str = r#"docs/guide.txt
+  d4a7828bfdafe456 1-2
+---
+{"schema_version":"authorship/3.0.0","base_commit_sha":"ae20f6f2","prompts":{"d4a7828bfdafe456":{"agent_id":{"tool":"claude","id":"s-1","model":"claude-opus-4-7"}}}}
+"#;
+
+#[test]
+fn undeclared_assistant_from_a_git_ai_note() {
+    let repo = setup();
+    let id = repo.commit("docs only\n", &[("docs/guide.txt", "v2\n")]);
+    repo.git(&["notes", "--ref=ai", "add", "-m", GIT_AI_NOTE, &id]);
+    let r = expect(&repo, &id, &["undeclared-assistant"], "warn");
+    assert_eq!(r["assistants"][0]["id"], "claude-code");
+    assert_eq!(r["assistants"][0]["evidence"][0]["source"], "note");
+    // The same commit declaring the assistant is not undeclared.
+    let declared = repo.commit(
+        &format!("docs again\n\n{CLAUDE}\n"),
+        &[("docs/guide.txt", "v3\n")],
+    );
+    repo.git(&["notes", "--ref=ai", "add", "-m", GIT_AI_NOTE, &declared]);
+    expect(&repo, &declared, &[], "pass");
+}
+
+#[test]
+fn note_evidence_in_production_also_restricts() {
+    let repo = setup();
+    let id = repo.commit("silent\n", &[("services/auth/src/lib.rs", "v2\n")]);
+    repo.git(&[
+        "notes",
+        "--ref=trailgate",
+        "add",
+        "-m",
+        "assistant = \"cursor\"\nsession = \"abc\"\n",
+        &id,
+    ]);
+    expect(
+        &repo,
+        &id,
+        &["restricted-assistant", "undeclared-assistant"],
+        "fail",
+    );
+}
+
+#[test]
+fn a_forged_note_never_makes_a_failing_commit_pass() {
+    let repo = setup();
+    let id = repo.commit(
+        &format!("auth\n\n{CLAUDE}\n"),
+        &[("services/auth/src/lib.rs", "v2\n")],
+    );
+    for note in [
+        "assistant = \"kiro\"\n",
+        "{\"sessions\": []}",
+        "garbage [[[ not a note",
+        "assistant = \"none\"\n",
+    ] {
+        let _ = repo.git_output(
+            &["notes", "--ref=trailgate", "add", "-f", "-m", note, &id],
+            &[],
+        );
+        let (_, records) = repo.scan_jsonl(&[]);
+        let r = record(&records, &id);
+        assert_eq!(r["verdict"], "fail", "note {note:?}");
+        assert!(
+            codes(r).contains(&"restricted-assistant".to_string()),
+            "note {note:?}"
+        );
+    }
+}
