@@ -44,7 +44,7 @@ fn mutate(repo: &Repo, rng: &mut Lcg, step: usize) {
     let path = random_path(rng);
     let full = repo.path().join(&path);
     match rng.next(8) {
-        0 | 1 | 2 => {
+        0..=2 => {
             // Write a file, replacing a directory or a file in the way.
             if full.is_symlink() {
                 std::fs::remove_file(&full).unwrap();
