@@ -80,15 +80,16 @@ pub fn init(args: InitArgs) -> Result<u8> {
     for (name, text) in files {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("wrote {}", path.display());
+        writeln!(std::io::stdout(), "wrote {}", path.display())?;
     }
     // What we wrote must load: check it the way every command will.
     source::load_spec(
         git::open_from_env().ok().as_ref(),
         &source::Spec::File(dir.join("policy.toml")),
     )?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "Edit [production] paths, then check with `trailgate policy check` and commit .trailgate/."
-    );
+    )?;
     Ok(0)
 }

@@ -172,6 +172,8 @@ pub fn main() -> ExitCode {
     configure_color(cli.color);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away (`trailgate scan | head`) is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             if let Some(load) = err.downcast_ref::<LoadError>() {
                 eprintln!("{load}");
@@ -181,6 +183,14 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn configure_color(choice: ColorChoice) {

@@ -16,7 +16,9 @@ fn load(spec: Option<&str>) -> Result<Policy> {
 
 pub fn check(spec: Option<String>) -> Result<u8> {
     let policy = load(spec.as_deref())?;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{} {}: {} assistants, {} production patterns, {} exclusions, {} exceptions",
         "ok".green().bold(),
         policy.source,
@@ -24,9 +26,9 @@ pub fn check(spec: Option<String>) -> Result<u8> {
         policy.production_paths.len(),
         policy.production_exclude.len(),
         policy.registry.entries().len()
-    );
+    )?;
     if let Some(r) = &policy.registry.source {
-        println!("   registry: {r}");
+        writeln!(out, "   registry: {r}")?;
     }
     Ok(0)
 }
@@ -69,10 +71,14 @@ pub fn show(spec: Option<String>) -> Result<u8> {
         p.unknown_status.as_str()
     )?;
     for def in p.catalog.entries() {
-        writeln!(out, "\n[assistants.{}]", def.id)?;
+        let origin = if def.builtin {
+            "built-in"
+        } else {
+            "defined by the policy"
+        };
+        writeln!(out, "\n[assistants.{}]  # {origin}", def.id)?;
         writeln!(out, "name = {:?}", def.name)?;
         writeln!(out, "status = {:?}", p.status_of(&def.id).as_str())?;
-        writeln!(out, "builtin = {}", def.builtin)?;
         for (key, list) in [
             ("emails", &def.emails),
             ("identities", &def.identities),
@@ -111,7 +117,9 @@ pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg)
     let p = load(policy.policy.as_deref())?;
     let at = match at {
         Some(s) => super::scan_cmd::parse_date(&s, "--at", false)?,
-        None => jiff::Timestamp::now(),
+        None => jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .unwrap_or_else(|_| jiff::Timestamp::now()),
     };
     let entries = p.registry.entries();
     let stdout = std::io::stdout();
