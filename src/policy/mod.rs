@@ -354,12 +354,31 @@ pub fn load(
         None => None,
     };
 
-    let (Some(catalog), false) = (catalog, !diags.is_empty()) else {
-        return Err(Diagnostics(diags));
-    };
+    // Check the registry even when the policy has problems, so every problem shows at once;
+    // assistant ids are checked against the built-in catalog if the policy's did not compile.
     let registry = match &registry_source {
-        Some(src) => Registry::load(src, &catalog)?,
+        Some(src) => {
+            let fallback;
+            let check_with = match &catalog {
+                Some(c) => c,
+                None => {
+                    fallback = Catalog::compile(crate::catalog::builtin())
+                        .map_err(|_| Diagnostics(diags.clone()))?;
+                    &fallback
+                }
+            };
+            match Registry::load(src, check_with) {
+                Ok(r) => r,
+                Err(Diagnostics(mut more)) => {
+                    diags.append(&mut more);
+                    Registry::default()
+                }
+            }
+        }
         None => Registry::default(),
+    };
+    let (Some(catalog), true) = (catalog, diags.is_empty()) else {
+        return Err(Diagnostics(diags));
     };
 
     let statuses = catalog

@@ -225,3 +225,18 @@ fn init_writes_a_policy_that_checks() {
     assert!(stderr.contains("--force"));
     assert_eq!(repo.run(&["init", "--force"]).0, 0);
 }
+
+#[test]
+fn policy_and_registry_problems_are_reported_together() {
+    let policy = "version = 1\n[production]\npaths = [\"!x\"]\n[exceptions]\nregistry = \"exceptions.toml\"\n";
+    let registry =
+        "[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude-code\"]\nexpires = \"never\"\n";
+    let repo = repo_with(policy, registry);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/policy.toml:3:10:",
+            ".trailgate/exceptions.toml:4:11:",
+        ],
+    );
+}
