@@ -192,17 +192,7 @@ fn read_spec(
                         "check the path, or run `trailgate init` to write a starter policy"
                     }))
             })?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                one(
-                    Diagnostic::file(&name, format!("the {what} is not UTF-8 text"))
-                        .help("save it as UTF-8"),
-                )
-            })?;
-            Ok(SourceText {
-                repo_path: repo.and_then(|r| repo_relative(r, path)),
-                name,
-                text,
-            })
+            source_text(name, bytes, what, repo.and_then(|r| repo_relative(r, path)))
         }
         Spec::Rev { rev, path } => {
             let name = format!("{rev}:{path}");
@@ -225,18 +215,28 @@ fn read_spec(
                             .help("commit the file there, or point to the right revision and path"),
                     )
                 })?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                one(
-                    Diagnostic::file(&name, format!("the {what} is not UTF-8 text"))
-                        .help("save it as UTF-8"),
-                )
-            })?;
-            Ok(SourceText {
-                name,
-                text,
-                repo_path: Some(path.clone()),
-            })
+            source_text(name, bytes, what, Some(path.clone()))
         }
+    }
+}
+
+fn source_text(
+    name: String,
+    bytes: Vec<u8>,
+    what: &str,
+    repo_path: Option<String>,
+) -> Result<SourceText, LoadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceText {
+            name,
+            text,
+            repo_path,
+        }),
+        Err(_) => Err(one(Diagnostic::file(
+            &name,
+            format!("the {what} is not UTF-8 text"),
+        )
+        .help("save it as UTF-8"))),
     }
 }
 
