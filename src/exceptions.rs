@@ -69,7 +69,10 @@ impl Exception {
 
     /// May this author (raw e-mail) use it?
     pub fn allows_author(&self, email: &str) -> bool {
-        self.authors.is_empty() || self.authors.iter().any(|a| a.eq_ignore_ascii_case(email))
+        self.authors.is_empty() || {
+            let email = email.to_lowercase();
+            self.authors.contains(&email)
+        }
     }
 
     /// Does its `paths` cover this path?
