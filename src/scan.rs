@@ -179,10 +179,7 @@ pub fn scan(
     while walk.peek().is_some() {
         chunk.clear();
         for oid in walk.by_ref().take(CHUNK) {
-            chunk.push(oid.map_err(|e| GitError::Git {
-                context: "cannot walk history".into(),
-                source: e,
-            })?);
+            chunk.push(oid?);
         }
         let results: Vec<Result<Option<CommitRecord>, GitError>> = pool.install(|| {
             chunk

@@ -1,8 +1,15 @@
 //! Turning revision arguments as git takes them (`HEAD`, `main`, `A..B`, `A...B`, `^A`,
-//! `--all`) into a stream of commit ids in `git log`'s order.
+//! `--all`) into commit ids in exactly `git log`'s default order.
+//!
+//! git pops commits from a list kept in committer-date order, newest first, where a commit of
+//! equal date goes after those already there; start points are stable-sorted by date first.
+//! libgit2's own time sort breaks ties differently, so the order is computed here; libgit2 only
+//! computes which commits a range excludes.
 
 use super::{Context, GitError, resolve_commit};
-use git2::{Oid, Repository, Revwalk};
+use git2::{Oid, Repository};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashSet};
 
 /// Which commits to walk.
 #[derive(Debug, Clone, Default)]
@@ -13,22 +20,99 @@ pub struct RevSelection {
     pub all: bool,
 }
 
-/// A revision walk over the selection, newest first as `git log` lists them. Returns `None`
-/// when the selection is only an unborn `HEAD` (a repository without commits).
+/// A commit waiting in the walk's list.
+struct Pending {
+    time: i64,
+    seq: u64,
+    id: Oid,
+    parents: Vec<Oid>,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    // Newest first; among equal dates, first inserted first (git's insert-by-date).
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.time
+            .cmp(&other.time)
+            .then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+/// Commit ids in `git log` order.
+pub struct Walk<'r> {
+    repo: &'r Repository,
+    /// With hidden commits: the commits to show (computed by libgit2); otherwise everything
+    /// reachable is shown.
+    allowed: Option<HashSet<Oid>>,
+    seen: HashSet<Oid>,
+    queue: BinaryHeap<Pending>,
+    seq: u64,
+}
+
+impl Walk<'_> {
+    fn enqueue(&mut self, id: Oid) -> Result<(), GitError> {
+        if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) || !self.seen.insert(id) {
+            return Ok(());
+        }
+        let commit = self
+            .repo
+            .find_commit(id)
+            .context(|| format!("cannot read commit {id}"))?;
+        self.queue.push(Pending {
+            time: commit.committer().when().seconds(),
+            seq: self.seq,
+            id,
+            parents: commit.parent_ids().collect(),
+        });
+        self.seq += 1;
+        Ok(())
+    }
+}
+
+impl Iterator for Walk<'_> {
+    type Item = Result<Oid, GitError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let next = self.queue.pop()?;
+        for parent in &next.parents {
+            if let Err(e) = self.enqueue(*parent) {
+                return Some(Err(e));
+            }
+        }
+        Some(Ok(next.id))
+    }
+}
+
+/// The commits of a selection, newest first as `git log` lists them. `None` when the
+/// selection is only an unborn `HEAD` (a repository without commits).
 pub fn walk_revisions<'r>(
     repo: &'r Repository,
     sel: &RevSelection,
-) -> Result<Option<Revwalk<'r>>, GitError> {
+) -> Result<Option<Walk<'r>>, GitError> {
     let mut starts: Vec<Oid> = Vec::new();
     let mut hidden: Vec<Oid> = Vec::new();
     if sel.all {
-        if let Ok(refs) = repo.references() {
-            for r in refs.flatten() {
-                if let Ok(c) = r.peel_to_commit() {
-                    starts.push(c.id());
+        // git adds every ref in name order, then HEAD.
+        let mut refs: Vec<(String, Oid)> = Vec::new();
+        if let Ok(iter) = repo.references() {
+            for r in iter.flatten() {
+                if let (Some(name), Ok(c)) = (r.name().map(str::to_string), r.peel_to_commit()) {
+                    refs.push((name, c.id()));
                 }
             }
         }
+        refs.sort();
+        starts.extend(refs.into_iter().map(|(_, id)| id));
         if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
             starts.push(head.id());
         }
@@ -66,28 +150,39 @@ pub fn walk_revisions<'r>(
         }
     }
 
-    let mut walk = repo
-        .revwalk()
-        .context(|| "cannot start a revision walk".into())?;
-    walk.set_sorting(git2::Sort::TIME)
-        .context(|| "cannot sort the revision walk".into())?;
-    // libgit2 takes start points last-pushed-first when it must limit the walk (hidden
-    // commits), where git orders them by date: push the oldest first so the orders agree.
-    let time = |oid: &Oid| {
-        repo.find_commit(*oid)
-            .map(|c| c.committer().when().seconds())
-            .unwrap_or(0)
+    let allowed = if hidden.is_empty() {
+        None
+    } else {
+        Some(shown_set(repo, &starts, &hidden)?)
     };
-    starts.sort_by_key(time);
-    starts.dedup();
-    for oid in &starts {
-        walk.push(*oid)
-            .context(|| format!("cannot walk from {oid}"))?;
-    }
-    for oid in &hidden {
-        walk.hide(*oid).context(|| format!("cannot hide {oid}"))?;
+    let mut walk = Walk {
+        repo,
+        allowed,
+        seen: HashSet::new(),
+        queue: BinaryHeap::new(),
+        seq: 0,
+    };
+    // Start points keep their given order among equal dates: the heap's insertion sequence
+    // does exactly what git's stable sort by date does.
+    for start in starts {
+        walk.enqueue(start)?;
     }
     Ok(Some(walk))
+}
+
+/// Commits reachable from `starts` and not from `hidden`.
+fn shown_set(repo: &Repository, starts: &[Oid], hidden: &[Oid]) -> Result<HashSet<Oid>, GitError> {
+    let mut rw = repo
+        .revwalk()
+        .context(|| "cannot start a revision walk".into())?;
+    for s in starts {
+        rw.push(*s).context(|| format!("cannot walk from {s}"))?;
+    }
+    for h in hidden {
+        rw.hide(*h).context(|| format!("cannot hide {h}"))?;
+    }
+    rw.map(|r| r.context(|| "cannot walk history".into()))
+        .collect()
 }
 
 fn or_head(s: &str) -> &str {

@@ -93,3 +93,125 @@ fn empty_repository_scans_nothing() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["commits"], 0);
 }
+
+#[test]
+fn equal_timestamps_keep_gits_order() {
+    // Rebases and scripts make many commits in the same second; git breaks the tie by
+    // insertion order, and so must we.
+    let repo = Repo::new();
+    let date = [
+        ("GIT_AUTHOR_DATE", "1793527200 +0000"),
+        ("GIT_COMMITTER_DATE", "1793527200 +0000"),
+    ];
+    let commit = |msg: &str| {
+        let out = repo.git_output(&["commit", "-q", "--allow-empty", "-m", msg], &date);
+        assert!(out.status.success());
+    };
+    commit("root");
+    commit("child");
+    repo.git(&["checkout", "-q", "-b", "b2", "HEAD~1"]);
+    commit("b2 one");
+    commit("b2 two");
+    repo.git(&["checkout", "-q", "main"]);
+    let out = repo.git_output(&["merge", "-q", "--no-ff", "-m", "merge", "b2"], &date);
+    assert!(out.status.success());
+    commit("after");
+    for args in [
+        &[][..],
+        &["--all"][..],
+        &["b2..main"][..],
+        &["main...b2"][..],
+        &["b2", "main"][..],
+        &["main", "b2"][..],
+    ] {
+        let want = if args.is_empty() {
+            rev_list(&repo, &["HEAD"])
+        } else {
+            rev_list(&repo, args)
+        };
+        assert_eq!(scanned(&repo, args), want, "order for {args:?}");
+    }
+}
+
+#[test]
+fn random_dags_with_ties_and_skew_match_rev_list() {
+    let repo = Repo::new();
+    let mut state: u64 = 0x1234_5678;
+    let mut rnd = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    let empty_tree = repo
+        .git(&["hash-object", "-t", "tree", "-w", "--stdin"])
+        .trim()
+        .to_string();
+    let mut ids: Vec<String> = Vec::new();
+    for i in 0..120 {
+        let mut args = vec![
+            "commit-tree".to_string(),
+            empty_tree.clone(),
+            "-m".into(),
+            format!("c{i}"),
+        ];
+        if !ids.is_empty() {
+            let parents = if rnd(5) == 0 { 2 + rnd(2) } else { 1 };
+            let mut chosen: Vec<String> = Vec::new();
+            for _ in 0..parents {
+                // Mostly recent parents, sometimes old ones: long and short branches.
+                let back = if rnd(3) == 0 {
+                    rnd(ids.len())
+                } else {
+                    rnd(ids.len().min(4))
+                };
+                let p = ids[ids.len() - 1 - back].clone();
+                if !chosen.contains(&p) {
+                    chosen.push(p);
+                }
+            }
+            for p in chosen {
+                args.push("-p".into());
+                args.push(p);
+            }
+        }
+        // Few distinct dates, not monotonic: ties and clock skew everywhere.
+        let date = format!("{} +0000", crate::support::T0 + rnd(4) as i64);
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = repo.git_output(
+            &argv,
+            &[("GIT_AUTHOR_DATE", &date), ("GIT_COMMITTER_DATE", &date)],
+        );
+        assert!(out.status.success());
+        ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    }
+    for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 10 == 9) {
+        repo.git(&["branch", &format!("b{i}"), id]);
+    }
+    repo.git(&["update-ref", "refs/heads/main", ids.last().unwrap()]);
+    let mut checked = 0;
+    for a in [9, 39, 79, 119] {
+        for b in [19, 59, 99] {
+            let (a, b) = (format!("b{a}"), format!("b{b}"));
+            let selections: Vec<Vec<String>> = vec![
+                vec![a.clone()],
+                vec![a.clone(), b.clone()],
+                vec![format!("{a}..{b}")],
+                vec![format!("{b}..{a}")],
+                vec![format!("{a}...{b}")],
+                vec![b.clone(), format!("^{a}")],
+            ];
+            for sel in selections {
+                let args: Vec<&str> = sel.iter().map(String::as_str).collect();
+                assert_eq!(
+                    scanned(&repo, &args),
+                    rev_list(&repo, &args),
+                    "order for {args:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(scanned(&repo, &["--all"]), rev_list(&repo, &["--all"]));
+    assert_eq!(checked, 72);
+}
