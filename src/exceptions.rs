@@ -119,8 +119,7 @@ impl Registry {
     pub fn load(src: &SourceText, catalog: &Catalog) -> Result<Registry, Diagnostics> {
         let file = src.name.as_str();
         let text = src.text.as_str();
-        let raw: RawRegistry = tomlsrc::deserialize(file, text)?;
-        let mut diags = Vec::new();
+        let (raw, mut diags): (RawRegistry, _) = tomlsrc::deserialize(file, text)?;
         let mut entries = Vec::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut first_line: HashMap<String, usize> = HashMap::new();
@@ -276,17 +275,12 @@ enum Edge {
 }
 
 fn value_text(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+    tomlsrc::datetime_text(v).unwrap_or_else(|| v.to_string())
 }
 
 fn parse_when(v: &toml::Value, edge: Edge) -> Result<Timestamp, String> {
-    let text = match v {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(d) => d.to_string(),
-        other => return Err(format!("expected a date, found {}", other.type_str())),
+    let Some(text) = tomlsrc::datetime_text(v) else {
+        return Err(format!("expected a date, found {}", v.type_str()));
     };
     let when = parse_instant(&text)?;
     Ok(match (when, edge) {

@@ -29,7 +29,13 @@ pub enum Spec {
 impl Spec {
     /// Parse a spec: an existing file wins; otherwise `REV:PATH` when it has a `:`.
     pub fn parse(s: &str) -> Spec {
-        if !Path::new(s).exists()
+        Spec::parse_in(s, Path::new(""))
+    }
+
+    /// Like [`Spec::parse`], with relative file paths taken from `base`.
+    pub fn parse_in(s: &str, base: &Path) -> Spec {
+        let file = base.join(s);
+        if !file.exists()
             && let Some((rev, path)) = s.split_once(':')
             && !rev.is_empty()
         {
@@ -38,7 +44,7 @@ impl Spec {
                 path: path.trim_start_matches('/').to_string(),
             };
         }
-        Spec::File(PathBuf::from(s))
+        Spec::File(file)
     }
 }
 
@@ -57,8 +63,11 @@ pub fn load_policy(repo: Option<&Repository>, cli: Option<&str>) -> Result<Polic
         return load_spec(repo, &Spec::parse(s));
     }
     if let Some(repo) = repo {
-        if let Some(s) = git::config_string(repo, "trailgate.policy") {
-            return load_spec(Some(repo), &Spec::parse(&s));
+        if let Some(s) = git::repo_config_string(repo, "trailgate.policy") {
+            // A relative file in config is relative to the work tree (the git dir when bare),
+            // not to wherever the command runs.
+            let spec = Spec::parse_in(&s, repo.workdir().unwrap_or(repo.path()));
+            return load_named(Some(repo), &spec, Some(s));
         }
         match repo.workdir() {
             Some(dir) => {

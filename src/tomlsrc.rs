@@ -94,14 +94,20 @@ fn display_path(path: &[Segment]) -> String {
     s
 }
 
-/// Deserialize `text` (named `file` in messages) into `T`, reporting a syntax or type error, or
-/// every key `T` does not know.
-pub fn deserialize<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Diagnostics> {
+/// Deserialize `text` (named `file` in messages) into `T`. A syntax or type error stops there;
+/// keys `T` does not know are returned beside the value, so validation can go on and report
+/// everything at once.
+pub fn deserialize<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
     let mut unknown: Vec<Vec<Segment>> = Vec::new();
     let de = toml::Deserializer::new(text);
     let result: Result<T, toml::de::Error> = serde_ignored::deserialize(de, |path| {
         let mut segs = Vec::new();
         segments(&path, &mut segs);
+        // Spans are carried through serde as private wrapper fields; they are not keys.
+        segs.retain(|s| !matches!(s, Segment::Key(k) if k.starts_with("$__")));
         unknown.push(segs);
     });
     let value = match result {
@@ -115,10 +121,11 @@ pub fn deserialize<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Dia
             ]));
         }
     };
-    if unknown.is_empty() {
-        return Ok(value);
-    }
-    let doc = toml_edit::ImDocument::parse(text).ok();
+    let doc = if unknown.is_empty() {
+        None
+    } else {
+        toml_edit::ImDocument::parse(text).ok()
+    };
     let diags = unknown
         .iter()
         .map(|path| {
@@ -128,5 +135,19 @@ pub fn deserialize<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Dia
                 .help("remove it or correct its spelling; docs/policy.md lists every key")
         })
         .collect();
-    Err(Diagnostics(diags))
+    Ok((value, diags))
+}
+
+/// The text of a TOML date or date-time, however serde delivered it: a string, a datetime, or
+/// (through span wrappers) the datetime's private one-key table.
+pub fn datetime_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Datetime(d) => Some(d.to_string()),
+        toml::Value::Table(t) if t.len() == 1 => match t.get("$__toml_private_datetime") {
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }

@@ -192,7 +192,7 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
                 "session metadata says {} worked on this commit ({}), but the message does not declare it; add the trailer `Assisted-by: {}`",
                 a.id,
                 sources.join("; "),
-                a.id
+                if a.id == crate::policy::UNKNOWN { "<assistant name>" } else { a.id.as_str() }
             ),
         });
     }
@@ -286,10 +286,16 @@ fn judge_assistant(
     if !valid.is_empty() && uncovered.is_empty() {
         return None;
     }
+    // Paths a valid candidate covers are fine; name only the rest.
+    let open_paths: &[Vec<u8>] = if valid.is_empty() {
+        required
+    } else {
+        &uncovered
+    };
     if let Some(e) = candidates.iter().find(|e| e.revoked) {
         return Some(finding(
             Code::RevokedException,
-            required,
+            open_paths,
             Some(e.id.clone()),
             format!(
                 "exception `{}` cited for {assistant} has been revoked; cite another valid exception or remove {assistant}'s changes",
@@ -301,37 +307,43 @@ fn judge_assistant(
         .iter()
         .find(|e| e.window(ctx.at) != Window::Active)
     {
-        let when = match e.window(ctx.at) {
-            Window::NotStarted => "is not valid yet at the commit's time".to_string(),
-            _ => format!("expired ({})", e.expires_text),
+        let what = match e.window(ctx.at) {
+            Window::NotStarted => {
+                "is not valid yet at the evaluation time; wait for its start date or cite an exception valid now".to_string()
+            }
+            _ => format!(
+                "expired ({}); ask for a renewal or cite an exception valid at the evaluation time",
+                e.expires_text
+            ),
         };
         return Some(finding(
             Code::ExpiredException,
-            required,
+            open_paths,
             Some(e.id.clone()),
-            format!(
-                "exception `{}` cited for {assistant} {when}; ask for a renewal or cite an exception valid at the commit's time",
-                e.id
-            ),
+            format!("exception `{}` cited for {assistant} {what}", e.id),
         ));
     }
     let ids: Vec<&str> = candidates.iter().map(|e| e.id.as_str()).collect();
     let (paths, why) = if valid.is_empty() {
         (
             required.to_vec(),
-            format!("do not allow the author {}", ctx.author_email),
+            format!("allow the author {}", ctx.author_email),
         )
     } else {
-        let why = format!("do not cover {}", summarize(&uncovered));
+        let why = format!("cover {}", summarize(&uncovered));
         (uncovered, why)
+    };
+    let (noun, verb) = if ids.len() == 1 {
+        ("exception", "does not")
+    } else {
+        ("exceptions", "do not")
     };
     Some(finding(
         Code::ExceptionOutOfScope,
         &paths,
         Some(ids.join(", ")),
         format!(
-            "exception{} {} cited for {assistant} {why}; cite an exception whose scope covers them, or ask for the scope to be widened",
-            if ids.len() == 1 { "" } else { "s" },
+            "{noun} {} cited for {assistant} {verb} {why}; cite an exception whose scope covers this, or ask for the scope to be widened",
             ids.join(", ")
         ),
     ))

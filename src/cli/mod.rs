@@ -212,7 +212,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("cannot change to {}: {e}", dir.display()))?;
     }
     match cli.command {
-        Command::Scan(args) => scan_cmd::scan(args),
+        Command::Scan(args) => {
+            // A report file gets colour only when asked for explicitly.
+            if args.output.is_some() && cli.color != ColorChoice::Always {
+                colored::control::set_override(false);
+            }
+            scan_cmd::scan(args)
+        }
         Command::Check(args) => scan_cmd::check(args),
         Command::Trailers(args) => commands::trailers(args),
         Command::Policy(PolicyCommand::Check { spec }) => policy_cmd::check(spec),

@@ -115,34 +115,40 @@ fn toml_list(items: &[String]) -> String {
 
 pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg) -> Result<u8> {
     let p = load(policy.policy.as_deref())?;
-    let at = match at {
-        Some(s) => super::scan_cmd::parse_date(&s, "--at", false)?,
-        None => jiff::Timestamp::now()
+    let at = match at.as_deref() {
+        Some("now") | None => jiff::Timestamp::now()
             .round(jiff::Unit::Second)
             .unwrap_or_else(|_| jiff::Timestamp::now()),
+        Some(s) => super::scan_cmd::parse_date(s, "--at", false)?,
     };
     let entries = p.registry.entries();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if format != FormatArg::Human {
-        for e in entries {
-            let v = serde_json::json!({
-                "id": e.id,
-                "state": e.state(at),
-                "assistants": if e.any_assistant { vec!["*".to_string()] } else { e.assistants.clone() },
-                "paths": e.path_patterns,
-                "authors": e.authors,
-                "starts": e.starts.map(|t| t.to_string()),
-                "expires": e.expires_text,
-                "revoked": e.revoked,
-                "granted_by": e.granted_by,
-                "reason": e.reason,
-            });
-            if format == FormatArg::Jsonl {
+        let values: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "id": e.id,
+                    "state": e.state(at),
+                    "assistants": if e.any_assistant { vec!["*".to_string()] } else { e.assistants.clone() },
+                    "paths": e.path_patterns,
+                    "authors": e.authors,
+                    "starts": e.starts.map(|t| t.to_string()),
+                    "expires": e.expires_text,
+                    "revoked": e.revoked,
+                    "granted_by": e.granted_by,
+                    "reason": e.reason,
+                })
+            })
+            .collect();
+        if format == FormatArg::Jsonl {
+            for v in values {
                 writeln!(out, "{v}")?;
-            } else {
-                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             }
+        } else {
+            let doc = serde_json::json!({"registry": p.registry.source, "at": at.to_string(), "exceptions": values});
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         return Ok(0);
     }

@@ -156,6 +156,17 @@ pub fn config_string(repo: &Repository, key: &str) -> Option<String> {
     repo.config().ok()?.get_string(key).ok()
 }
 
+/// A string value from the repository's own config file only (`.git/config`, or `config` in a
+/// bare repository): what decides the policy must not follow `HOME` or other environment.
+pub fn repo_config_string(repo: &Repository, key: &str) -> Option<String> {
+    let config = repo.config().ok()?;
+    config
+        .open_level(git2::ConfigLevel::Local)
+        .ok()?
+        .get_string(key)
+        .ok()
+}
+
 thread_local! {
     // One repository per worker thread: `Repository` is `Send` but not `Sync`.
     static WORKER_REPO: std::cell::RefCell<Option<(std::path::PathBuf, Repository)>> =

@@ -185,8 +185,7 @@ pub fn load(
 ) -> Result<Policy, Diagnostics> {
     let file = policy.name.as_str();
     let text = policy.text.as_str();
-    let raw: RawPolicy = tomlsrc::deserialize(file, text)?;
-    let mut diags = Vec::new();
+    let (raw, mut diags): (RawPolicy, _) = tomlsrc::deserialize(file, text)?;
     let at = |offset: usize, msg: String| Diagnostic::at(file, text, offset, msg);
 
     if let Some(v) = &raw.version
@@ -270,20 +269,33 @@ pub fn load(
         statuses_by_id.insert(id_text.to_string(), status.unwrap_or(default_status));
     }
     defined.extend(builtin);
+    // Patterns were checked where they are written; the catalog compiles what passed. Should
+    // it still fail, say so once, without repeating what `check_patterns` reported.
+    let ids_only: Vec<AssistantDef> = defined
+        .iter()
+        .map(|d| AssistantDef {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            builtin: d.builtin,
+            ..AssistantDef::default()
+        })
+        .collect();
     let catalog = match Catalog::compile(defined) {
         Ok(c) => Some(c),
         Err(errors) => {
-            for e in errors {
-                diags.push(Diagnostic::file(
-                    file,
-                    format!(
-                        "assistant `{}`: {} #{}: {}",
-                        e.assistant,
-                        e.field,
-                        e.index + 1,
-                        e.message
-                    ),
-                ));
+            if diags.is_empty() {
+                for e in errors {
+                    diags.push(Diagnostic::file(
+                        file,
+                        format!(
+                            "assistant `{}`: {} #{}: {}",
+                            e.assistant,
+                            e.field,
+                            e.index + 1,
+                            e.message
+                        ),
+                    ));
+                }
             }
             None
         }
@@ -355,15 +367,16 @@ pub fn load(
     };
 
     // Check the registry even when the policy has problems, so every problem shows at once;
-    // assistant ids are checked against the built-in catalog if the policy's did not compile.
+    // assistant ids are checked against the policy's assistants even if their patterns failed.
     let registry = match &registry_source {
         Some(src) => {
             let fallback;
             let check_with = match &catalog {
                 Some(c) => c,
                 None => {
-                    fallback = Catalog::compile(crate::catalog::builtin())
-                        .map_err(|_| Diagnostics(diags.clone()))?;
+                    // The same assistants without patterns: ids are all the registry needs.
+                    fallback =
+                        Catalog::compile(ids_only).map_err(|_| Diagnostics(diags.clone()))?;
                     &fallback
                 }
             };
@@ -378,6 +391,8 @@ pub fn load(
         None => Registry::default(),
     };
     let (Some(catalog), true) = (catalog, diags.is_empty()) else {
+        // In file order, so they read top to bottom.
+        diags.sort_by_key(|d| (d.file != policy.name, d.file.clone(), d.line, d.column));
         return Err(Diagnostics(diags));
     };
 
@@ -463,11 +478,12 @@ fn check_patterns(file: &str, text: &str, a: &RawAssistant, diags: &mut Vec<Diag
     ] {
         for p in list {
             if let Err(e) = regex::Regex::new(p.get_ref()) {
-                let first = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
+                // regex's message ends with a line `error: <what>`; keep just the what.
+                let text_of = e.to_string();
+                let last = text_of.lines().last().unwrap_or("").trim();
+                let first = last
+                    .strip_prefix("error:")
+                    .unwrap_or(last)
                     .trim()
                     .to_string();
                 diags.push(

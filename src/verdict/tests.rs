@@ -662,3 +662,41 @@ fn explicit_none_is_overridden_by_evidence() {
     );
     assert_eq!(codes(&j), [Code::RestrictedAssistant]);
 }
+
+#[test]
+fn revoked_names_only_paths_no_valid_exception_covers() {
+    let p = load(POLICY, REGISTRY);
+    let msg =
+        "fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nAI-Exception: EXC-1 EXC-REVOKED\n";
+    let j = run(
+        &p,
+        Case {
+            message: msg,
+            paths: &["services/billing/src/a.rs", "services/auth/src/b.rs"],
+            ..Case::default()
+        },
+    );
+    assert_eq!(codes(&j), [Code::RevokedException]);
+    assert_eq!(j.findings[0].paths, ["services/auth/src/b.rs"]);
+}
+
+#[test]
+fn out_of_scope_message_agrees_in_number() {
+    let p = load(POLICY, REGISTRY);
+    let msg = "fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nAI-Exception: EXC-1\n";
+    let j = run(
+        &p,
+        Case {
+            message: msg,
+            paths: &["services/auth/src/b.rs"],
+            ..Case::default()
+        },
+    );
+    assert!(
+        j.findings[0]
+            .message
+            .starts_with("exception EXC-1 cited for claude-code does not cover"),
+        "{}",
+        j.findings[0].message
+    );
+}

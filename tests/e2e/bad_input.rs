@@ -240,3 +240,39 @@ fn policy_and_registry_problems_are_reported_together() {
         ],
     );
 }
+
+#[test]
+fn unknown_keys_do_not_hide_other_problems() {
+    let policy = "version = 1\n[production]\npathz = [\"x\"]\npaths = [\"!src\"]\n[exceptions]\nregistry = \"exceptions.toml\"\n";
+    let registry = "[[exception]]\nid = \"EXC-1\"\nassistantz = [\"claude-code\"]\nassistants = [\"claude-code\"]\nexpires = \"2027-01-01\"\n";
+    let repo = repo_with(policy, registry);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/policy.toml:3:1: unknown key `production.pathz`",
+            ".trailgate/policy.toml:4:10: invalid pattern `!src`",
+            ".trailgate/exceptions.toml:3:1: unknown key `exception[1].assistantz`",
+        ],
+    );
+    let (_, _, stderr) = repo.run(&["policy", "check"]);
+    let policy_at = stderr.find(".trailgate/policy.toml:3").unwrap();
+    let registry_at = stderr.find(".trailgate/exceptions.toml:3").unwrap();
+    assert!(
+        policy_at < registry_at,
+        "policy problems first, in line order:\n{stderr}"
+    );
+}
+
+#[test]
+fn bad_regex_is_reported_once_without_nested_error() {
+    let policy = "version = 1\n[assistants.inhouse]\nnames = [\"(unclosed\"]\n";
+    let repo = repo_with(policy, GOOD_REGISTRY);
+    let (code, _, stderr) = repo.run(&["policy", "check"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.matches("invalid regex").count() + stderr.matches("unclosed").count(),
+        2,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+}

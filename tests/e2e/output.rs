@@ -286,3 +286,24 @@ fn help_snapshots() {
         insta::assert_snapshot!(name, stdout);
     }
 }
+
+#[test]
+fn exceptions_list_formats_and_toml_dates() {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[exceptions]\nregistry = \"exceptions.toml\"\n",
+        Some("[[exception]]\nid = \"EXC-1\"\nassistants = [\"claude-code\"]\nexpires = 2026-06-30\nstarts = 2026-01-01\n"),
+    );
+    let (code, stdout, stderr) = repo.run(&["exceptions", "list", "--at", "2026-03-01"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("EXC-1  active  assistants: claude-code  expires: 2026-06-30"),
+        "{stdout}"
+    );
+    let (_, json, _) = repo.run(&["exceptions", "list", "--format", "json", "--at", "now"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
+    assert_eq!(doc["exceptions"][0]["state"], "expired");
+    assert_eq!(doc["exceptions"][0]["expires"], "2026-06-30");
+    let (_, jsonl, _) = repo.run(&["exceptions", "list", "--format", "jsonl"]);
+    assert_eq!(jsonl.lines().count(), 1);
+}

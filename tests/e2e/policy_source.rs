@@ -87,3 +87,46 @@ fn rev_path_policy_in_config() {
         "policy-branch:.trailgate/policy.toml"
     );
 }
+
+#[test]
+fn config_policy_is_relative_to_the_work_tree_and_global_config_is_ignored() {
+    let repo = Repo::new();
+    repo.commit("one\n\nAssisted-by: Claude\n", &[("sub/dir/file", "x\n")]);
+    repo.write("policies/p.toml", RESTRICTIVE);
+    repo.git(&["config", "trailgate.policy", "policies/p.toml"]);
+    let out = repo
+        .trailgate()
+        .current_dir(repo.path().join("sub/dir"))
+        .args(["scan", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A global setting (which follows HOME) never picks the policy.
+    let other = Repo::new();
+    other.commit("one\n\nAssisted-by: Claude\n", &[]);
+    std::fs::write(
+        other.home.path().join("gitconfig"),
+        "[trailgate]\n\tpolicy = /nonexistent/policy.toml\n",
+    )
+    .unwrap();
+    assert_eq!(summary_policy(&other, &[]), "(embedded default)");
+}
+
+#[test]
+fn the_inventory_never_fails() {
+    let repo = Repo::new();
+    repo.commit("one\n\nAssisted-by: Claude\nAI-Exception: EXC-1\n", &[]);
+    repo.commit(
+        "two\n\nSigned-off-by: Claude <noreply@anthropic.com>\n",
+        &[],
+    );
+    let (code, records) = repo.scan_jsonl(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(records[1]["findings"][0]["severity"], "info");
+}
