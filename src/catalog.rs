@@ -444,6 +444,23 @@ fn build(
 /// Room for every field of a large policy; the built-in catalog needs far less.
 const SET_SIZE_LIMIT: usize = 64 << 20;
 
+/// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the
+/// problem where it is written. `field` is `emails`, `identities`, `names`, `models`,
+/// `markers` or `session_trailers`.
+pub fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
+    match field {
+        "emails" => email_regex(pattern).map(|_| ()),
+        "identities" | "names" | "models" => regex::Regex::new(pattern)
+            .map(|_| ())
+            .map_err(|e| regex_message(&e)),
+        "session_trailers" if !valid_key(pattern) => Err(format!(
+            "`{pattern}` is not a trailer key (ASCII letters, digits and `-`)"
+        )),
+        "markers" if pattern.trim().is_empty() => Err("empty marker".to_string()),
+        _ => Ok(()),
+    }
+}
+
 /// Last line of a regex error: the part that says what is wrong.
 fn regex_message(e: &regex::Error) -> String {
     let text = e.to_string();

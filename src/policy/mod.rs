@@ -469,45 +469,32 @@ fn merge_patterns(def: &mut AssistantDef, a: &RawAssistant) {
     def.github_ids.extend(a.github_ids.iter().copied());
 }
 
-/// Check each regex and plain pattern of a policy assistant where it is written.
+/// Check each pattern of a policy assistant where it is written, by the catalog's own rules.
 fn check_patterns(file: &str, text: &str, a: &RawAssistant, diags: &mut Vec<Diagnostic>) {
-    for (field, list) in [
+    let fields = [
+        ("emails", &a.emails),
         ("identities", &a.identities),
         ("names", &a.names),
         ("models", &a.models),
-    ] {
-        for p in list {
-            if let Err(e) = regex::Regex::new(p.get_ref()) {
-                // regex's message ends with a line `error: <what>`; keep just the what.
-                let text_of = e.to_string();
-                let last = text_of.lines().last().unwrap_or("").trim();
-                let first = last
-                    .strip_prefix("error:")
-                    .unwrap_or(last)
-                    .trim()
-                    .to_string();
-                diags.push(
-                    Diagnostic::at(file, text, p.span().start, format!("invalid regex in `{field}`: {first}"))
-                        .help("write a Rust `regex` pattern; escape literal characters such as `[`, `(` and `.` with `\\`"),
-                );
-            }
-        }
-    }
-    for (field, list) in [
-        ("emails", &a.emails),
         ("markers", &a.markers),
         ("session_trailers", &a.session_trailers),
-    ] {
+    ];
+    for (field, list) in fields {
         for p in list {
-            if p.get_ref().trim().is_empty() {
+            if let Err(message) = crate::catalog::check_pattern(field, p.get_ref()) {
+                let help = match field {
+                    "emails" => {
+                        "write an address such as `bot@corp.example`; `*` matches any run of characters"
+                    }
+                    "session_trailers" => "write a trailer key such as `Bot-Session`",
+                    "markers" => "remove the empty entry",
+                    _ => {
+                        "write a Rust `regex` pattern; escape literal characters such as `[`, `(` and `.` with `\\`"
+                    }
+                };
                 diags.push(
-                    Diagnostic::at(
-                        file,
-                        text,
-                        p.span().start,
-                        format!("empty entry in `{field}`"),
-                    )
-                    .help("remove it"),
+                    Diagnostic::at(file, text, p.span().start, format!("`{field}`: {message}"))
+                        .help(help),
                 );
             }
         }

@@ -71,7 +71,7 @@ fn invalid_regex() {
     let repo = repo_with(policy, GOOD_REGISTRY);
     rejects(
         &repo,
-        &[".trailgate/policy.toml:4:10: invalid regex in `names`"],
+        &[".trailgate/policy.toml:4:10: `names`: invalid regex"],
     );
 }
 
@@ -275,4 +275,18 @@ fn bad_regex_is_reported_once_without_nested_error() {
         "{stderr}"
     );
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+}
+
+#[test]
+fn assistant_fields_are_checked_where_written_and_together() {
+    let policy = "version = 1\n[defaults]\nstatus = \"nope\"\n[assistants.bot]\nemails = [\"not-an-address\"]\nsession_trailers = [\"Bot Session\"]\n";
+    let repo = repo_with(policy, GOOD_REGISTRY);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/policy.toml:3:10: unknown status `nope`",
+            ".trailgate/policy.toml:5:11: `emails`: `not-an-address` is not an address",
+            ".trailgate/policy.toml:6:21: `session_trailers`: `Bot Session` is not a trailer key",
+        ],
+    );
 }
