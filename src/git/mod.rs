@@ -227,3 +227,20 @@ pub fn notes_of(
         })
         .collect()
 }
+
+/// The hooks directory git uses for this repository: `core.hooksPath` (relative to the work
+/// tree root, or to the git dir when bare; `~/` expanded), else the common git dir's `hooks`,
+/// so linked worktrees share one set of hooks.
+pub fn hooks_dir(repo: &Repository) -> std::path::PathBuf {
+    if let Some(configured) = config_string(repo, "core.hooksPath") {
+        let expanded = match configured.strip_prefix("~/") {
+            Some(rest) => std::env::var_os("HOME").map_or_else(|| configured.clone().into(), |h| Path::new(&h).join(rest)),
+            None => std::path::PathBuf::from(&configured),
+        };
+        if expanded.is_absolute() {
+            return expanded;
+        }
+        return repo.workdir().unwrap_or(repo.path()).join(expanded);
+    }
+    repo.commondir().join("hooks")
+}
