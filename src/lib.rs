@@ -12,6 +12,7 @@ pub mod exceptions;
 pub mod facts;
 pub mod findings;
 pub mod git;
+pub mod hooks;
 pub mod notes;
 pub mod paths;
 pub mod policy;

@@ -70,48 +70,71 @@ pub fn judge_commit(
     commit: &Commit<'_>,
     at: At,
 ) -> Result<CommitRecord, GitError> {
-    let policy = judge.policy;
     let facts = git::commit_facts(commit);
-    let mut evidence = judge.collector.collect(&CommitText {
-        message: &facts.message,
-        author: (&facts.author.name, &facts.author.email),
-        committer: (&facts.committer.name, &facts.committer.email),
-    });
+    let mut evidence = judge.evidence(&facts);
     add_note_evidence(repo, judge, commit.id(), &mut evidence);
-    let paths = match verdict::path_need(policy, &evidence) {
-        PathNeed::None => None,
-        PathNeed::Production => Some(ChangedPaths {
-            all: None,
-            production: git::changed_paths(
-                repo,
-                commit,
-                &|dir| policy.may_contain_production(dir),
-                &|p| policy.is_production(p),
-            )?,
-        }),
-        PathNeed::All => {
-            let all = git::changed_paths(repo, commit, &|_| true, &|_| true)?;
-            let production = all
-                .iter()
-                .filter(|p| policy.is_production(p))
-                .cloned()
-                .collect();
-            Some(ChangedPaths {
-                all: Some(all),
-                production,
-            })
-        }
-    };
-    let judgement = verdict::judge(
-        policy,
-        &evidence,
-        &CommitContext {
-            author_email: &facts.author.email,
-            at: eval_time(at, &facts),
-            paths: paths.as_ref(),
-        },
-    );
-    Ok(CommitRecord::new(&facts, &evidence, judgement))
+    let time = eval_time(at, &facts);
+    judge.decide(&facts, evidence, time, &mut |descend, keep| {
+        git::changed_paths(repo, commit, descend, keep)
+    })
+}
+
+/// Computes changed paths with a pruning test for directories and a filter for paths.
+pub type PathSource<'a> = dyn FnMut(&dyn Fn(&[u8]) -> bool, &dyn Fn(&[u8]) -> bool) -> Result<Vec<Vec<u8>>, GitError>
+    + 'a;
+
+impl Judge<'_> {
+    /// Evidence from what the commit itself says (channels 1–4).
+    pub fn evidence(&self, facts: &CommitFacts) -> Evidence {
+        self.collector.collect(&CommitText {
+            message: &facts.message,
+            author: (&facts.author.name, &facts.author.email),
+            committer: (&facts.committer.name, &facts.committer.email),
+        })
+    }
+
+    /// Judge a commit (or one about to be made) from its facts and evidence, asking `paths`
+    /// for exactly the changed paths the verdict needs.
+    pub fn decide(
+        &self,
+        facts: &CommitFacts,
+        evidence: Evidence,
+        at: Timestamp,
+        paths: &mut PathSource<'_>,
+    ) -> Result<CommitRecord, GitError> {
+        let policy = self.policy;
+        let changed = match verdict::path_need(policy, &evidence) {
+            PathNeed::None => None,
+            PathNeed::Production => Some(ChangedPaths {
+                all: None,
+                production: paths(&|dir| policy.may_contain_production(dir), &|p| {
+                    policy.is_production(p)
+                })?,
+            }),
+            PathNeed::All => {
+                let all = paths(&|_| true, &|_| true)?;
+                let production = all
+                    .iter()
+                    .filter(|p| policy.is_production(p))
+                    .cloned()
+                    .collect();
+                Some(ChangedPaths {
+                    all: Some(all),
+                    production,
+                })
+            }
+        };
+        let judgement = verdict::judge(
+            policy,
+            &evidence,
+            &CommitContext {
+                author_email: &facts.author.email,
+                at,
+                paths: changed.as_ref(),
+            },
+        );
+        Ok(CommitRecord::new(facts, &evidence, judgement))
+    }
 }
 
 /// Session metadata in notes only ever adds evidence (SPEC §3 channel 5). A note that cannot be

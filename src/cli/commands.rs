@@ -40,7 +40,7 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
 
 /// git's comment string for cleaning hook messages: `core.commentString`, then
 /// `core.commentChar`, else `#`. `auto` falls back to `#`.
-fn comment_string() -> String {
+pub(super) fn comment_string() -> String {
     let Ok(repo) = git::open_from_env() else {
         return "#".into();
     };

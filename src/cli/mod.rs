@@ -2,6 +2,7 @@
 //! over the library: gather commits, judge them, render a report.
 
 mod commands;
+mod hook_cmd;
 mod policy_cmd;
 mod scan_cmd;
 
@@ -62,6 +63,19 @@ pub enum Command {
     /// Show the exception registry.
     #[command(subcommand)]
     Exceptions(ExceptionsCommand),
+    /// Run a git hook (the installed hook shims call this).
+    Hook(HookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// commit-msg, prepare-commit-msg, pre-push, pre-receive or update.
+    pub name: String,
+    /// The hook's arguments, as git passes them.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 /// Options shared by commands that load a policy.
@@ -224,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Check { spec }) => policy_cmd::check(spec),
         Command::Policy(PolicyCommand::Show { spec }) => policy_cmd::show(spec),
         Command::Init(args) => commands::init(args),
+        Command::Hook(args) => hook_cmd::hook(args),
         Command::Exceptions(ExceptionsCommand::List { policy, at, format }) => {
             policy_cmd::exceptions_list(policy, at, format)
         }

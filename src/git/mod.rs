@@ -5,7 +5,7 @@ mod revs;
 mod tree;
 
 pub use revs::{RevSelection, walk_revisions};
-pub use tree::changed_paths;
+pub use tree::{changed_between, changed_paths};
 
 use crate::facts::{CommitFacts, Signature};
 use git2::{Commit, Oid, Repository};
@@ -234,7 +234,8 @@ pub fn notes_of(
 pub fn hooks_dir(repo: &Repository) -> std::path::PathBuf {
     if let Some(configured) = config_string(repo, "core.hooksPath") {
         let expanded = match configured.strip_prefix("~/") {
-            Some(rest) => std::env::var_os("HOME").map_or_else(|| configured.clone().into(), |h| Path::new(&h).join(rest)),
+            Some(rest) => std::env::var_os("HOME")
+                .map_or_else(|| configured.clone().into(), |h| Path::new(&h).join(rest)),
             None => std::path::PathBuf::from(&configured),
         };
         if expanded.is_absolute() {

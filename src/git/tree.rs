@@ -22,7 +22,7 @@ pub fn changed_paths(
     let new = commit
         .tree()
         .context(|| format!("cannot read the tree of {}", commit.id()))?;
-    let mut olds: Vec<Side<'_>> = Vec::new();
+    let mut olds: Vec<Option<Tree<'_>>> = Vec::new();
     for parent in commit.parents() {
         olds.push(Some(
             parent
@@ -30,6 +30,18 @@ pub fn changed_paths(
                 .context(|| format!("cannot read the tree of {}", parent.id()))?,
         ));
     }
+    changed_between(repo, new, olds, descend, keep)
+}
+
+/// Paths that differ between `new` and every one of `olds` (`None`: the empty tree; no olds at
+/// all: compared with the empty tree), sorted.
+pub fn changed_between<'r>(
+    repo: &'r Repository,
+    new: Tree<'r>,
+    mut olds: Vec<Option<Tree<'r>>>,
+    descend: &dyn Fn(&[u8]) -> bool,
+    keep: &dyn Fn(&[u8]) -> bool,
+) -> Result<Vec<Vec<u8>>, GitError> {
     if olds.is_empty() {
         olds.push(None);
     }

@@ -1,0 +1,108 @@
+//! `trailgate hook NAME [ARGS]`: the entry point the hook shims call. Client hooks refuse a
+//! commit or push that breaks the policy; server hooks reject anything they cannot judge.
+
+use super::HookArgs;
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::Read;
+use trailgate::git;
+use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
+use trailgate::scan::Judge;
+use trailgate::source;
+
+/// Hooks `trailgate hook` runs.
+pub const HOOKS: [&str; 5] = [
+    "commit-msg",
+    "prepare-commit-msg",
+    "pre-push",
+    "pre-receive",
+    "update",
+];
+
+pub fn hook(args: HookArgs) -> Result<u8> {
+    let server = matches!(args.name.as_str(), "pre-receive" | "update");
+    match run(&args) {
+        Ok(outcome) => Ok(outcome.code()),
+        // The server is the authority: what it cannot judge, it rejects, and says why.
+        Err(e) if server => {
+            eprintln!("trailgate: rejecting the push: it cannot be judged: {e:#}");
+            Ok(2)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn run(args: &HookArgs) -> Result<Outcome> {
+    let repo = git::open_from_env()?;
+    let mut stderr = std::io::stderr().lock();
+    if args.name == "prepare-commit-msg" {
+        return Ok(hooks::prepare_commit_msg(&repo, &args.args)?);
+    }
+    if !HOOKS.contains(&args.name.as_str()) {
+        bail!(
+            "unknown hook `{}`; trailgate runs: {}",
+            args.name,
+            HOOKS.join(", ")
+        );
+    }
+    let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
+    let judge = Judge::new(&repo, &policy);
+    let outcome = match args.name.as_str() {
+        "commit-msg" => {
+            let file = args
+                .args
+                .first()
+                .ok_or_else(|| anyhow!("commit-msg needs the message file"))?;
+            let comment = super::commands::comment_string();
+            hooks::commit_msg(
+                &repo,
+                &judge,
+                file.as_ref(),
+                comment.as_bytes(),
+                &mut stderr,
+            )?
+        }
+        "pre-push" => {
+            let remote = args
+                .args
+                .first()
+                .ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
+            hooks::pre_push(&repo, &judge, remote, &read_stdin()?, &mut stderr)?
+        }
+        "pre-receive" => {
+            let updates = RefUpdate::parse_lines(&read_stdin()?)?;
+            hooks::pre_receive(&repo, &judge, &updates, push_detail(), &mut stderr)?
+        }
+        _ => {
+            let [name, old, new] = &args.args[..] else {
+                bail!("update needs REF OLD NEW, got {:?}", args.args);
+            };
+            let line = format!("{old} {new} {name}");
+            let updates = RefUpdate::parse_lines(&line)?;
+            let update = updates
+                .first()
+                .ok_or_else(|| anyhow!("update needs REF OLD NEW"))?;
+            hooks::update(&repo, &judge, update, push_detail(), &mut stderr)?
+        }
+    };
+    Ok(outcome)
+}
+
+fn read_stdin() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read the hook's standard input")?;
+    Ok(s)
+}
+
+/// `git push -o trailgate.verbose` asks for evidence and every path.
+fn push_detail() -> Detail {
+    let count: usize = std::env::var("GIT_PUSH_OPTION_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let verbose = (0..count).any(|i| {
+        std::env::var(format!("GIT_PUSH_OPTION_{i}")).is_ok_and(|v| v == "trailgate.verbose")
+    });
+    Detail { verbose }
+}

@@ -1,0 +1,215 @@
+//! `commit-msg` and `prepare-commit-msg`: judge the commit about to be made from the cleaned
+//! message and the staged paths (index against `HEAD`, or against `HEAD`'s parents for
+//! `--amend`).
+
+use super::{HookError, Outcome, report_new_commit};
+use crate::facts::{CommitFacts, Signature};
+use crate::git::{self, Context, GitError};
+use crate::scan::Judge;
+use crate::trailers;
+use git2::{Repository, Tree};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// File under the git dir where `prepare-commit-msg` tells `commit-msg` about the commit.
+const STATE_FILE: &str = "trailgate/commit-state";
+
+/// `prepare-commit-msg FILE [SOURCE [SHA]]`: remember whether this commit amends `HEAD` (git
+/// passes `commit HEAD` then), for `commit-msg` of the same `git commit` run.
+pub fn prepare_commit_msg(repo: &Repository, args: &[String]) -> Result<Outcome, HookError> {
+    if args.is_empty() {
+        return Err(HookError::Input(
+            "prepare-commit-msg needs the message file as its first argument".into(),
+        ));
+    }
+    let amend = args.get(1).map(String::as_str) == Some("commit")
+        && args.get(2).map(String::as_str) == Some("HEAD");
+    let state = format!("parent={}\namend={amend}\n", parent_pid());
+    write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
+    Ok(Outcome::Pass)
+}
+
+/// `commit-msg FILE`: judge the message as `git commit` will store it, with the staged paths.
+pub fn commit_msg(
+    repo: &Repository,
+    judge: &Judge<'_>,
+    file: &Path,
+    comment: &[u8],
+    out: &mut dyn Write,
+) -> Result<Outcome, HookError> {
+    let raw = std::fs::read(file).map_err(|e| {
+        HookError::Input(format!(
+            "cannot read the message file {}: {e}",
+            file.display()
+        ))
+    })?;
+    let message = trailers::cleanup(&raw, comment);
+    let head = match repo.head() {
+        Ok(h) => Some(
+            h.peel_to_commit()
+                .context(|| "HEAD is not a commit".into())?,
+        ),
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+        Err(e) => {
+            return Err(GitError::Git {
+                context: "cannot read HEAD".into(),
+                source: e,
+            }
+            .into());
+        }
+    };
+    let amend = head.is_some() && amends(repo);
+
+    // The new commit's parents: HEAD, or HEAD's own parents when amending.
+    let (parents, base_trees): (Vec<String>, Vec<Option<Tree<'_>>>) = match (&head, amend) {
+        (None, _) => (Vec::new(), Vec::new()),
+        (Some(h), false) => (
+            vec![h.id().to_string()],
+            vec![Some(h.tree().context(|| "cannot read HEAD's tree".into())?)],
+        ),
+        (Some(h), true) => {
+            let mut trees = Vec::new();
+            for p in h.parents() {
+                trees.push(Some(
+                    p.tree()
+                        .context(|| format!("cannot read the tree of {}", p.id()))?,
+                ));
+            }
+            (h.parent_ids().map(|p| p.to_string()).collect(), trees)
+        }
+    };
+    let now = jiff::Timestamp::now();
+    let author = match (&head, amend, identity_from_env("AUTHOR")) {
+        (_, _, Some(sig)) => sig,
+        // `--amend` keeps the author unless told otherwise (then git sets GIT_AUTHOR_*).
+        (Some(h), true, None) => git::commit_facts(h).author,
+        _ => identity_from_config(repo),
+    };
+    let committer = identity_from_env("COMMITTER").unwrap_or_else(|| identity_from_config(repo));
+    let facts = CommitFacts {
+        id: "0".repeat(40),
+        parents,
+        author: Signature {
+            time: now.as_second(),
+            offset_minutes: 0,
+            ..author
+        },
+        committer: Signature {
+            time: now.as_second(),
+            offset_minutes: 0,
+            ..committer
+        },
+        message,
+    };
+    let index_tree = staged_tree(repo)?;
+    let evidence = judge.evidence(&facts);
+    let record = judge.decide(&facts, evidence, now, &mut |descend, keep| {
+        git::changed_between(repo, index_tree.clone(), base_trees.clone(), descend, keep)
+    })?;
+    Ok(report_new_commit(out, &record)?)
+}
+
+/// The tree the commit will record: the index git uses for this commit (`GIT_INDEX_FILE` for
+/// `commit -a` and `commit PATH`), written as a tree.
+fn staged_tree(repo: &Repository) -> Result<Tree<'_>, HookError> {
+    let mut index = match std::env::var_os("GIT_INDEX_FILE") {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            let path = if path.is_absolute() {
+                path
+            } else {
+                std::env::current_dir()
+                    .map(|d| d.join(&path))
+                    .unwrap_or(path)
+            };
+            git2::Index::open(&path)
+                .context(|| format!("cannot read the index {}", path.display()))?
+        }
+        None => repo.index().context(|| "cannot read the index".into())?,
+    };
+    let id = index
+        .write_tree_to(repo)
+        .context(|| "cannot write the staged tree".into())?;
+    Ok(repo
+        .find_tree(id)
+        .context(|| "cannot read the staged tree".into())?)
+}
+
+/// Is this `git commit` an `--amend`? The parent git process's arguments say so where they can
+/// be read; otherwise `prepare-commit-msg` of the same run recorded it.
+fn amends(repo: &Repository) -> bool {
+    if let Some(args) = parent_args() {
+        if args.iter().any(|a| a == "--amend") {
+            return true;
+        }
+        if args.iter().any(|a| a == "commit") {
+            return false;
+        }
+    }
+    let Ok(state) = std::fs::read_to_string(repo.path().join(STATE_FILE)) else {
+        return false;
+    };
+    // Only a record from this same `git commit` process counts.
+    state
+        .lines()
+        .any(|l| l == format!("parent={}", parent_pid()))
+        && state.lines().any(|l| l == "amend=true")
+}
+
+#[cfg(target_os = "linux")]
+fn parent_args() -> Option<Vec<String>> {
+    let raw = std::fs::read(format!("/proc/{}/cmdline", parent_pid())).ok()?;
+    Some(
+        raw.split(|&b| b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect(),
+    )
+}
+
+#[cfg(not(target_os = "linux"))]
+fn parent_args() -> Option<Vec<String>> {
+    None
+}
+
+#[cfg(unix)]
+fn parent_pid() -> u32 {
+    std::os::unix::process::parent_id()
+}
+
+#[cfg(not(unix))]
+fn parent_pid() -> u32 {
+    0
+}
+
+fn identity_from_env(who: &str) -> Option<Signature> {
+    let name = std::env::var(format!("GIT_{who}_NAME")).ok();
+    let email = std::env::var(format!("GIT_{who}_EMAIL")).ok();
+    if name.is_none() && email.is_none() {
+        return None;
+    }
+    Some(Signature {
+        name: name.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        time: 0,
+        offset_minutes: 0,
+    })
+}
+
+fn identity_from_config(repo: &Repository) -> Signature {
+    Signature {
+        name: git::config_string(repo, "user.name").unwrap_or_default(),
+        email: git::config_string(repo, "user.email").unwrap_or_default(),
+        time: 0,
+        offset_minutes: 0,
+    }
+}
+
+/// Write a small file whole or not at all: readers never see half of it.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), HookError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| HookError::Io(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! The hook front doors (SPEC §10): where each hook's commits and facts come from, judged by
+//! the same engine as `scan`, reported in a few lines a person reads in a terminal or as
+//! `remote:` lines. Client hooks give fast feedback; server hooks are the authority and fail
+//! closed.
+
+mod commit;
+mod push;
+mod receive;
+
+pub use commit::{commit_msg, prepare_commit_msg};
+pub use push::pre_push;
+pub use receive::{RefUpdate, pre_receive, update};
+
+use crate::findings::{Severity, Verdict};
+use crate::git::{self, GitError, RevSelection};
+use crate::report::CommitRecord;
+use crate::scan::{At, Judge, judge_commit};
+use git2::{Oid, Repository};
+use std::io::{self, Write};
+
+/// What a hook run decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Let the operation go on (warnings may have been printed).
+    Pass,
+    /// Refuse the operation.
+    Refuse,
+}
+
+impl Outcome {
+    /// The hook's exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Pass => 0,
+            Outcome::Refuse => 1,
+        }
+    }
+}
+
+/// Errors that keep a hook from deciding. Server hooks reject on any of them.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Reading the repository failed.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// Hook input (arguments, stdin, message file) is not what git sends.
+    #[error("{0}")]
+    Input(String),
+    /// Writing messages failed.
+    #[error("cannot write: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// How much a hook says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail {
+    /// Show evidence and every path (`git push -o trailgate.verbose`).
+    pub verbose: bool,
+}
+
+/// Prefix of every line a hook prints, so it stands out among git's own output.
+const PREFIX: &str = "trailgate:";
+/// Paths listed per finding before "and N more" (unless verbose).
+const PATHS_SHOWN: usize = 5;
+
+/// Judge the commits of a selection (newest first), one at a time on this repository handle:
+/// hooks run inside git, where only this handle sees quarantined objects.
+pub fn judge_selection(
+    repo: &Repository,
+    judge: &Judge<'_>,
+    selection: &RevSelection,
+) -> Result<Vec<CommitRecord>, HookError> {
+    let Some(walk) = git::walk_revisions(repo, selection)? else {
+        return Ok(Vec::new());
+    };
+    let now = jiff::Timestamp::now();
+    let mut records = Vec::new();
+    for oid in walk {
+        let commit = git::find_commit(repo, oid?)?;
+        records.push(judge_commit(repo, judge, &commit, At::Fixed(now))?);
+    }
+    Ok(records)
+}
+
+/// Print what is wrong with each commit that has findings; `Refuse` if any fails.
+pub fn report(
+    out: &mut dyn Write,
+    what: &str,
+    records: &[CommitRecord],
+    detail: Detail,
+) -> io::Result<Outcome> {
+    let failing = records
+        .iter()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .count();
+    for r in records.iter().filter(|r| !r.findings.is_empty()) {
+        writeln!(out, "{PREFIX} commit {} \"{}\"", r.short_id(), r.summary)?;
+        if detail.verbose {
+            for a in &r.assistants {
+                for e in &a.evidence {
+                    writeln!(
+                        out,
+                        "{PREFIX}   {} ({}) from {}: {}",
+                        a.id,
+                        a.status.as_str(),
+                        e.source.as_str(),
+                        e.text
+                    )?;
+                }
+            }
+        }
+        for f in &r.findings {
+            writeln!(
+                out,
+                "{PREFIX}   {}[{}] {}",
+                f.severity.as_str(),
+                f.code,
+                f.message
+            )?;
+            if !f.paths.is_empty() {
+                let shown = if detail.verbose {
+                    f.paths.len()
+                } else {
+                    PATHS_SHOWN
+                };
+                let mut list = f
+                    .paths
+                    .iter()
+                    .take(shown)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if f.paths.len() > shown {
+                    list.push_str(&format!(" and {} more", f.paths.len() - shown));
+                }
+                writeln!(out, "{PREFIX}     paths: {list}")?;
+            }
+        }
+    }
+    if failing > 0 {
+        let commits = if failing == 1 {
+            "commit breaks"
+        } else {
+            "commits break"
+        };
+        writeln!(
+            out,
+            "{PREFIX} refusing {what}: {failing} {commits} the policy; `trailgate check <commit>` explains each step"
+        )?;
+        Ok(Outcome::Refuse)
+    } else {
+        Ok(Outcome::Pass)
+    }
+}
+
+/// Like [`report`], for the one commit `commit-msg` is about to let git make.
+pub fn report_new_commit(out: &mut dyn Write, record: &CommitRecord) -> io::Result<Outcome> {
+    let outcome = report(
+        &mut io::sink(),
+        "",
+        std::slice::from_ref(record),
+        Detail { verbose: false },
+    )?;
+    if record.findings.is_empty() {
+        return Ok(outcome);
+    }
+    for f in &record.findings {
+        writeln!(
+            out,
+            "{PREFIX} {}[{}] {}",
+            f.severity.as_str(),
+            f.code,
+            f.message
+        )?;
+        if !f.paths.is_empty() {
+            writeln!(out, "{PREFIX}   paths: {}", f.paths.join(", "))?;
+        }
+    }
+    if outcome == Outcome::Refuse {
+        writeln!(
+            out,
+            "{PREFIX} commit refused. Your message is kept in .git/COMMIT_EDITMSG: fix it and commit again with `git commit -e -F .git/COMMIT_EDITMSG`"
+        )?;
+        Ok(Outcome::Refuse)
+    } else {
+        Ok(Outcome::Pass)
+    }
+}
+
+/// Whether any finding is at least this severe.
+pub fn worst(records: &[CommitRecord]) -> Option<Severity> {
+    records
+        .iter()
+        .flat_map(|r| r.findings.iter().map(|f| f.severity))
+        .max()
+}
+
+/// The all-zero object id git uses for "no object" in hook input.
+pub fn is_zero(hex: &str) -> bool {
+    !hex.is_empty() && hex.bytes().all(|b| b == b'0')
+}
+
+/// Parse an object id from hook input.
+pub fn parse_oid(hex: &str, line: &str) -> Result<Oid, HookError> {
+    Oid::from_str(hex)
+        .map_err(|_| HookError::Input(format!("`{hex}` in `{line}` is not an object id")))
+}
