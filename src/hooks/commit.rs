@@ -63,10 +63,23 @@ pub fn commit_msg(
     // The new commit's parents: HEAD, or HEAD's own parents when amending.
     let (parents, base_trees): (Vec<String>, Vec<Option<Tree<'_>>>) = match (&head, amend) {
         (None, _) => (Vec::new(), Vec::new()),
-        (Some(h), false) => (
-            vec![h.id().to_string()],
-            vec![Some(h.tree().context(|| "cannot read HEAD's tree".into())?)],
-        ),
+        (Some(h), false) => {
+            // Concluding a merge: the other parents are in MERGE_HEAD, and the merge is judged
+            // on what differs from every parent.
+            let mut ids = vec![h.id()];
+            ids.extend(merge_heads(repo)?);
+            let mut trees = Vec::new();
+            for id in &ids {
+                let c = repo
+                    .find_commit(*id)
+                    .context(|| format!("cannot read commit {id}"))?;
+                trees.push(Some(
+                    c.tree()
+                        .context(|| format!("cannot read the tree of {id}"))?,
+                ));
+            }
+            (ids.iter().map(|i| i.to_string()).collect(), trees)
+        }
         (Some(h), true) => {
             let mut trees = Vec::new();
             for p in h.parents() {
@@ -133,6 +146,20 @@ fn staged_tree(repo: &Repository) -> Result<Tree<'_>, HookError> {
     Ok(repo
         .find_tree(id)
         .context(|| "cannot read the staged tree".into())?)
+}
+
+/// The other parents of a merge being concluded, from `MERGE_HEAD`.
+fn merge_heads(repo: &Repository) -> Result<Vec<git2::Oid>, HookError> {
+    let Ok(text) = std::fs::read_to_string(repo.path().join("MERGE_HEAD")) else {
+        return Ok(Vec::new());
+    };
+    text.split_whitespace()
+        .map(|hex| {
+            git2::Oid::from_str(hex).map_err(|_| {
+                HookError::Input(format!("MERGE_HEAD holds `{hex}`, not an object id"))
+            })
+        })
+        .collect()
 }
 
 /// Is this `git commit` an `--amend`? The parent git process's arguments say so where they can
