@@ -234,7 +234,8 @@ pub fn notes_of(
 pub fn hooks_dir(repo: &Repository) -> std::path::PathBuf {
     if let Some(configured) = config_string(repo, "core.hooksPath") {
         let expanded = match configured.strip_prefix("~/") {
-            Some(rest) => std::env::var_os("HOME").map_or_else(|| configured.clone().into(), |h| Path::new(&h).join(rest)),
+            Some(rest) => std::env::var_os("HOME")
+                .map_or_else(|| configured.clone().into(), |h| Path::new(&h).join(rest)),
             None => std::path::PathBuf::from(&configured),
         };
         if expanded.is_absolute() {
