@@ -1,9 +1,25 @@
 #!/bin/sh
-# Build and install the `trailgate` binary with cargo, then check it can be found.
+# Build and install the `trailgate` binary with cargo, then install its git hooks into the
+# repository this is run in (or say how to, outside one), then check it can be found.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cargo install --locked --quiet --path "$here"
 bin_dir="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
+
+# Use the binary just installed, not whichever `trailgate` PATH finds first: the hooks fall
+# back to the path of the binary that installed them.
+inside=$(git rev-parse --is-inside-work-tree 2>/dev/null || true)
+bare=$(git rev-parse --is-bare-repository 2>/dev/null || true)
+if [ "$inside" = true ] || [ "$bare" = true ]; then
+    # The binary is installed either way: a hook conflict is reported, not fatal, so
+    # `sh install.sh && trailgate scan` still works.
+    "$bin_dir/trailgate" install ||
+        echo "the hooks were not installed (see above); fix that, then run \`trailgate install\`" >&2
+else
+    echo "not in a git work tree: to install the hooks, run \`trailgate install\` in one" >&2
+    echo "(\`trailgate install --server\` for a bare server repository)" >&2
+fi
+
 if ! command -v trailgate >/dev/null 2>&1; then
     echo "trailgate was installed to $bin_dir, which is not on your PATH." >&2
     echo "Add it:  export PATH=\"$bin_dir:\$PATH\"" >&2

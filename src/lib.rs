@@ -3,7 +3,8 @@
 //! The engine is pure: [`trailers`] parses messages as git does, [`catalog`] and [`evidence`]
 //! find assistants, [`policy`], [`exceptions`] and [`paths`] hold the rules, and [`verdict`]
 //! judges a commit from plain data. [`git`] is the only module that reads a repository;
-//! [`scan`] ties them together and [`report`] renders the results.
+//! [`scan`] ties them together and [`report`] renders the results; [`install`] manages the
+//! hook shims.
 
 pub mod catalog;
 pub mod diag;
@@ -13,6 +14,7 @@ pub mod facts;
 pub mod findings;
 pub mod git;
 pub mod hooks;
+pub mod install;
 pub mod notes;
 pub mod paths;
 pub mod policy;

@@ -6,17 +6,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use std::io::Read;
 use trailgate::git;
 use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
+use trailgate::install::ALL_HOOKS;
 use trailgate::scan::Judge;
 use trailgate::source;
-
-/// Hooks `trailgate hook` runs.
-pub const HOOKS: [&str; 5] = [
-    "commit-msg",
-    "prepare-commit-msg",
-    "pre-push",
-    "pre-receive",
-    "update",
-];
 
 pub fn hook(args: HookArgs) -> Result<u8> {
     let server = matches!(args.name.as_str(), "pre-receive" | "update");
@@ -37,11 +29,11 @@ fn run(args: &HookArgs) -> Result<Outcome> {
     if args.name == "prepare-commit-msg" {
         return Ok(hooks::prepare_commit_msg(&repo, &args.args)?);
     }
-    if !HOOKS.contains(&args.name.as_str()) {
+    if !ALL_HOOKS.contains(&args.name.as_str()) {
         bail!(
             "unknown hook `{}`; trailgate runs: {}",
             args.name,
-            HOOKS.join(", ")
+            ALL_HOOKS.join(", ")
         );
     }
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;

@@ -3,6 +3,7 @@
 
 mod commands;
 mod hook_cmd;
+mod install_cmd;
 mod policy_cmd;
 mod scan_cmd;
 
@@ -63,6 +64,10 @@ pub enum Command {
     /// Show the exception registry.
     #[command(subcommand)]
     Exceptions(ExceptionsCommand),
+    /// Install the hook shims in this repository, keeping existing hooks as NAME.local.
+    Install(InstallArgs),
+    /// Remove the hook shims and restore the hooks they replaced.
+    Uninstall(UninstallArgs),
     /// Run a git hook (the installed hook shims call this).
     Hook(HookArgs),
 }
@@ -180,6 +185,31 @@ pub enum ExceptionsCommand {
     },
 }
 
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Hooks to install, comma-separated (default: prepare-commit-msg, commit-msg, pre-push;
+    /// pre-receive in a bare repository).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub hooks: Vec<String>,
+    /// Install the server hooks (pre-receive), as in a bare repository.
+    #[arg(long, conflicts_with = "hooks")]
+    pub server: bool,
+    /// Also install where NAME.local exists without NAME; the shim then runs it first.
+    #[arg(long)]
+    pub force: bool,
+    /// The trailgate binary the hooks run (default: this one); `trailgate` on PATH is the
+    /// fallback when it is gone.
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Hooks to remove, comma-separated (default: every hook trailgate installed).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub hooks: Vec<String>,
+}
+
 /// Entry point: exit 0 pass, 1 error findings, 2 anything that kept us from deciding.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -242,5 +272,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Exceptions(ExceptionsCommand::List { policy, at, format }) => {
             policy_cmd::exceptions_list(policy, at, format)
         }
+        Command::Install(args) => install_cmd::install(args),
+        Command::Uninstall(args) => install_cmd::uninstall(args),
     }
 }

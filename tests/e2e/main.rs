@@ -7,6 +7,8 @@ mod bad_input;
 mod catalog_scan;
 mod changed_paths;
 mod findings;
+mod hooks;
+mod install;
 mod output;
 mod policy_source;
 mod revisions;

@@ -1,0 +1,75 @@
+//! `install` and `uninstall`: find the repository's hooks directory and print what
+//! [`trailgate::install`] did there.
+
+use super::{InstallArgs, UninstallArgs};
+use anyhow::{Context, Result};
+use std::io::Write;
+use trailgate::git;
+use trailgate::install::{self, Action, ActionKind};
+
+pub fn install(args: InstallArgs) -> Result<u8> {
+    let repo = git::open_from_env()?;
+    let dir = git::hooks_dir(&repo);
+    let names: Vec<&str> = if !args.hooks.is_empty() {
+        args.hooks.iter().map(|s| s.trim()).collect()
+    } else if args.server || repo.is_bare() {
+        install::SERVER_HOOKS.to_vec()
+    } else {
+        install::CLIENT_HOOKS.to_vec()
+    };
+    // The hooks run the binary that installed them (or the one named), so a stale
+    // `trailgate` elsewhere on PATH cannot stand in for it.
+    let binary = match args.binary {
+        Some(b) => {
+            let b = std::path::absolute(&b).with_context(|| format!("--binary {}", b.display()))?;
+            if !b.is_file() {
+                anyhow::bail!("--binary {}: no such file", b.display());
+            }
+            Some(b)
+        }
+        None => std::env::current_exe().ok(),
+    };
+    let actions = install::install(&dir, &names, args.force, binary.as_deref())?;
+    print(&actions, false)?;
+    if args.server || repo.is_bare() {
+        println!(
+            "hint: set the server policy with `git config trailgate.policy FILE` (or REV:PATH); \
+             without it trailgate reads HEAD:.trailgate/policy.toml, else its embedded default"
+        );
+    }
+    Ok(0)
+}
+
+pub fn uninstall(args: UninstallArgs) -> Result<u8> {
+    let repo = git::open_from_env()?;
+    let dir = git::hooks_dir(&repo);
+    let explicit = !args.hooks.is_empty();
+    let names: Vec<&str> = if explicit {
+        args.hooks.iter().map(|s| s.trim()).collect()
+    } else {
+        install::ALL_HOOKS.to_vec()
+    };
+    let actions = install::uninstall(&dir, &names)?;
+    // Without a list every known hook is looked at: leave out the ones that are not there.
+    print(&actions, !explicit)?;
+    if !explicit && actions.iter().all(|a| !changed(a)) {
+        println!("no trailgate hooks in {}", dir.display());
+    }
+    Ok(0)
+}
+
+fn changed(action: &Action) -> bool {
+    matches!(action.kind, ActionKind::Removed | ActionKind::Restored)
+}
+
+fn print(actions: &[Action], only_present: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let shown = actions
+        .iter()
+        .filter(|a| !only_present || a.kind != ActionKind::NotInstalled);
+    for action in shown {
+        writeln!(out, "{action}").context("cannot write to standard output")?;
+    }
+    Ok(())
+}
