@@ -265,26 +265,45 @@ fn several_refs_at_once_deletes_and_new_protected_refs() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(s.server_head("release/1"), None);
 
-    // A new protected ref is judged only on commits no protected ref holds: the imported
-    // history on main is not judged again, the new failing commit is.
+    // A new protected ref is judged only on commits no protected ref holds. History that
+    // reached main before the policy (here: pushed while the server hook was off) is not
+    // judged again; the new failing commit is.
+    let hook = s.server.path().join("hooks/pre-receive");
+    let off = s.server.path().join("hooks/pre-receive.off");
+    std::fs::rename(&hook, &off).unwrap();
+    s.client
+        .git(&["checkout", "-q", "-b", "old-history", "origin/main"]);
+    let o = s.commit(
+        &format!("before the policy\n\n{CLAUDE}"),
+        &[("src/lib.rs", "old\n")],
+        &["--no-verify"],
+    );
+    assert!(o.status.success());
+    let old = s.client.head();
+    assert!(
+        s.push(&["--no-verify", "origin", "HEAD:main"])
+            .status
+            .success()
+    );
+    std::fs::rename(&off, &hook).unwrap();
+    s.client.git(&["fetch", "-q", "origin"]);
     s.client
         .git(&["checkout", "-q", "-b", "release/2", "origin/main"]);
-    let o = s.push(&["origin", "release/2"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        s.commit(
-            &format!("bad r2\n\n{CLAUDE}"),
-            &[("src/lib.rs", "r2\n")],
-            &["--no-verify"]
-        )
-        .status
-        .success()
+    let o = s.commit(
+        &format!("bad r2\n\n{CLAUDE}"),
+        &[("src/lib.rs", "r2\n")],
+        &["--no-verify"],
     );
+    assert!(o.status.success());
     let bad_r2 = s.client.head();
     let o = s.push(&["--no-verify", "origin", "HEAD:refs/heads/release/3"]);
     let e = stderr(&o);
     assert!(!o.status.success());
     assert!(e.contains(&bad_r2[..12]), "{e}");
+    assert!(
+        !e.contains(&old[..12]),
+        "history already on main is not judged again: {e}"
+    );
     assert_eq!(
         e.matches("remote: trailgate: commit").count(),
         1,
