@@ -490,3 +490,109 @@ fn a_merge_is_judged_on_what_it_introduces() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_update_hook_judges_each_ref() {
+    let s = Setup::new();
+    let (code, out, err) = s.server.run(&["uninstall"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = s.server.run(&["install", "--hooks", "update"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        s.commit(
+            &format!("bad\n\n{CLAUDE}"),
+            &[("src/lib.rs", "v2\n")],
+            &["--no-verify"]
+        )
+        .status
+        .success()
+    );
+    let bad = s.client.head();
+    let o = s.push(&["--no-verify", "origin", "main", "HEAD:refs/heads/side"]);
+    let e = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        e.contains("hook declined to update refs/heads/main") && e.contains(&bad[..12]),
+        "{e}"
+    );
+    assert_eq!(
+        s.server_head("side"),
+        Some(bad.clone()),
+        "the unprotected ref went through"
+    );
+    assert_ne!(s.server_head("main"), Some(bad));
+}
+
+#[test]
+fn push_option_asks_for_evidence_and_every_path() {
+    let s = Setup::new();
+    s.server
+        .git(&["config", "receive.advertisePushOptions", "true"]);
+    let files: Vec<(String, String)> = (0..7)
+        .map(|i| (format!("src/f{i}.rs"), "x\n".to_string()))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    assert!(
+        s.commit(&format!("many\n\n{CLAUDE}"), &refs, &["--no-verify"])
+            .status
+            .success()
+    );
+    let o = s.push(&["--no-verify", "origin", "main"]);
+    assert!(stderr(&o).contains("and 2 more"), "{}", stderr(&o));
+    let o = s.push(&["--no-verify", "-o", "trailgate.verbose", "origin", "main"]);
+    let e = stderr(&o);
+    assert!(!o.status.success());
+    assert!(e.contains("src/f6.rs") && !e.contains("and 2 more"), "{e}");
+    assert!(
+        e.contains(
+            "claude-code (restricted) from trailer: Co-Authored-By: Claude <noreply@anthropic.com>"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn pre_push_from_a_shallow_clone() {
+    let s = Setup::new();
+    for i in 0..3 {
+        assert!(
+            s.commit(
+                &format!("human {i}\n"),
+                &[("docs/a.txt", &format!("{i}\n"))],
+                &[]
+            )
+            .status
+            .success()
+        );
+    }
+    assert!(s.push(&["origin", "main"]).status.success());
+    let shallow = Repo::new();
+    let url = format!("file://{}", s.server.path().display());
+    std::fs::remove_dir_all(shallow.path().join(".git")).unwrap();
+    shallow.git(&["clone", "-q", "--depth", "1", &url, "."]);
+    let (code, out, err) = shallow.run(&["install"]);
+    assert_eq!(code, 0, "{out}{err}");
+    shallow.write("src/lib.rs", "shallow\n");
+    shallow.git(&["add", "-A"]);
+    let o = shallow.git_output(
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            &format!("from shallow\n\n{CLAUDE}"),
+        ],
+        &[],
+    );
+    assert!(o.status.success());
+    let o = shallow.git_output(&["push", "origin", "main"], &[]);
+    let e = stderr(&o);
+    assert!(
+        !o.status.success() && e.contains("restricted-assistant"),
+        "{e}"
+    );
+    assert!(!e.contains("panicked") && !e.contains("cannot"), "{e}");
+}
