@@ -85,8 +85,22 @@ pub fn load_policy(repo: Option<&Repository>, cli: Option<&str>) -> Result<Polic
                     rev: "HEAD".into(),
                     path: DEFAULT_POLICY_PATH.into(),
                 };
-                if let Ok(Some(_)) = git::read_rev_path(repo, "HEAD", DEFAULT_POLICY_PATH) {
-                    return load_spec(Some(repo), &spec);
+                // No commit yet, or no policy file in HEAD's tree: the embedded default. A
+                // policy that is there but cannot be read is an error, never a silent default.
+                let unborn =
+                    matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch);
+                if !unborn {
+                    match git::read_rev_path(repo, "HEAD", DEFAULT_POLICY_PATH) {
+                        Ok(Some(_)) => return load_spec(Some(repo), &spec),
+                        Ok(None) => {}
+                        Err(e) => {
+                            return Err(one(Diagnostic::file(
+                                &format!("HEAD:{DEFAULT_POLICY_PATH}"),
+                                format!("cannot read the policy: {e}"),
+                            )
+                            .help("repair the repository, or set the policy with `git config trailgate.policy`")));
+                        }
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@ use trailgate::git;
 use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
 use trailgate::install::ALL_HOOKS;
 use trailgate::scan::Judge;
-use trailgate::source;
+use trailgate::source::{self, LoadError};
 
 pub fn hook(args: HookArgs) -> Result<u8> {
     let server = matches!(args.name.as_str(), "pre-receive" | "update");
@@ -16,7 +16,15 @@ pub fn hook(args: HookArgs) -> Result<u8> {
         Ok(outcome) => Ok(outcome.code()),
         // The server is the authority: what it cannot judge, it rejects, and says why.
         Err(e) if server => {
-            eprintln!("trailgate: rejecting the push: it cannot be judged: {e:#}");
+            // Every line gets the prefix, so the pusher sees them together as `remote:` lines.
+            let text = match e.downcast_ref::<LoadError>() {
+                Some(load) => load.to_string(),
+                None => format!("{e:#}"),
+            };
+            eprintln!("trailgate: rejecting the push: it cannot be judged:");
+            for line in text.lines() {
+                eprintln!("trailgate:   {line}");
+            }
             Ok(2)
         }
         Err(e) => Err(e),

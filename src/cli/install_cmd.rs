@@ -31,6 +31,7 @@ pub fn install(args: InstallArgs) -> Result<u8> {
     };
     let actions = install::install(&dir, &names, args.force, binary.as_deref())?;
     print(&actions, false)?;
+    warn_self_named(&actions);
     if args.server || repo.is_bare() {
         println!(
             "hint: set the server policy with `git config trailgate.policy FILE` (or REV:PATH); \
@@ -56,6 +57,31 @@ pub fn uninstall(args: UninstallArgs) -> Result<u8> {
         println!("no trailgate hooks in {}", dir.display());
     }
     Ok(0)
+}
+
+/// A kept hook that finds its own files by its name (`$0`), such as hook managers' and
+/// forges' dispatchers, may look in the wrong place once it runs as `NAME.local`.
+fn warn_self_named(actions: &[Action]) {
+    for a in actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::KeptExistingAsLocal)
+    {
+        let mut local = a.path.clone().into_os_string();
+        local.push(".local");
+        let Ok(text) = std::fs::read(&local) else {
+            continue;
+        };
+        if text.windows(2).any(|w| w == b"$0") || text.windows(3).any(|w| w == b"${0") {
+            eprintln!(
+                "warning: {} uses its own file name ($0); kept as {} it may look for the wrong files. \
+                 If it is a hook manager's or forge's dispatcher, run `trailgate uninstall` and call \
+                 `trailgate hook {} \"$@\"` from its configuration instead (docs/hooks.md)",
+                a.path.display(),
+                std::path::Path::new(&local).display(),
+                a.hook
+            );
+        }
+    }
 }
 
 fn changed(action: &Action) -> bool {

@@ -119,7 +119,7 @@ pub fn commit_msg(
     let record = judge.decide(&facts, evidence, now, &mut |descend, keep| {
         git::changed_between(repo, index_tree.clone(), base_trees.clone(), descend, keep)
     })?;
-    Ok(report_new_commit(out, &record)?)
+    Ok(report_new_commit(out, &record, file)?)
 }
 
 /// The tree the commit will record: the index git uses for this commit (`GIT_INDEX_FILE` for
@@ -162,16 +162,11 @@ fn merge_heads(repo: &Repository) -> Result<Vec<git2::Oid>, HookError> {
         .collect()
 }
 
-/// Is this `git commit` an `--amend`? The parent git process's arguments say so where they can
-/// be read; otherwise `prepare-commit-msg` of the same run recorded it.
+/// Is this `git commit` an `--amend`? The `git commit` process's arguments say so where they
+/// can be read; otherwise `prepare-commit-msg` of the same run recorded it.
 fn amends(repo: &Repository) -> bool {
-    if let Some(args) = parent_args() {
-        if args.iter().any(|a| a == "--amend") {
-            return true;
-        }
-        if args.iter().any(|a| a == "commit") {
-            return false;
-        }
+    if let Some(args) = git_commit_args() {
+        return args.iter().any(|a| a == "--amend");
     }
     let Ok(state) = std::fs::read_to_string(repo.path().join(STATE_FILE)) else {
         return false;
@@ -183,19 +178,44 @@ fn amends(repo: &Repository) -> bool {
         && state.lines().any(|l| l == "amend=true")
 }
 
+/// The arguments of the `git commit` process this hook runs under: the nearest ancestor whose
+/// arguments include `commit` (hook managers may sit between git and the hook).
 #[cfg(target_os = "linux")]
-fn parent_args() -> Option<Vec<String>> {
-    let raw = std::fs::read(format!("/proc/{}/cmdline", parent_pid())).ok()?;
-    Some(
-        raw.split(|&b| b == 0)
+fn git_commit_args() -> Option<Vec<String>> {
+    let mut pid = parent_pid();
+    for _ in 0..8 {
+        if pid <= 1 {
+            return None;
+        }
+        let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        let args: Vec<String> = raw
+            .split(|&b| b == 0)
             .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect(),
-    )
+            .collect();
+        let is_git = args.first().is_some_and(|a| {
+            a.rsplit('/')
+                .next()
+                .is_some_and(|n| n == "git" || n.starts_with("git-"))
+        });
+        if is_git && args.iter().any(|a| a == "commit") {
+            return Some(args);
+        }
+        pid = parent_of(pid)?;
+    }
+    None
 }
 
 #[cfg(not(target_os = "linux"))]
-fn parent_args() -> Option<Vec<String>> {
+fn git_commit_args() -> Option<Vec<String>> {
     None
+}
+
+/// Parent of a process, from `/proc/PID/stat` (the field after the parenthesised name).
+#[cfg(target_os = "linux")]
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[cfg(unix)]

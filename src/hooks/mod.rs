@@ -154,7 +154,11 @@ pub fn report(
 }
 
 /// Like [`report`], for the one commit `commit-msg` is about to let git make.
-pub fn report_new_commit(out: &mut dyn Write, record: &CommitRecord) -> io::Result<Outcome> {
+pub fn report_new_commit(
+    out: &mut dyn Write,
+    record: &CommitRecord,
+    message_file: &std::path::Path,
+) -> io::Result<Outcome> {
     let outcome = report(
         &mut io::sink(),
         "",
@@ -177,9 +181,10 @@ pub fn report_new_commit(out: &mut dyn Write, record: &CommitRecord) -> io::Resu
         }
     }
     if outcome == Outcome::Refuse {
+        let file = message_file.display();
         writeln!(
             out,
-            "{PREFIX} commit refused. Your message is kept in .git/COMMIT_EDITMSG: fix it and commit again with `git commit -e -F .git/COMMIT_EDITMSG`"
+            "{PREFIX} commit refused. Your message is kept in {file}: fix it and commit again with `git commit -e -F {file}`"
         )?;
         Ok(Outcome::Refuse)
     } else {

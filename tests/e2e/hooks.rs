@@ -327,6 +327,15 @@ fn a_corrupt_server_policy_rejects_every_push() {
         e.contains("server-policy.toml:4:1:") && e.contains("rejecting the push"),
         "{e}"
     );
+    for line in e
+        .lines()
+        .filter(|l| l.starts_with("remote:") && l.trim() != "remote:")
+    {
+        assert!(
+            line.starts_with("remote: trailgate:"),
+            "every line is marked: {line}"
+        );
+    }
 }
 
 #[test]
@@ -595,4 +604,37 @@ fn pre_push_from_a_shallow_clone() {
         "{e}"
     );
     assert!(!e.contains("panicked") && !e.contains("cannot"), "{e}");
+}
+
+#[test]
+fn an_unreadable_policy_in_head_rejects_rather_than_approving_everything() {
+    let s = Setup::new();
+    let blob = s
+        .server
+        .git(&["rev-parse", "HEAD:.trailgate/policy.toml"])
+        .trim()
+        .to_string();
+    let object = s
+        .server
+        .path()
+        .join("objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&object).expect("the pushed policy is a loose object");
+    assert!(
+        s.commit(
+            &format!("claude\n\n{CLAUDE}"),
+            &[("docs/a.txt", "v2\n")],
+            &[]
+        )
+        .status
+        .success()
+    );
+    let o = s.push(&["--no-verify", "origin", "main"]);
+    let e = stderr(&o);
+    assert!(!o.status.success(), "{e}");
+    assert!(
+        e.contains("HEAD:.trailgate/policy.toml") && e.contains("rejecting the push"),
+        "{e}"
+    );
 }

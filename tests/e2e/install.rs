@@ -523,3 +523,27 @@ fn refusals_exit_2_and_change_nothing() {
     );
     assert_eq!(snapshot(&hooks(&repo)), before);
 }
+
+#[test]
+fn a_kept_hook_that_dispatches_on_its_own_name_draws_a_warning() {
+    let repo = Repo::new();
+    write_exec(
+        &hooks(&repo).join("commit-msg"),
+        "#!/bin/sh\nhook=$(basename \"$0\")\nexec run-parts \"$0.d\"\n",
+        0o755,
+    );
+    let (code, _, err) = repo.run(&["install", "--hooks", "commit-msg"]);
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("uses its own file name") && err.contains("trailgate hook commit-msg"),
+        "{err}"
+    );
+    let quiet = Repo::new();
+    write_exec(
+        &hooks(&quiet).join("commit-msg"),
+        "#!/bin/sh\nexit 0\n",
+        0o755,
+    );
+    let (_, _, err) = quiet.run(&["install", "--hooks", "commit-msg"]);
+    assert!(!err.contains("warning"), "{err}");
+}
