@@ -554,7 +554,6 @@ mod tests {
                 ActionKind::Restored,
                 ActionKind::Removed,
                 ActionKind::Restored,
-                ActionKind::NotOurs,
                 ActionKind::NotInstalled,
                 ActionKind::NotInstalled
             ]

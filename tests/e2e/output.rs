@@ -273,6 +273,9 @@ fn help_snapshots() {
         &["policy", "show", "--help"],
         &["init", "--help"],
         &["exceptions", "list", "--help"],
+        &["install", "--help"],
+        &["uninstall", "--help"],
+        &["hook", "--help"],
     ];
     for args in commands {
         let (code, stdout, _) = repo.run(args);
