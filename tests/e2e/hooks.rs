@@ -638,3 +638,39 @@ fn an_unreadable_policy_in_head_rejects_rather_than_approving_everything() {
         "{e}"
     );
 }
+
+#[test]
+fn pre_push_when_the_remote_tip_is_not_in_this_clone() {
+    let s = Setup::new();
+    // Someone else moves main on the server; this clone has not fetched it.
+    let other = Repo::new();
+    std::fs::remove_dir_all(other.path().join(".git")).unwrap();
+    other.git(&["clone", "-q", s.server.path().to_str().unwrap(), "."]);
+    other.commit("elsewhere\n", &[("docs/b.txt", "b\n")]);
+    other.git(&["push", "-q", "origin", "main"]);
+    let unknown = other.head();
+    assert!(
+        s.client
+            .git_output(&["cat-file", "-e", &unknown], &[])
+            .status
+            .code()
+            != Some(0)
+    );
+    // A forced push from the stale clone: pre-push gets a remote oid it cannot find.
+    assert!(
+        s.commit(
+            &format!("claude\n\n{CLAUDE}"),
+            &[("src/lib.rs", "v2\n")],
+            &["--no-verify"]
+        )
+        .status
+        .success()
+    );
+    let o = s.push(&["--force", "origin", "main"]);
+    let e = stderr(&o);
+    assert!(
+        !o.status.success() && e.contains("restricted-assistant"),
+        "{e}"
+    );
+    assert!(!e.contains("cannot") && !e.contains("panicked"), "{e}");
+}
