@@ -58,7 +58,13 @@ impl<'p> Judge<'p> {
         Judge {
             policy,
             collector: Collector::new(&policy.catalog, &policy.exception_trailer),
-            notes_refs: git::existing_notes_refs(repo),
+            notes_refs: git::existing_notes_refs(
+                repo,
+                &[
+                    (policy.sessions.notes_ref.as_str(), NoteFormat::Trailgate),
+                    (policy.sessions.git_ai_notes_ref.as_str(), NoteFormat::GitAi),
+                ],
+            ),
         }
     }
 }

@@ -61,6 +61,12 @@ pub fn show(spec: Option<String>) -> Result<u8> {
     )?;
     writeln!(out, "\n[exceptions]\ntrailer = {:?}", p.exception_trailer)?;
     writeln!(out, "\n[refs]\nprotected = {:?}", p.protected_refs)?;
+    let sx = &p.sessions;
+    writeln!(
+        out,
+        "\n[sessions]\nadd_trailers = {}\nskip_with_message = {}\nwrite_notes = {}\nnotes_ref = {:?}\ngit_ai_notes_ref = {:?}",
+        sx.add_trailers, sx.skip_with_message, sx.write_notes, sx.notes_ref, sx.git_ai_notes_ref
+    )?;
     writeln!(out, "\n[severity]")?;
     for code in Code::ALL {
         writeln!(out, "{} = {:?}", code, p.severity(code).as_str())?;

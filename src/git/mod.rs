@@ -199,16 +199,13 @@ pub enum NoteFormat {
     GitAi,
 }
 
-/// The notes refs read by default, with their formats (SPEC §8).
-pub const NOTES_REFS: [(&str, NoteFormat); 2] = [
-    ("refs/notes/trailgate", NoteFormat::Trailgate),
-    ("refs/notes/ai", NoteFormat::GitAi),
-];
-
-/// Notes refs of `NOTES_REFS` that exist in this repository (checked once per scan).
-pub fn existing_notes_refs(repo: &Repository) -> Vec<(String, NoteFormat)> {
-    NOTES_REFS
-        .iter()
+/// Of the given notes refs (with their formats), those that exist in this repository; checked
+/// once per scan.
+pub fn existing_notes_refs(
+    repo: &Repository,
+    refs: &[(&str, NoteFormat)],
+) -> Vec<(String, NoteFormat)> {
+    refs.iter()
         .filter(|(r, _)| repo.refname_to_id(r).is_ok())
         .map(|(r, f)| (r.to_string(), *f))
         .collect()

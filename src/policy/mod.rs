@@ -113,6 +113,35 @@ pub struct Policy {
     severity: HashMap<Code, Severity>,
     /// The exception registry.
     pub registry: Registry,
+    /// `[sessions]`.
+    pub sessions: Sessions,
+}
+
+/// `[sessions]`: what the hooks do with session records, and where notes live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sessions {
+    /// `prepare-commit-msg` adds `Assisted-by` and `AI-Session` for active sessions.
+    pub add_trailers: bool,
+    /// ... except for commits whose message came from `-m`, `-F` or `-C`.
+    pub skip_with_message: bool,
+    /// `post-commit` writes a note for the new commit.
+    pub write_notes: bool,
+    /// trailgate's notes ref.
+    pub notes_ref: String,
+    /// git-ai's notes ref.
+    pub git_ai_notes_ref: String,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            add_trailers: true,
+            skip_with_message: false,
+            write_notes: true,
+            notes_ref: "refs/notes/trailgate".into(),
+            git_ai_notes_ref: "refs/notes/ai".into(),
+        }
+    }
 }
 
 /// Directory whose every path is production, whatever the policy says.
@@ -319,6 +348,7 @@ pub fn load(
     };
 
     let (protected_refs, protected) = compile_refs(file, text, &raw, &mut diags);
+    let sessions = compile_sessions(file, text, &raw, &mut diags);
 
     let mut severity = HashMap::new();
     for (code, level) in &raw.severity {
@@ -429,7 +459,47 @@ pub fn load(
         protected,
         severity,
         registry,
+        sessions,
     })
+}
+
+fn compile_sessions(
+    file: &str,
+    text: &str,
+    raw: &RawPolicy,
+    diags: &mut Vec<Diagnostic>,
+) -> Sessions {
+    let d = Sessions::default();
+    let r = &raw.sessions;
+    let notes_ref =
+        |v: &Option<toml::Spanned<String>>, default: String, diags: &mut Vec<Diagnostic>| match v {
+            None => default,
+            Some(s)
+                if s.get_ref().starts_with("refs/notes/")
+                    && !s.get_ref().contains(char::is_whitespace) =>
+            {
+                s.get_ref().clone()
+            }
+            Some(s) => {
+                diags.push(
+                    Diagnostic::at(
+                        file,
+                        text,
+                        s.span().start,
+                        format!("`{}` is not a notes ref", s.get_ref()),
+                    )
+                    .help("write a full ref name under refs/notes/, e.g. `refs/notes/trailgate`"),
+                );
+                default
+            }
+        };
+    Sessions {
+        add_trailers: r.add_trailers.unwrap_or(d.add_trailers),
+        skip_with_message: r.skip_with_message.unwrap_or(d.skip_with_message),
+        write_notes: r.write_notes.unwrap_or(d.write_notes),
+        notes_ref: notes_ref(&r.notes_ref, d.notes_ref.clone(), diags),
+        git_ai_notes_ref: notes_ref(&r.git_ai_notes_ref, d.git_ai_notes_ref.clone(), diags),
+    }
 }
 
 fn strings(list: &[toml::Spanned<String>]) -> Vec<String> {

@@ -19,6 +19,18 @@ pub struct RawPolicy {
     pub refs: RawRefs,
     #[serde(default)]
     pub severity: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub sessions: RawSessions,
+}
+
+/// `[sessions]`: what the hooks do with session records, and where notes live.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSessions {
+    pub add_trailers: Option<bool>,
+    pub skip_with_message: Option<bool>,
+    pub write_notes: Option<bool>,
+    pub notes_ref: Option<Spanned<String>>,
+    pub git_ai_notes_ref: Option<Spanned<String>>,
 }
 
 /// `[defaults]`.

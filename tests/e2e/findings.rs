@@ -435,3 +435,43 @@ fn a_forged_note_never_makes_a_failing_commit_pass() {
         );
     }
 }
+
+#[test]
+fn notes_refs_come_from_the_policy() {
+    let repo = setup();
+    repo.policy(
+        &format!("{POLICY}\n[sessions]\nnotes_ref = \"refs/notes/ai-sessions\"\n"),
+        None,
+    );
+    repo.commit("policy: notes ref\n", &[]);
+    let id = repo.commit("docs only\n", &[("docs/guide.txt", "v2\n")]);
+    repo.git(&[
+        "notes",
+        "--ref=ai-sessions",
+        "add",
+        "-m",
+        "assistant = \"cursor\"\n",
+        &id,
+    ]);
+    repo.git(&[
+        "notes",
+        "--ref=trailgate",
+        "add",
+        "-m",
+        "assistant = \"kiro\"\n",
+        &id,
+    ]);
+    let r = expect(&repo, &id, &["undeclared-assistant"], "warn");
+    assert_eq!(
+        assistants(&r),
+        ["cursor"],
+        "only the configured ref is read"
+    );
+    repo.policy(
+        &format!("{POLICY}\n[sessions]\nnotes_ref = \"notes/x\"\n"),
+        None,
+    );
+    let (code, _, err) = repo.run(&["policy", "check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a notes ref"), "{err}");
+}
