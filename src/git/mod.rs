@@ -242,3 +242,15 @@ pub fn hooks_dir(repo: &Repository) -> std::path::PathBuf {
     }
     repo.commondir().join("hooks")
 }
+
+/// Attach `text` as the note of `commit` under `notes_ref`, replacing an older note there.
+/// The note is signed by the configured user, as `git notes add` would.
+pub fn write_note(repo: &Repository, notes_ref: &str, commit: Oid, text: &str) -> Result<(), GitError> {
+    let sig = repo
+        .signature()
+        .or_else(|_| git2::Signature::now("trailgate", "trailgate@localhost"))
+        .context(|| "cannot make a signature for the note".into())?;
+    repo.note(&sig, &sig, Some(notes_ref), commit, text, true)
+        .context(|| format!("cannot write the note of {commit} on {notes_ref}"))?;
+    Ok(())
+}
