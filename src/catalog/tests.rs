@@ -605,3 +605,18 @@ fn email_globs() {
 }
 
 mod corpus;
+
+#[test]
+fn each_builtin_display_name_declares_its_entry_alone_and_in_kernel_form() {
+    // `prepare-commit-msg` writes `Assisted-by: NAME` or `Assisted-by: NAME:MODEL`; both must
+    // read back as the same assistant.
+    let cat = catalog();
+    for (i, d) in cat.entries().iter().enumerate() {
+        for value in [d.name.clone(), format!("{}:some-model-1", d.name)] {
+            match cat.match_value(KeyKind::Ai, &value) {
+                ValueMatch::Assistant { index, .. } => assert_eq!(index, i, "{value}"),
+                other => panic!("{value}: {other:?}"),
+            }
+        }
+    }
+}
