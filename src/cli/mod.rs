@@ -6,6 +6,7 @@ mod hook_cmd;
 mod install_cmd;
 mod policy_cmd;
 mod scan_cmd;
+mod session_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -70,6 +71,9 @@ pub enum Command {
     Uninstall(UninstallArgs),
     /// Run a git hook (the installed hook shims call this).
     Hook(HookArgs),
+    /// Record assistant sessions in this worktree (assistants' own hooks call this).
+    #[command(subcommand)]
+    Session(session_cmd::SessionCommand),
 }
 
 #[derive(Debug, Args)]
@@ -274,5 +278,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Install(args) => install_cmd::install(args),
         Command::Uninstall(args) => install_cmd::uninstall(args),
+        Command::Session(cmd) => session_cmd::session(cmd),
     }
 }

@@ -121,6 +121,15 @@ pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>,
         .map_err(unknown)
 }
 
+/// `HEAD`'s committer time; `None` when `HEAD` is unborn (no commit yet).
+pub fn head_commit_time(repo: &Repository) -> Result<Option<jiff::Timestamp>, GitError> {
+    if matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch) {
+        return Ok(None);
+    }
+    let commit = resolve_commit(repo, "HEAD")?;
+    Ok(Some(signature(&commit.committer()).timestamp()))
+}
+
 /// Contents of the blob at `REV:PATH`; `Ok(None)` when the revision resolves but the path is
 /// not there.
 pub fn read_rev_path(

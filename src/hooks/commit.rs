@@ -25,7 +25,7 @@ pub fn prepare_commit_msg(repo: &Repository, args: &[String]) -> Result<Outcome,
     let amend = args.get(1).map(String::as_str) == Some("commit")
         && args.get(2).map(String::as_str) == Some("HEAD");
     let state = format!("parent={}\namend={amend}\n", parent_pid());
-    write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
+    crate::fsutil::write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
     Ok(Outcome::Pass)
 }
 
@@ -249,14 +249,4 @@ fn identity_from_config(repo: &Repository) -> Signature {
         time: 0,
         offset_minutes: 0,
     }
-}
-
-/// Write a small file whole or not at all: readers never see half of it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), HookError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| HookError::Io(e.error))?;
-    Ok(())
 }

@@ -12,4 +12,5 @@ mod install;
 mod output;
 mod policy_source;
 mod revisions;
+mod session;
 mod trailer_parity;

@@ -1,0 +1,310 @@
+//! `trailgate session start|end|status`: the session records of SPEC §8. `start` and `end` are
+//! made to be assistants' hook commands: they take the hook's JSON from stdin, print nothing on
+//! stdout (Claude Code and Codex hand a `SessionStart` hook's stdout to the model), and outside
+//! a repository they say so on stderr and succeed, since an assistant may run anywhere and its
+//! hook must not fail there.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+use trailgate::git;
+use trailgate::session::{self, HookPayload, SessionRecord, SessionStore};
+
+/// `trailgate session`.
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Record that an assistant session started (run from the assistant's session-start hook;
+    /// reads the hook's JSON from stdin).
+    Start(StartArgs),
+    /// Record that a session ended (run from the assistant's session-end hook).
+    End(EndArgs),
+    /// List this worktree's session records and which count for the next commit.
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Catalog id of the assistant: claude-code, openai-codex, kiro, ...
+    #[arg(long, value_name = "ID")]
+    pub assistant: String,
+    /// Session id (default: the hook's `session_id`, else a generated one).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Model (default: the hook's `model`).
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EndArgs {
+    /// Only this assistant's sessions (default: any).
+    #[arg(long, value_name = "ID")]
+    pub assistant: Option<String>,
+    /// The session to end (default: the hook's `session_id`, else the most recently started
+    /// open session).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
+}
+
+/// `session status --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// One line per session.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// How long to wait for a hook's stdin to reach its end: a runner that leaves stdin open must
+/// not hang the assistant's session.
+const STDIN_WAIT: Duration = Duration::from_secs(5);
+
+pub fn session(cmd: SessionCommand) -> Result<u8> {
+    match cmd {
+        SessionCommand::Start(args) => start(args),
+        SessionCommand::End(args) => end(args),
+        SessionCommand::Status(args) => status(args),
+    }
+}
+
+fn start(args: StartArgs) -> Result<u8> {
+    // A wrong hook command line is an error wherever it runs.
+    session::validate_assistant(&args.assistant)?;
+    if let Some(s) = &args.session {
+        session::validate_session(s)?;
+    }
+    let payload = read_payload()?;
+    let Some(git_dir) = find_git_dir(payload.cwd.as_deref()) else {
+        return Ok(0);
+    };
+    let cwd = payload.cwd.clone().or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .map(|d| d.to_string_lossy().into_owned())
+    });
+    SessionStore::new(&git_dir).start(
+        &args.assistant,
+        args.session.as_deref().or(payload.session_id.as_deref()),
+        args.model.as_deref().or(payload.model.as_deref()),
+        payload.transcript_path.as_deref(),
+        cwd.as_deref(),
+        Timestamp::now(),
+    )?;
+    Ok(0)
+}
+
+fn end(args: EndArgs) -> Result<u8> {
+    if let Some(a) = &args.assistant {
+        session::validate_assistant(a)?;
+    }
+    if let Some(s) = &args.session {
+        session::validate_session(s)?;
+    }
+    let payload = read_payload()?;
+    let Some(git_dir) = find_git_dir(payload.cwd.as_deref()) else {
+        return Ok(0);
+    };
+    let id = args.session.or(payload.session_id);
+    let ended = SessionStore::new(&git_dir).end(
+        args.assistant.as_deref(),
+        id.as_deref(),
+        Timestamp::now(),
+    )?;
+    if ended.is_empty() {
+        // Not an error (the start may predate trailgate), but worth a word to a person.
+        let what = match (&args.assistant, &id) {
+            (_, Some(id)) => format!("session `{id}`"),
+            (Some(a), None) => format!("session of `{a}`"),
+            (None, None) => "session".to_string(),
+        };
+        eprintln!("trailgate: no open {what} to end");
+    }
+    Ok(0)
+}
+
+/// The hook's JSON, when stdin is not a terminal.
+fn read_payload() -> Result<HookPayload> {
+    if std::io::stdin().is_terminal() {
+        return Ok(HookPayload::default());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Read on a thread so a stdin that never ends cannot block us; the process exits without
+    // waiting for it.
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let result = std::io::stdin().read_to_end(&mut bytes).map(|_| bytes);
+        let _ = tx.send(result);
+    });
+    let bytes = match rx.recv_timeout(STDIN_WAIT) {
+        Ok(result) => result.context("cannot read the hook's standard input")?,
+        Err(_) => {
+            eprintln!(
+                "trailgate: standard input did not end within {}s; going on without the hook's JSON",
+                STDIN_WAIT.as_secs()
+            );
+            Vec::new()
+        }
+    };
+    Ok(session::parse_payload(&bytes)?)
+}
+
+/// The worktree's git dir, found from the hook's `cwd` when it gave one, else as git does;
+/// `None` (after a note on stderr) outside a repository.
+fn find_git_dir(cwd: Option<&str>) -> Option<PathBuf> {
+    if let Some(dir) = cwd
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        eprintln!("trailgate: cannot enter the hook's directory {dir}: {e}; session not recorded");
+        return None;
+    }
+    match git::open_from_env() {
+        Ok(repo) => Some(repo.path().to_path_buf()),
+        Err(_) => {
+            let here = std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|_| ".".to_string());
+            eprintln!("trailgate: {here} is not in a git repository; session not recorded");
+            None
+        }
+    }
+}
+
+fn status(args: StatusArgs) -> Result<u8> {
+    let repo = git::open_from_env()?;
+    let since = git::head_commit_time(&repo)?;
+    let mut records: Vec<SessionRecord> = Vec::new();
+    let mut errors = Vec::new();
+    for entry in SessionStore::new(repo.path()).list() {
+        match entry {
+            Ok(r) => records.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        StatusFormat::Json => {
+            let sessions: Vec<serde_json::Value> = records
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "assistant": r.assistant,
+                        "session": r.session,
+                        "model": r.model,
+                        "started": r.started.to_string(),
+                        "ended": r.ended.map(|t| t.to_string()),
+                        "transcript": r.transcript,
+                        "cwd": r.cwd,
+                        "state": state(r),
+                        "active": r.is_active_since(since),
+                    })
+                })
+                .collect();
+            let errors: Vec<serde_json::Value> = errors
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "file": e.file().map(|f| f.display().to_string()),
+                        "error": e.to_string(),
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "since": since.map(|t| t.to_string()),
+                "sessions": sessions,
+                "errors": errors,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        StatusFormat::Human => {
+            write_table(&mut out, &records, since)?;
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    Ok(if errors.is_empty() { 0 } else { 2 })
+}
+
+fn state(r: &SessionRecord) -> &'static str {
+    if r.is_open() { "open" } else { "ended" }
+}
+
+/// Seconds are enough for a person; JSON keeps the full time.
+fn short_time(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    records: &[SessionRecord],
+    since: Option<Timestamp>,
+) -> std::io::Result<()> {
+    if records.is_empty() {
+        return writeln!(out, "no session records in this worktree");
+    }
+    let header = [
+        "STATE",
+        "ACTIVE",
+        "ASSISTANT",
+        "SESSION",
+        "STARTED",
+        "ENDED",
+        "MODEL",
+    ];
+    let rows: Vec<[String; 7]> = records
+        .iter()
+        .map(|r| {
+            [
+                state(r).to_string(),
+                if r.is_active_since(since) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
+                r.assistant.clone(),
+                r.session.clone(),
+                short_time(r.started),
+                r.ended.map_or_else(|| "-".to_string(), short_time),
+                r.model.clone().unwrap_or_else(|| "-".to_string()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(cell);
+            } else {
+                s.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        s
+    };
+    writeln!(out, "{}", line(&header))?;
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
+    }
+    match since {
+        Some(t) => writeln!(out, "active: open, or ended since HEAD ({})", short_time(t)),
+        None => writeln!(out, "active: every session (no commit yet)"),
+    }
+}

@@ -1,0 +1,535 @@
+//! Session records (SPEC §8): which assistant sessions ran in a worktree and when. Assistants'
+//! own hooks call `trailgate session start|end`; the commit hooks read the sessions whose work
+//! the next commit may hold. This module owns the record format, the store under the
+//! worktree's git dir (`trailgate/sessions/`, one TOML file per session, each replaced
+//! atomically) and the lenient parser for the JSON that assistants' hooks send on stdin. It
+//! never opens a repository: callers pass the git dir.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where the records live, under the worktree's own git dir.
+pub const SESSIONS_DIR: &str = "trailgate/sessions";
+/// Longest session id accepted, in bytes.
+pub const MAX_SESSION_BYTES: usize = 256;
+/// Characters of the sanitised session id kept in a file name.
+const NAME_CHARS: usize = 64;
+
+/// One assistant session in one worktree, as recorded by `trailgate session start`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Catalog id of the assistant (`claude-code`).
+    pub assistant: String,
+    /// The assistant's own session id, or one trailgate generated.
+    pub session: String,
+    /// Model, when the hook or the command line named one.
+    pub model: Option<String>,
+    /// When the session first started (kept when it resumes).
+    pub started: Timestamp,
+    /// When it ended; `None` while it is open.
+    pub ended: Option<Timestamp>,
+    /// The assistant's transcript file, when its hook named one.
+    pub transcript: Option<String>,
+    /// The directory the assistant ran in.
+    pub cwd: Option<String>,
+}
+
+impl SessionRecord {
+    /// Whether the session is still open.
+    pub fn is_open(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    /// Whether the next commit may hold this session's work: it is open, or it ended at or
+    /// after `since` (the last commit's time). Without a last commit every session counts.
+    pub fn is_active_since(&self, since: Option<Timestamp>) -> bool {
+        match (self.ended, since) {
+            (None, _) | (_, None) => true,
+            (Some(ended), Some(since)) => ended >= since,
+        }
+    }
+}
+
+/// Errors from the session store and the hook payload parser.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// An assistant id that is not a catalog-style id.
+    #[error(
+        "invalid assistant id `{0}`: use lowercase letters, digits and `-`, as in `claude-code`"
+    )]
+    InvalidAssistant(String),
+    /// A session id that cannot be recorded.
+    #[error("invalid session id {id}: {reason}")]
+    InvalidSession {
+        /// The id, quoted and shortened for display.
+        id: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Reading or writing a file failed.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// `read`, `write` or `list`.
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// A record file that does not hold a valid record.
+    #[error("corrupt session record {}: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Hook input that is not a JSON object.
+    #[error("hook input on stdin: {0}")]
+    Payload(String),
+}
+
+impl SessionError {
+    /// The file this error is about, if any.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            SessionError::Io { path, .. } | SessionError::Corrupt { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// The session records of one worktree.
+#[derive(Debug, Clone)]
+pub struct SessionStore {
+    dir: PathBuf,
+}
+
+impl SessionStore {
+    /// The store of the worktree whose git dir is `git_dir` (`Repository::path()`): each linked
+    /// worktree has its own git dir, so worktrees never share records.
+    pub fn new(git_dir: &Path) -> SessionStore {
+        SessionStore {
+            dir: git_dir.join(SESSIONS_DIR),
+        }
+    }
+
+    /// The directory holding the records.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file that holds the record of `session` by `assistant` (ids already validated).
+    pub fn path_for(&self, assistant: &str, session: &str) -> PathBuf {
+        self.dir.join(file_name(assistant, session))
+    }
+
+    /// Record that a session started. Without a session id one is generated. A record of the
+    /// same assistant and session is resumed: it keeps `started`, is open again, and takes the
+    /// model, transcript and directory when given.
+    pub fn start(
+        &self,
+        assistant: &str,
+        session: Option<&str>,
+        model: Option<&str>,
+        transcript: Option<&str>,
+        cwd: Option<&str>,
+        now: Timestamp,
+    ) -> Result<SessionRecord, SessionError> {
+        validate_assistant(assistant)?;
+        let session = match session {
+            Some(s) => {
+                validate_session(s)?;
+                s.to_string()
+            }
+            None => self.fresh_id(assistant, now),
+        };
+        let path = self.path_for(assistant, &session);
+        let record = match read_record(&path)? {
+            Some(mut old) => {
+                if old.assistant != assistant || old.session != session {
+                    return Err(SessionError::Corrupt {
+                        path,
+                        message: format!(
+                            "it holds session `{}` of `{}`, not `{session}` of `{assistant}`",
+                            old.session, old.assistant
+                        ),
+                    });
+                }
+                old.ended = None;
+                if let Some(m) = model {
+                    old.model = Some(m.to_string());
+                }
+                if let Some(t) = transcript {
+                    old.transcript = Some(t.to_string());
+                }
+                if let Some(c) = cwd {
+                    old.cwd = Some(c.to_string());
+                }
+                old
+            }
+            None => SessionRecord {
+                assistant: assistant.to_string(),
+                session,
+                model: model.map(str::to_string),
+                started: now,
+                ended: None,
+                transcript: transcript.map(str::to_string),
+                cwd: cwd.map(str::to_string),
+            },
+        };
+        write_record(&path, &record)?;
+        Ok(record)
+    }
+
+    /// Record that sessions ended. With a session id: that session (of `assistant` when given);
+    /// with only an assistant: its most recently started open session; with neither: the most
+    /// recently started open session. Returns what was ended; empty when nothing matching was
+    /// open, which is not an error (an assistant may end a session trailgate never saw start).
+    pub fn end(
+        &self,
+        assistant: Option<&str>,
+        session: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<SessionRecord>, SessionError> {
+        if let Some(a) = assistant {
+            validate_assistant(a)?;
+        }
+        if let Some(s) = session {
+            validate_session(s)?;
+        }
+        // Corrupt files cannot be ended; `list` reports them.
+        let mut open: Vec<(PathBuf, SessionRecord)> = self
+            .entries()
+            .into_iter()
+            .filter_map(|(path, r)| r.ok().map(|r| (path, r)))
+            .filter(|(_, r)| {
+                r.is_open()
+                    && assistant.is_none_or(|a| r.assistant == a)
+                    && session.is_none_or(|s| r.session == s)
+            })
+            .collect();
+        if session.is_none() {
+            // `entries` sorts by start, so the last is the most recent.
+            open = open.pop().into_iter().collect();
+        }
+        let mut ended = Vec::new();
+        for (path, mut record) in open {
+            record.ended = Some(now);
+            write_record(&path, &record)?;
+            ended.push(record);
+        }
+        Ok(ended)
+    }
+
+    /// Every record, sorted by start time, then the files that could not be read, by name.
+    /// A corrupt file is an `Err` naming it, never skipped.
+    pub fn list(&self) -> Vec<Result<SessionRecord, SessionError>> {
+        self.entries().into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Open sessions, and sessions that ended at or after `since` (the last commit's time):
+    /// those whose work the next commit may hold. `None` (no commit yet): every session.
+    pub fn active_since(&self, since: Option<Timestamp>) -> Vec<SessionRecord> {
+        self.list()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|r| r.is_active_since(since))
+            .collect()
+    }
+
+    /// Each record file with its parsed record, records by start time, errors last.
+    fn entries(&self) -> Vec<(PathBuf, Result<SessionRecord, SessionError>)> {
+        let dir = match std::fs::read_dir(&self.dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
+            Err(source) => {
+                let path = self.dir.clone();
+                let err = SessionError::Io {
+                    action: "list",
+                    path: path.clone(),
+                    source,
+                };
+                return vec![(path, Err(err))];
+            }
+        };
+        let mut entries: Vec<(PathBuf, Result<SessionRecord, SessionError>)> = Vec::new();
+        for entry in dir {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(source) => {
+                    let path = self.dir.clone();
+                    let err = SessionError::Io {
+                        action: "list",
+                        path: path.clone(),
+                        source,
+                    };
+                    entries.push((path, Err(err)));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            // Temporary files of writes in progress have no `.toml` suffix.
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            // A record deleted between listing and reading is simply gone.
+            match read_record(&path) {
+                Ok(Some(r)) => entries.push((path, Ok(r))),
+                Ok(None) => {}
+                Err(e) => entries.push((path, Err(e))),
+            }
+        }
+        entries.sort_by(|(pa, a), (pb, b)| match (a, b) {
+            (Ok(a), Ok(b)) => {
+                (a.started, &a.assistant, &a.session).cmp(&(b.started, &b.assistant, &b.session))
+            }
+            (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+            (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+            (Err(_), Err(_)) => pa.cmp(pb),
+        });
+        entries
+    }
+
+    /// A generated id no record of this assistant uses yet.
+    fn fresh_id(&self, assistant: &str, now: Timestamp) -> String {
+        loop {
+            let id = generate_id(now);
+            if !self.path_for(assistant, &id).exists() {
+                return id;
+            }
+        }
+    }
+}
+
+/// A session id for assistants whose hooks pass none: `tg-<UTC time>-<pid>-<4 hex>`. The time
+/// comes first so ids sort by when they were made; the process id and a per-process random
+/// base plus a counter keep ids of the same second apart.
+pub fn generate_id(now: Timestamp) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static BASE: OnceLock<u16> = OnceLock::new();
+    static COUNTER: AtomicU16 = AtomicU16::new(0);
+    // std's hasher keys are random per process: enough randomness for a tie-breaker.
+    let base = *BASE.get_or_init(|| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        h.finish() as u16
+    });
+    let n = base.wrapping_add(COUNTER.fetch_add(1, Ordering::Relaxed));
+    format!(
+        "tg-{}-{}-{n:04x}",
+        now.strftime("%Y%m%dT%H%M%SZ"),
+        std::process::id()
+    )
+}
+
+/// `<assistant>--<session sanitised to [A-Za-z0-9._-], at most 64 chars>-<8 hex of the
+/// SHA-256 of the raw session id>.toml`: readable, safe on every file system, and distinct for
+/// ids that sanitise alike.
+pub fn file_name(assistant: &str, session: &str) -> String {
+    let clean: String = session
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(NAME_CHARS)
+        .collect();
+    let digest = Sha256::digest(session.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{assistant}--{clean}-{hash}.toml")
+}
+
+/// Assistant ids are catalog ids: `[a-z0-9-]+`.
+pub fn validate_assistant(id: &str) -> Result<(), SessionError> {
+    let ok = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(SessionError::InvalidAssistant(id.to_string()))
+    }
+}
+
+/// Session ids are whatever the assistant uses, within reason: non-empty, no control
+/// characters (they end up in files and trailers), at most 256 bytes.
+pub fn validate_session(id: &str) -> Result<(), SessionError> {
+    let reason = if id.is_empty() {
+        "it is empty"
+    } else if id.len() > MAX_SESSION_BYTES {
+        "it is longer than 256 bytes"
+    } else if id.chars().any(char::is_control) {
+        "it contains control characters"
+    } else {
+        return Ok(());
+    };
+    let shown: String = id.chars().take(40).collect();
+    let ellipsis = if shown.len() < id.len() { "…" } else { "" };
+    Err(SessionError::InvalidSession {
+        id: format!("{shown:?}{ellipsis}"),
+        reason,
+    })
+}
+
+/// The record as stored: timestamps as RFC 3339 strings. Unknown keys are ignored so that a
+/// newer trailgate's records stay readable.
+#[derive(Debug, Serialize, Deserialize)]
+struct RawRecord {
+    assistant: String,
+    session: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<String>,
+    started: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ended: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    transcript: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cwd: Option<String>,
+}
+
+/// The record in `path`; `None` when there is no such file.
+fn read_record(path: &Path) -> Result<Option<SessionRecord>, SessionError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(corrupt(path, "it is not UTF-8 text".into()));
+        }
+        Err(source) => {
+            return Err(SessionError::Io {
+                action: "read",
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    parse_record(&text)
+        .map(Some)
+        .map_err(|message| corrupt(path, message))
+}
+
+fn corrupt(path: &Path, message: String) -> SessionError {
+    SessionError::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// Parse a record's TOML; the error says what is wrong.
+fn parse_record(text: &str) -> Result<SessionRecord, String> {
+    let raw: RawRecord = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    validate_assistant(&raw.assistant).map_err(|e| e.to_string())?;
+    validate_session(&raw.session).map_err(|e| e.to_string())?;
+    let time = |key: &str, value: &str| {
+        value
+            .parse::<Timestamp>()
+            .map_err(|e| format!("`{key}` is not an RFC 3339 time: {e}"))
+    };
+    Ok(SessionRecord {
+        started: time("started", &raw.started)?,
+        ended: raw.ended.as_deref().map(|e| time("ended", e)).transpose()?,
+        assistant: raw.assistant,
+        session: raw.session,
+        model: raw.model,
+        transcript: raw.transcript,
+        cwd: raw.cwd,
+    })
+}
+
+/// The record as TOML.
+fn render_record(record: &SessionRecord) -> Result<String, toml::ser::Error> {
+    toml::to_string(&RawRecord {
+        assistant: record.assistant.clone(),
+        session: record.session.clone(),
+        model: record.model.clone(),
+        started: record.started.to_string(),
+        ended: record.ended.map(|t| t.to_string()),
+        transcript: record.transcript.clone(),
+        cwd: record.cwd.clone(),
+    })
+}
+
+fn write_record(path: &Path, record: &SessionRecord) -> Result<(), SessionError> {
+    let io_error = |source| SessionError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = render_record(record)
+        .map_err(|e| io_error(io::Error::new(io::ErrorKind::InvalidData, e)))?;
+    crate::fsutil::write_atomic(path, text.as_bytes()).map_err(io_error)
+}
+
+/// The fields trailgate uses from the JSON an assistant's hook sends on stdin: Claude Code's
+/// `SessionStart`/`SessionEnd` and Codex's `SessionStart` send `session_id`,
+/// `transcript_path` and `cwd`, and their `SessionStart` adds `model` (tests/fixtures/README.md
+/// names the sources).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HookPayload {
+    /// `session_id`.
+    pub session_id: Option<String>,
+    /// `transcript_path`.
+    pub transcript_path: Option<String>,
+    /// `cwd`.
+    pub cwd: Option<String>,
+    /// `model`: a string, or an object's `id`, else its `name`.
+    pub model: Option<String>,
+}
+
+/// Parse a hook's stdin leniently: empty input means no payload, unknown fields and fields of
+/// an unexpected type are ignored (assistants add fields over time), but input that is not a
+/// JSON object is an error, since it means the command was wired to the wrong hook.
+pub fn parse_payload(bytes: &[u8]) -> Result<HookPayload, SessionError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(HookPayload::default());
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| SessionError::Payload(format!("not JSON: {e}")))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(SessionError::Payload(format!(
+            "expected a JSON object, got {}",
+            json_kind(&value)
+        )));
+    };
+    let text = |v: Option<&serde_json::Value>| {
+        v.and_then(serde_json::Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+    };
+    let model = match map.get("model") {
+        Some(serde_json::Value::Object(m)) => text(m.get("id")).or_else(|| text(m.get("name"))),
+        other => text(other),
+    };
+    Ok(HookPayload {
+        session_id: text(map.get("session_id")),
+        transcript_path: text(map.get("transcript_path")),
+        cwd: text(map.get("cwd")),
+        model,
+    })
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,525 @@
+//! Tests for the session store and the hook payload parser.
+
+use super::*;
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("test timestamp")
+}
+
+const T1: &str = "2026-11-27T15:04:05Z";
+const T2: &str = "2026-11-27T15:10:00Z";
+const T3: &str = "2026-11-27T16:00:00Z";
+
+fn store() -> (tempfile::TempDir, SessionStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SessionStore::new(dir.path());
+    (dir, store)
+}
+
+fn start(store: &SessionStore, assistant: &str, session: &str, at: &str) -> SessionRecord {
+    store
+        .start(assistant, Some(session), None, None, None, ts(at))
+        .expect("start")
+}
+
+/// Names of every file in the store's directory.
+fn files(store: &SessionStore) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(store.dir())
+        .map(|d| {
+            d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn start_writes_a_record_file() {
+    let (_dir, store) = store();
+    let r = store
+        .start(
+            "claude-code",
+            Some("abc"),
+            Some("claude-opus-4-7"),
+            Some("/t/abc.jsonl"),
+            Some("/w"),
+            ts(T1),
+        )
+        .expect("start");
+    assert_eq!(r.started, ts(T1));
+    assert!(r.is_open());
+    let path = store.path_for("claude-code", "abc");
+    assert!(path.starts_with(store.dir()));
+    let text = std::fs::read_to_string(&path).expect("record file");
+    assert_eq!(
+        text,
+        "assistant = \"claude-code\"\nsession = \"abc\"\nmodel = \"claude-opus-4-7\"\n\
+         started = \"2026-11-27T15:04:05Z\"\ntranscript = \"/t/abc.jsonl\"\ncwd = \"/w\"\n"
+    );
+    assert_eq!(
+        store.list().into_iter().map(Result::ok).collect::<Vec<_>>(),
+        [Some(r)]
+    );
+}
+
+#[test]
+fn store_lives_under_the_given_git_dir() {
+    let store = SessionStore::new(Path::new("repo/.git/worktrees/wt"));
+    assert_eq!(
+        store.dir(),
+        Path::new("repo/.git/worktrees/wt/trailgate/sessions")
+    );
+}
+
+#[test]
+fn resume_keeps_started_reopens_and_updates_model() {
+    let (_dir, store) = store();
+    store
+        .start("claude-code", Some("abc"), Some("m1"), None, None, ts(T1))
+        .expect("start");
+    store
+        .end(Some("claude-code"), Some("abc"), ts(T2))
+        .expect("end");
+    let r = store
+        .start("claude-code", Some("abc"), Some("m2"), None, None, ts(T3))
+        .expect("resume");
+    assert_eq!(r.started, ts(T1), "a resumed session keeps its start");
+    assert_eq!(r.ended, None, "and is open again");
+    assert_eq!(r.model.as_deref(), Some("m2"));
+    // Without a model the recorded one stays.
+    let r = store
+        .start("claude-code", Some("abc"), None, None, None, ts(T3))
+        .expect("resume");
+    assert_eq!(r.model.as_deref(), Some("m2"));
+    assert_eq!(store.list().len(), 1);
+}
+
+#[test]
+fn same_session_id_of_two_assistants_are_two_records() {
+    let (_dir, store) = store();
+    start(&store, "claude-code", "s", T1);
+    start(&store, "cursor", "s", T2);
+    assert_eq!(store.list().len(), 2);
+}
+
+#[test]
+fn end_by_session_id() {
+    let (_dir, store) = store();
+    start(&store, "claude-code", "a", T1);
+    start(&store, "claude-code", "b", T2);
+    let ended = store
+        .end(Some("claude-code"), Some("a"), ts(T3))
+        .expect("end");
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].session, "a");
+    assert_eq!(ended[0].ended, Some(ts(T3)));
+    let open: Vec<String> = store
+        .list()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(SessionRecord::is_open)
+        .map(|r| r.session)
+        .collect();
+    assert_eq!(open, ["b"]);
+    // A session id without an assistant finds it under any assistant.
+    let ended = store.end(None, Some("b"), ts(T3)).expect("end");
+    assert_eq!(ended.len(), 1);
+}
+
+#[test]
+fn end_with_only_an_assistant_ends_its_latest_open_session() {
+    let (_dir, store) = store();
+    start(&store, "kiro", "old", T1);
+    start(&store, "kiro", "new", T2);
+    start(&store, "claude-code", "newest", T3);
+    let ended = store.end(Some("kiro"), None, ts(T3)).expect("end");
+    assert_eq!(
+        ended.iter().map(|r| &r.session).collect::<Vec<_>>(),
+        ["new"]
+    );
+    let ended = store.end(Some("kiro"), None, ts(T3)).expect("end");
+    assert_eq!(
+        ended.iter().map(|r| &r.session).collect::<Vec<_>>(),
+        ["old"]
+    );
+    let ended = store.end(Some("kiro"), None, ts(T3)).expect("end");
+    assert!(ended.is_empty(), "nothing open is not an error");
+}
+
+#[test]
+fn end_with_neither_ends_the_latest_open_session() {
+    let (_dir, store) = store();
+    start(&store, "kiro", "a", T1);
+    start(&store, "claude-code", "b", T2);
+    let ended = store.end(None, None, ts(T3)).expect("end");
+    assert_eq!(ended.iter().map(|r| &r.session).collect::<Vec<_>>(), ["b"]);
+}
+
+#[test]
+fn ending_what_is_not_open_changes_nothing() {
+    let (_dir, store) = store();
+    assert!(store.end(None, None, ts(T1)).expect("end").is_empty());
+    assert!(
+        store
+            .end(Some("claude-code"), Some("never"), ts(T1))
+            .expect("end")
+            .is_empty()
+    );
+    start(&store, "claude-code", "a", T1);
+    store
+        .end(Some("claude-code"), Some("a"), ts(T2))
+        .expect("end");
+    let again = store
+        .end(Some("claude-code"), Some("a"), ts(T3))
+        .expect("end");
+    assert!(again.is_empty());
+    let r = store.list().remove(0).expect("record");
+    assert_eq!(r.ended, Some(ts(T2)), "the first end stands");
+}
+
+#[test]
+fn generated_ids_are_unique_and_sortable() {
+    let (_dir, store) = store();
+    let mut ids = Vec::new();
+    for at in [T1, T1, T1, T2, T3] {
+        let r = store
+            .start("kiro", None, None, None, None, ts(at))
+            .expect("start");
+        ids.push(r.session);
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert!(
+        ids[0].starts_with(&format!("tg-20261127T150405Z-{}-", std::process::id())),
+        "{}",
+        ids[0]
+    );
+    // Ids of different seconds sort by time.
+    assert!(ids[2] < ids[3] && ids[3] < ids[4], "{ids:?}");
+    // Many in one second stay distinct.
+    let many: std::collections::HashSet<String> = (0..5000).map(|_| generate_id(ts(T1))).collect();
+    assert_eq!(many.len(), 5000);
+    for id in &ids {
+        validate_session(id).expect("a generated id is a valid id");
+    }
+}
+
+#[test]
+fn file_names() {
+    let cases = [
+        ("claude-code", "abc", "claude-code--abc-"),
+        ("kiro", "a/b c:d", "kiro--a_b_c_d-"),
+        ("x", "../../etc", "x--.._.._etc-"),
+        ("x", "é", "x--_-"),
+    ];
+    for (assistant, session, prefix) in cases {
+        let name = file_name(assistant, session);
+        assert!(name.starts_with(prefix), "{session}: {name}");
+        assert!(name.ends_with(".toml"));
+        let hash = &name[prefix.len()..name.len() - ".toml".len()];
+        assert_eq!(hash.len(), 8, "{name}");
+        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{name}");
+    }
+    // sha256("abc") starts ba7816bf.
+    assert_eq!(file_name("a", "abc"), "a--abc-ba7816bf.toml");
+    // Ids that sanitise alike stay apart.
+    assert_ne!(file_name("x", "a/b"), file_name("x", "a:b"));
+    // Long ids are cut to 64 characters before the hash.
+    let long = "s".repeat(200);
+    let name = file_name("x", &long);
+    assert!(
+        name.starts_with(&format!("x--{}-", "s".repeat(64))),
+        "{name}"
+    );
+    assert_eq!(name.len(), "x--".len() + 64 + "-".len() + 8 + ".toml".len());
+}
+
+#[test]
+fn validation() {
+    let (_dir, store) = store();
+    for bad in ["", "Claude", "claude_code", "a b", "ü"] {
+        let err = store
+            .start(bad, Some("s"), None, None, None, ts(T1))
+            .expect_err(bad);
+        assert!(matches!(err, SessionError::InvalidAssistant(_)), "{bad}");
+        assert!(err.to_string().contains("lowercase letters"), "{err}");
+    }
+    let long = "x".repeat(257);
+    for bad in ["", "a\nb", "tab\there", "nul\0", long.as_str()] {
+        let err = store
+            .start("kiro", Some(bad), None, None, None, ts(T1))
+            .expect_err(bad);
+        assert!(matches!(err, SessionError::InvalidSession { .. }), "{err}");
+    }
+    store
+        .start("kiro", Some(&"x".repeat(256)), None, None, None, ts(T1))
+        .expect("256 bytes is allowed");
+    store
+        .start(
+            "kiro",
+            Some("ünïcode id / with spaces"),
+            None,
+            None,
+            None,
+            ts(T1),
+        )
+        .expect("printable unicode is allowed");
+    assert!(store.end(Some("Bad"), None, ts(T1)).is_err());
+    assert!(store.end(None, Some(""), ts(T1)).is_err());
+}
+
+#[test]
+fn writes_replace_atomically_and_leave_no_temp_files() {
+    let (_dir, store) = store();
+    start(&store, "claude-code", "a", T1);
+    store
+        .start("claude-code", Some("a"), Some("m"), None, None, ts(T2))
+        .expect("resume");
+    store.end(None, None, ts(T3)).expect("end");
+    assert_eq!(files(&store), [file_name("claude-code", "a")]);
+}
+
+#[test]
+fn concurrent_starts_do_not_corrupt_each_other() {
+    let (_dir, store) = store();
+    std::thread::scope(|s| {
+        for i in 0..16 {
+            let store = &store;
+            s.spawn(move || {
+                let id = format!("s{i}");
+                start(store, "claude-code", &id, T1);
+                store
+                    .end(Some("claude-code"), Some(&id), ts(T2))
+                    .expect("end");
+            });
+        }
+    });
+    let records: Vec<SessionRecord> = store
+        .list()
+        .into_iter()
+        .map(|r| r.expect("valid"))
+        .collect();
+    assert_eq!(records.len(), 16);
+    assert!(records.iter().all(|r| r.ended == Some(ts(T2))));
+    assert_eq!(files(&store).len(), 16);
+}
+
+#[test]
+fn corrupt_files_are_reported_by_name() {
+    let (_dir, store) = store();
+    start(&store, "claude-code", "good", T1);
+    let cases = [
+        ("claude-code--garbage-00000000.toml", "not toml ="),
+        (
+            "claude-code--missing-00000000.toml",
+            "assistant = \"claude-code\"\n",
+        ),
+        (
+            "claude-code--badtime-00000000.toml",
+            "assistant = \"claude-code\"\nsession = \"x\"\nstarted = \"yesterday\"\n",
+        ),
+        (
+            "claude-code--badid-00000000.toml",
+            "assistant = \"Claude\"\nsession = \"x\"\nstarted = \"2026-11-27T15:04:05Z\"\n",
+        ),
+    ];
+    for (name, text) in cases {
+        std::fs::write(store.dir().join(name), text).expect("write");
+    }
+    std::fs::write(
+        store.dir().join("claude-code--bin-00000000.toml"),
+        b"\xff\xfe",
+    )
+    .expect("write");
+    // Files that are not records are not looked at.
+    std::fs::write(store.dir().join(".tmpXYZ"), "half").expect("write");
+    let list = store.list();
+    assert_eq!(list.len(), 6);
+    assert_eq!(list[0].as_ref().expect("good first").session, "good");
+    let mut named: Vec<String> = Vec::new();
+    for entry in &list[1..] {
+        let err = entry.as_ref().expect_err("corrupt");
+        assert!(matches!(err, SessionError::Corrupt { .. }), "{err}");
+        let file = err.file().expect("names the file");
+        assert!(err.to_string().contains(&file.display().to_string()));
+        named.push(
+            file.file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    assert_eq!(
+        named,
+        [
+            "claude-code--badid-00000000.toml",
+            "claude-code--badtime-00000000.toml",
+            "claude-code--bin-00000000.toml",
+            "claude-code--garbage-00000000.toml",
+            "claude-code--missing-00000000.toml",
+        ]
+    );
+    // The good record can still be ended; active_since skips the corrupt ones.
+    assert_eq!(store.end(None, None, ts(T2)).expect("end").len(), 1);
+    assert_eq!(store.active_since(None).len(), 1);
+}
+
+#[test]
+fn a_corrupt_record_blocks_its_own_resume_only() {
+    let (_dir, store) = store();
+    std::fs::create_dir_all(store.dir()).expect("mkdir");
+    std::fs::write(store.path_for("kiro", "s"), "junk").expect("write");
+    let err = store
+        .start("kiro", Some("s"), None, None, None, ts(T1))
+        .expect_err("corrupt");
+    assert!(err.to_string().contains("corrupt session record"), "{err}");
+    start(&store, "kiro", "other", T1);
+}
+
+#[test]
+fn active_since() {
+    let (_dir, store) = store();
+    start(&store, "kiro", "open", T1);
+    start(&store, "kiro", "ended-before", T1);
+    start(&store, "kiro", "ended-at", T1);
+    start(&store, "kiro", "ended-after", T1);
+    store
+        .end(None, Some("ended-before"), ts("2026-11-27T15:05:00Z"))
+        .expect("end");
+    store.end(None, Some("ended-at"), ts(T2)).expect("end");
+    store.end(None, Some("ended-after"), ts(T3)).expect("end");
+    let mut active: Vec<String> = store
+        .active_since(Some(ts(T2)))
+        .into_iter()
+        .map(|r| r.session)
+        .collect();
+    active.sort();
+    assert_eq!(active, ["ended-after", "ended-at", "open"]);
+    assert_eq!(
+        store.active_since(None).len(),
+        4,
+        "no commit yet: all count"
+    );
+}
+
+#[test]
+fn list_is_sorted_by_start() {
+    let (_dir, store) = store();
+    start(&store, "kiro", "c", T3);
+    start(&store, "kiro", "a", T1);
+    start(&store, "claude-code", "b", T2);
+    let order: Vec<String> = store
+        .list()
+        .into_iter()
+        .map(|r| r.expect("valid").session)
+        .collect();
+    assert_eq!(order, ["a", "b", "c"]);
+}
+
+#[test]
+fn payload_fixtures() {
+    let claude_start = parse_payload(include_bytes!(
+        "../../tests/fixtures/claude-session-start.json"
+    ))
+    .expect("claude start");
+    assert_eq!(
+        claude_start,
+        HookPayload {
+            session_id: Some("a135d3b1-0387-4c0e-9783-7af541189238".into()),
+            transcript_path: Some(
+                "/home/dev/.claude/projects/-home-dev-src-shop/a135d3b1-0387-4c0e-9783-7af541189238.jsonl"
+                    .into()
+            ),
+            cwd: Some("/home/dev/src/shop".into()),
+            model: Some("claude-sonnet-4-5-20250929".into()),
+        }
+    );
+    let claude_end = parse_payload(include_bytes!(
+        "../../tests/fixtures/claude-session-end.json"
+    ))
+    .expect("claude end");
+    assert_eq!(claude_end.session_id, claude_start.session_id);
+    assert_eq!(claude_end.model, None);
+    let codex_start = parse_payload(include_bytes!(
+        "../../tests/fixtures/codex-session-start.json"
+    ))
+    .expect("codex start");
+    assert_eq!(
+        codex_start.session_id.as_deref(),
+        Some("019a6f2e-4b1c-7d30-9e8a-2f5c7b1d9e04")
+    );
+    assert_eq!(codex_start.model.as_deref(), Some("gpt-5-codex"));
+    assert!(codex_start.transcript_path.is_some());
+    let codex_end = parse_payload(include_bytes!(
+        "../../tests/fixtures/codex-session-end.json"
+    ))
+    .expect("codex end");
+    assert_eq!(codex_end.session_id, codex_start.session_id);
+    assert_eq!(codex_end.cwd, None);
+}
+
+#[test]
+fn payload_model_forms() {
+    let cases: &[(&str, Option<&str>)] = &[
+        (r#"{"model":"claude-opus-4-7"}"#, Some("claude-opus-4-7")),
+        (
+            r#"{"model":{"id":"claude-opus-4-7","display_name":"Opus"}}"#,
+            Some("claude-opus-4-7"),
+        ),
+        (r#"{"model":{"name":"gpt-5"}}"#, Some("gpt-5")),
+        (r#"{"model":{"display_name":"Opus"}}"#, None),
+        (r#"{"model":{"id":"","name":"gpt-5"}}"#, Some("gpt-5")),
+        (r#"{"model":null}"#, None),
+        (r#"{"model":42}"#, None),
+        (r#"{"model":""}"#, None),
+    ];
+    for (json, want) in cases {
+        let p = parse_payload(json.as_bytes()).expect(json);
+        assert_eq!(p.model.as_deref(), *want, "{json}");
+    }
+}
+
+#[test]
+fn payload_is_lenient_about_fields() {
+    let p = parse_payload(
+        br#"{"session_id":"s","transcript_path":null,"cwd":7,"extra":{"deep":[1,2]},"hook_event_name":"SessionStart"}"#,
+    )
+    .expect("unknown and mistyped fields are ignored");
+    assert_eq!(
+        p,
+        HookPayload {
+            session_id: Some("s".into()),
+            ..HookPayload::default()
+        }
+    );
+    // A byte-order mark is not an error.
+    let p = parse_payload(b"\xEF\xBB\xBF{\"session_id\":\"s\"}").expect("bom");
+    assert_eq!(p.session_id.as_deref(), Some("s"));
+}
+
+#[test]
+fn payload_empty_input_is_no_payload() {
+    for input in [&b""[..], b"   ", b"\n\r\n\t"] {
+        assert_eq!(parse_payload(input).expect("empty"), HookPayload::default());
+    }
+}
+
+#[test]
+fn payload_garbage_is_an_error() {
+    for input in [
+        &b"not json"[..],
+        b"{\"session_id\":",
+        b"[1,2]",
+        b"\"a string\"",
+        b"null",
+        b"42",
+        b"\xff\xfe",
+    ] {
+        let err = parse_payload(input).expect_err("garbage");
+        assert!(matches!(err, SessionError::Payload(_)), "{err}");
+        assert!(err.to_string().starts_with("hook input on stdin"), "{err}");
+    }
+}
