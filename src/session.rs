@@ -512,10 +512,15 @@ pub fn parse_payload(bytes: &[u8]) -> Result<HookPayload, SessionError> {
         Some(serde_json::Value::Object(m)) => text(m.get("id")).or_else(|| text(m.get("name"))),
         other => text(other),
     };
+    // Cursor's hooks name the session `conversation_id` and the workspace `workspace_roots`.
+    let first_root = map
+        .get("workspace_roots")
+        .and_then(|r| r.as_array())
+        .and_then(|a| text(a.first()));
     Ok(HookPayload {
-        session_id: text(map.get("session_id")),
+        session_id: text(map.get("session_id")).or_else(|| text(map.get("conversation_id"))),
         transcript_path: text(map.get("transcript_path")),
-        cwd: text(map.get("cwd")),
+        cwd: text(map.get("cwd")).or(first_root),
         model,
     })
 }

@@ -254,7 +254,12 @@ pub fn hooks_dir(repo: &Repository) -> std::path::PathBuf {
 
 /// Attach `text` as the note of `commit` under `notes_ref`, replacing an older note there.
 /// The note is signed by the configured user, as `git notes add` would.
-pub fn write_note(repo: &Repository, notes_ref: &str, commit: Oid, text: &str) -> Result<(), GitError> {
+pub fn write_note(
+    repo: &Repository,
+    notes_ref: &str,
+    commit: Oid,
+    text: &str,
+) -> Result<(), GitError> {
     let sig = repo
         .signature()
         .or_else(|_| git2::Signature::now("trailgate", "trailgate@localhost"))

@@ -523,3 +523,16 @@ fn payload_garbage_is_an_error() {
         assert!(err.to_string().starts_with("hook input on stdin"), "{err}");
     }
 }
+
+#[test]
+fn cursor_payload_names_the_session_and_workspace_its_own_way() {
+    let p = parse_payload(br#"{"conversation_id":"c-1","generation_id":"g-2","workspace_roots":["/home/alice/app","/x"],"hook_event_name":"sessionStart"}"#).unwrap();
+    assert_eq!(p.session_id.as_deref(), Some("c-1"));
+    assert_eq!(p.cwd.as_deref(), Some("/home/alice/app"));
+    let both = parse_payload(
+        br#"{"session_id":"s","conversation_id":"c","cwd":"/a","workspace_roots":["/b"]}"#,
+    )
+    .unwrap();
+    assert_eq!(both.session_id.as_deref(), Some("s"));
+    assert_eq!(both.cwd.as_deref(), Some("/a"));
+}
