@@ -23,13 +23,19 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Hooks installed by default in a repository with a work tree.
-pub const CLIENT_HOOKS: &[&str] = &["prepare-commit-msg", "commit-msg", "pre-push"];
+pub const CLIENT_HOOKS: &[&str] = &[
+    "prepare-commit-msg",
+    "commit-msg",
+    "post-commit",
+    "pre-push",
+];
 /// Hooks installed by default in a bare (server) repository.
 pub const SERVER_HOOKS: &[&str] = &["pre-receive"];
 /// Every hook name `install` and `uninstall` accept, and `trailgate hook` runs.
 pub const ALL_HOOKS: &[&str] = &[
     "commit-msg",
     "prepare-commit-msg",
+    "post-commit",
     "pre-push",
     "pre-receive",
     "update",
@@ -457,14 +463,17 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("a/hooks");
         let actions = install(&dir, CLIENT_HOOKS, false, Some(Path::new(BIN))).unwrap();
-        assert_eq!(kinds(&actions), vec![ActionKind::Installed; 3]);
+        assert_eq!(
+            kinds(&actions),
+            vec![ActionKind::Installed; CLIENT_HOOKS.len()]
+        );
         for name in CLIENT_HOOKS {
             let p = dir.join(name);
             assert_eq!(fs::read_to_string(&p).unwrap(), shim(Some(Path::new(BIN))));
             assert_eq!(mode(&p), 0o755);
         }
         // Only the hooks: no temporary files left behind.
-        assert_eq!(snapshot(&dir).len(), 3);
+        assert_eq!(snapshot(&dir).len(), CLIENT_HOOKS.len());
     }
 
     #[test]
@@ -479,7 +488,10 @@ mod tests {
             .modified()
             .unwrap();
         let again = install(dir, CLIENT_HOOKS, false, Some(Path::new(BIN))).unwrap();
-        assert_eq!(kinds(&again), vec![ActionKind::Unchanged; 3]);
+        assert_eq!(
+            kinds(&again),
+            vec![ActionKind::Unchanged; CLIENT_HOOKS.len()]
+        );
         assert_eq!(snapshot(dir), before);
         let after = fs::metadata(dir.join("pre-push"))
             .unwrap()
@@ -528,7 +540,7 @@ mod tests {
             0o750,
         );
         write_mode(&dir.join("pre-push"), b"#!/usr/bin/env python3\n", 0o644);
-        write_mode(&dir.join("post-commit"), b"untouched", 0o700);
+        write_mode(&dir.join("post-merge"), b"untouched", 0o700);
         let before = snapshot(dir);
 
         let actions = install(dir, CLIENT_HOOKS, false, None).unwrap();
@@ -537,6 +549,7 @@ mod tests {
             vec![
                 ActionKind::Installed,
                 ActionKind::KeptExistingAsLocal,
+                ActionKind::Installed,
                 ActionKind::KeptExistingAsLocal
             ]
         );
@@ -552,6 +565,7 @@ mod tests {
             kinds(&removed),
             vec![
                 ActionKind::Restored,
+                ActionKind::Removed,
                 ActionKind::Removed,
                 ActionKind::Restored,
                 ActionKind::NotInstalled,

@@ -115,7 +115,24 @@ pub fn commit_msg(
         message,
     };
     let index_tree = staged_tree(repo)?;
-    let evidence = judge.evidence(&facts);
+    let mut evidence = judge.evidence(&facts);
+    // Sessions that worked since the new commit's parent: evidence of their own (never on
+    // merges, which get no declaration trailers either).
+    if base_trees.len() <= 1 {
+        let since = match (&head, amend) {
+            (Some(h), false) => Some(git::commit_facts(h).committer.timestamp()),
+            (Some(h), true) => h
+                .parents()
+                .next()
+                .map(|p| git::commit_facts(&p).committer.timestamp()),
+            (None, _) => None,
+        };
+        super::sessions::add_record_evidence(
+            judge.policy,
+            &super::sessions::active(repo, since),
+            &mut evidence,
+        );
+    }
     let record = judge.decide(&facts, evidence, now, &mut |descend, keep| {
         git::changed_between(repo, index_tree.clone(), base_trees.clone(), descend, keep)
     })?;

@@ -6,10 +6,12 @@
 mod commit;
 mod push;
 mod receive;
+pub mod sessions;
 
 pub use commit::{commit_msg, prepare_commit_msg};
 pub use push::pre_push;
 pub use receive::{RefUpdate, pre_receive, update};
+pub use sessions::post_commit;
 
 use crate::findings::{Severity, Verdict};
 use crate::git::{self, GitError, RevSelection};

@@ -249,7 +249,7 @@ fn install_twice_changes_nothing() {
     install_ok(&repo, &[]);
     let before = snapshot(&hooks(&repo));
     let out = install_ok(&repo, &[]);
-    assert_eq!(out.lines().count(), 3, "{out}");
+    assert_eq!(out.lines().count(), trailgate::install::CLIENT_HOOKS.len(), "{out}");
     assert!(out.lines().all(|l| l.starts_with("unchanged ")), "{out}");
     assert_eq!(snapshot(&hooks(&repo)), before);
 }
@@ -282,7 +282,7 @@ fn hooks_go_to_core_hooks_path_relative_and_absolute() {
     let abs = repo.home.path().join("shared hooks");
     repo.git(&["config", "core.hooksPath", &abs.display().to_string()]);
     install_ok(&repo, &["--binary", &fake.binary()]);
-    for name in ["prepare-commit-msg", "commit-msg", "pre-push"] {
+    for name in trailgate::install::CLIENT_HOOKS {
         assert_eq!(mode(&abs.join(name)), 0o755, "{name}");
     }
     fs::remove_file(&fake.log).unwrap();

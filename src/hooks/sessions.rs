@@ -1,0 +1,133 @@
+//! Session records at commit time (SPEC §8): which sessions a new commit may hold, the
+//! trailers that declare them, the evidence they add to `commit-msg`, and the note
+//! `post-commit` writes.
+
+use super::{HookError, Outcome};
+use crate::evidence::{Evidence, Source};
+use crate::git;
+use crate::policy::{Policy, UNKNOWN};
+use crate::session::{SessionRecord, SessionStore};
+use git2::Repository;
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// Sessions of this worktree active since `since` (the previous commit's time; `None`: all).
+pub fn active(repo: &Repository, since: Option<Timestamp>) -> Vec<SessionRecord> {
+    SessionStore::new(repo.path()).active_since(since)
+}
+
+/// Catalog id of a recorded assistant under this policy (`unknown` when it names none).
+fn catalog_id(policy: &Policy, assistant: &str) -> String {
+    match policy.catalog.index_of(assistant) {
+        Some(i) => policy.catalog.entries()[i].id.clone(),
+        None => UNKNOWN.to_string(),
+    }
+}
+
+/// The trailers that declare these sessions: `Assisted-by: NAME` (or the kernel form
+/// `NAME:MODEL` when the model is known) and `AI-Session: ID:SESSION`.
+pub fn declaration_trailers(policy: &Policy, sessions: &[SessionRecord]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for s in sessions {
+        let name = policy.catalog.index_of(&s.assistant).map_or_else(
+            || s.assistant.clone(),
+            |i| policy.catalog.entries()[i].name.clone(),
+        );
+        let declared = match &s.model {
+            Some(m) => format!("{name}:{m}"),
+            None => name,
+        };
+        for t in [
+            ("Assisted-by".to_string(), declared),
+            (
+                "AI-Session".to_string(),
+                format!("{}:{}", s.assistant, s.session),
+            ),
+        ] {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Add record evidence (source `record`) for each session: metadata only ever adds evidence.
+pub fn add_record_evidence(policy: &Policy, sessions: &[SessionRecord], evidence: &mut Evidence) {
+    for s in sessions {
+        let mut text = format!("session record: {} {}", s.assistant, s.session);
+        if let Some(m) = &s.model {
+            text.push_str(&format!(" ({m})"));
+        }
+        evidence.add_metadata(&catalog_id(policy, &s.assistant), Source::Record, text);
+    }
+}
+
+/// One session in a trailgate note.
+#[derive(Serialize)]
+struct NoteSession<'a> {
+    assistant: &'a str,
+    session: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<&'a str>,
+    started: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Note<'a> {
+    sessions: Vec<NoteSession<'a>>,
+}
+
+/// The text of a trailgate note for these sessions (TOML, `[[sessions]]`).
+pub fn note_text(sessions: &[SessionRecord]) -> Result<String, HookError> {
+    let note = Note {
+        sessions: sessions
+            .iter()
+            .map(|s| NoteSession {
+                assistant: &s.assistant,
+                session: &s.session,
+                model: s.model.as_deref(),
+                started: s.started.to_string(),
+                ended: s.ended.map(|e| e.to_string()),
+            })
+            .collect(),
+    };
+    toml::to_string(&note).map_err(|e| HookError::Input(format!("cannot write the note: {e}")))
+}
+
+/// `post-commit`: write the note of the commit just made from the sessions active since its
+/// parent. Never on merges (no trailers were added there either). It cannot stop the commit,
+/// so problems are reported as warnings.
+pub fn post_commit(
+    repo: &Repository,
+    policy: &Policy,
+    out: &mut dyn std::io::Write,
+) -> Result<Outcome, HookError> {
+    if !policy.sessions.write_notes {
+        return Ok(Outcome::Pass);
+    }
+    let head = git::resolve_commit(repo, "HEAD")?;
+    if head.parent_count() > 1 {
+        return Ok(Outcome::Pass);
+    }
+    let since = match head.parents().next() {
+        Some(p) => Some(git::commit_facts(&p).committer.timestamp()),
+        None => None,
+    };
+    let sessions = active(repo, since);
+    if sessions.is_empty() {
+        return Ok(Outcome::Pass);
+    }
+    let text = note_text(&sessions)?;
+    git::write_note(repo, &policy.sessions.notes_ref, head.id(), &text)?;
+    writeln!(
+        out,
+        "trailgate: recorded {} session(s) in {} for {}",
+        sessions.len(),
+        policy.sessions.notes_ref,
+        &head.id().to_string()[..12]
+    )?;
+    Ok(Outcome::Pass)
+}
