@@ -13,4 +13,5 @@ mod output;
 mod policy_source;
 mod revisions;
 mod session;
+mod session_flow;
 mod trailer_parity;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// A fixture payload with its `cwd` pointed at `dir` (the fixtures name an example machine).
-fn fixture(name: &str, dir: &Path) -> Vec<u8> {
+pub(crate) fn fixture(name: &str, dir: &Path) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
@@ -16,7 +16,7 @@ fn fixture(name: &str, dir: &Path) -> Vec<u8> {
     serde_json::to_vec(&value).expect("serialise")
 }
 
-fn run_in(repo: &Repo, dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> Output {
+pub(crate) fn run_in(repo: &Repo, dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> Output {
     let mut cmd = repo.trailgate();
     cmd.current_dir(dir).args(args);
     if let Some(bytes) = stdin {
