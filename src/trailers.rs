@@ -20,6 +20,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
+pub mod insert;
+
 #[cfg(test)]
 mod tests;
 

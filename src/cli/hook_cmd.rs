@@ -35,7 +35,15 @@ fn run(args: &HookArgs) -> Result<Outcome> {
     let repo = git::open_from_env()?;
     let mut stderr = std::io::stderr().lock();
     if args.name == "prepare-commit-msg" {
-        return Ok(hooks::prepare_commit_msg(&repo, &args.args)?);
+        // A broken policy adds no trailers here; commit-msg refuses the commit with the reason.
+        let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref()).ok();
+        let comment = super::commands::comment_string();
+        return Ok(hooks::prepare_commit_msg(
+            &repo,
+            policy.as_ref(),
+            comment.as_bytes(),
+            &args.args,
+        )?);
     }
     if !ALL_HOOKS.contains(&args.name.as_str()) {
         bail!(

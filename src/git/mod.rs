@@ -121,13 +121,24 @@ pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>,
         .map_err(unknown)
 }
 
+/// `HEAD`'s commit; `None` while the branch is unborn.
+pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
+    match repo.head() {
+        Ok(h) => h
+            .peel_to_commit()
+            .map(Some)
+            .context(|| "HEAD is not a commit".into()),
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Ok(None),
+        Err(e) => Err(GitError::Git {
+            context: "cannot read HEAD".into(),
+            source: e,
+        }),
+    }
+}
+
 /// `HEAD`'s committer time; `None` when `HEAD` is unborn (no commit yet).
 pub fn head_commit_time(repo: &Repository) -> Result<Option<jiff::Timestamp>, GitError> {
-    if matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch) {
-        return Ok(None);
-    }
-    let commit = resolve_commit(repo, "HEAD")?;
-    Ok(Some(signature(&commit.committer()).timestamp()))
+    Ok(head_commit(repo)?.map(|c| signature(&c.committer()).timestamp()))
 }
 
 /// Contents of the blob at `REV:PATH`; `Ok(None)` when the revision resolves but the path is

@@ -4,7 +4,8 @@
 
 use super::{HookError, Outcome, report_new_commit};
 use crate::facts::{CommitFacts, Signature};
-use crate::git::{self, Context, GitError};
+use crate::git::{self, Context};
+use crate::policy::Policy;
 use crate::scan::Judge;
 use crate::trailers;
 use git2::{Repository, Tree};
@@ -15,17 +16,67 @@ use std::path::{Path, PathBuf};
 const STATE_FILE: &str = "trailgate/commit-state";
 
 /// `prepare-commit-msg FILE [SOURCE [SHA]]`: remember whether this commit amends `HEAD` (git
-/// passes `commit HEAD` then), for `commit-msg` of the same `git commit` run.
-pub fn prepare_commit_msg(repo: &Repository, args: &[String]) -> Result<Outcome, HookError> {
-    if args.is_empty() {
+/// passes `commit HEAD` then) for `commit-msg` of the same run, and declare the sessions active
+/// since the commit's parent with `Assisted-by` and `AI-Session` trailers (SPEC §8): never on
+/// merges or squashes, and not for `-m`/`-F` when the policy says so. `policy` is `None` when
+/// it could not be loaded: then nothing is added (`commit-msg` refuses the commit anyway).
+pub fn prepare_commit_msg(
+    repo: &Repository,
+    policy: Option<&Policy>,
+    comment: &[u8],
+    args: &[String],
+) -> Result<Outcome, HookError> {
+    let Some(file) = args.first() else {
         return Err(HookError::Input(
             "prepare-commit-msg needs the message file as its first argument".into(),
         ));
-    }
-    let amend = args.get(1).map(String::as_str) == Some("commit")
-        && args.get(2).map(String::as_str) == Some("HEAD");
+    };
+    let source = args.get(1).map(String::as_str);
+    let amend = (source == Some("commit") && args.get(2).map(String::as_str) == Some("HEAD"))
+        || git_commit_args().is_some_and(|a| a.iter().any(|x| x == "--amend"));
     let state = format!("parent={}\namend={amend}\n", parent_pid());
     crate::fsutil::write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
+
+    let Some(policy) = policy else {
+        return Ok(Outcome::Pass);
+    };
+    let from_message = source == Some("message");
+    if !policy.sessions.add_trailers
+        || matches!(source, Some("merge" | "squash"))
+        || repo.path().join("MERGE_HEAD").exists()
+        || (from_message && policy.sessions.skip_with_message)
+    {
+        return Ok(Outcome::Pass);
+    }
+    let head = git::head_commit(repo)?;
+    let since = match (&head, amend) {
+        (Some(h), false) => Some(git::commit_facts(h).committer.timestamp()),
+        (Some(h), true) => h
+            .parents()
+            .next()
+            .map(|p| git::commit_facts(&p).committer.timestamp()),
+        (None, _) => None,
+    };
+    let sessions = super::sessions::active(repo, since);
+    if sessions.is_empty() {
+        return Ok(Outcome::Pass);
+    }
+    let wanted = super::sessions::declaration_trailers(policy, &sessions);
+    let pairs: Vec<(&str, &str)> = wanted
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let path = Path::new(file);
+    let before = std::fs::read(path).map_err(|e| {
+        HookError::Input(format!(
+            "cannot read the message file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let after = trailers::insert::add_trailers(&before, comment, &pairs);
+    if after != before {
+        crate::fsutil::write_atomic(path, &after)?;
+    }
     Ok(Outcome::Pass)
 }
 
@@ -44,20 +95,7 @@ pub fn commit_msg(
         ))
     })?;
     let message = trailers::cleanup(&raw, comment);
-    let head = match repo.head() {
-        Ok(h) => Some(
-            h.peel_to_commit()
-                .context(|| "HEAD is not a commit".into())?,
-        ),
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
-        Err(e) => {
-            return Err(GitError::Git {
-                context: "cannot read HEAD".into(),
-                source: e,
-            }
-            .into());
-        }
-    };
+    let head = git::head_commit(repo)?;
     let amend = head.is_some() && amends(repo);
 
     // The new commit's parents: HEAD, or HEAD's own parents when amending.

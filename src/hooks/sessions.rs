@@ -112,7 +112,10 @@ pub fn post_commit(
     if head.parent_count() > 1 {
         return Ok(Outcome::Pass);
     }
-    let since = head.parents().next().map(|p| git::commit_facts(&p).committer.timestamp());
+    let since = head
+        .parents()
+        .next()
+        .map(|p| git::commit_facts(&p).committer.timestamp());
     let sessions = active(repo, since);
     if sessions.is_empty() {
         return Ok(Outcome::Pass);

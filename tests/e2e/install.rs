@@ -249,7 +249,11 @@ fn install_twice_changes_nothing() {
     install_ok(&repo, &[]);
     let before = snapshot(&hooks(&repo));
     let out = install_ok(&repo, &[]);
-    assert_eq!(out.lines().count(), trailgate::install::CLIENT_HOOKS.len(), "{out}");
+    assert_eq!(
+        out.lines().count(),
+        trailgate::install::CLIENT_HOOKS.len(),
+        "{out}"
+    );
     assert!(out.lines().all(|l| l.starts_with("unchanged ")), "{out}");
     assert_eq!(snapshot(&hooks(&repo)), before);
 }
