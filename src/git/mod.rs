@@ -1,6 +1,7 @@
 //! The only layer that talks to git (through git2): opening repositories, reading commits as
 //! [`CommitFacts`], walking revisions, computing changed paths and reading blobs.
 
+mod commitgraph;
 mod revs;
 mod tree;
 

@@ -6,6 +6,7 @@
 //! libgit2's own time sort breaks ties differently, so the order is computed here; libgit2 only
 //! computes which commits a range excludes.
 
+use super::commitgraph::CommitGraph;
 use super::{Context, GitError, resolve_commit};
 use git2::{Oid, Repository};
 use std::cmp::Ordering;
@@ -57,6 +58,8 @@ pub struct Walk<'r> {
     seen: HashSet<Oid>,
     queue: BinaryHeap<Pending>,
     seq: u64,
+    /// Parents and dates without reading commits, when the repository has a commit-graph.
+    graph: Option<CommitGraph>,
 }
 
 impl Walk<'_> {
@@ -64,15 +67,24 @@ impl Walk<'_> {
         if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) || !self.seen.insert(id) {
             return Ok(());
         }
-        let commit = self
-            .repo
-            .find_commit(id)
-            .context(|| format!("cannot read commit {id}"))?;
+        let (time, parents) = match self.graph.as_ref().and_then(|g| g.lookup(&id)) {
+            Some(known) => known,
+            None => {
+                let commit = self
+                    .repo
+                    .find_commit(id)
+                    .context(|| format!("cannot read commit {id}"))?;
+                (
+                    commit.committer().when().seconds(),
+                    commit.parent_ids().collect(),
+                )
+            }
+        };
         self.queue.push(Pending {
-            time: commit.committer().when().seconds(),
+            time,
             seq: self.seq,
             id,
-            parents: commit.parent_ids().collect(),
+            parents,
         });
         self.seq += 1;
         Ok(())
@@ -161,6 +173,7 @@ pub fn walk_revisions<'r>(
         seen: HashSet::new(),
         queue: BinaryHeap::new(),
         seq: 0,
+        graph: usable_graph(repo),
     };
     // Start points keep their given order among equal dates: the heap's insertion sequence
     // does exactly what git's stable sort by date does.
@@ -168,6 +181,23 @@ pub fn walk_revisions<'r>(
         walk.enqueue(start)?;
     }
     Ok(Some(walk))
+}
+
+/// The repository's commit-graph, unless git itself would not trust it here: shallow
+/// clones, replaced objects and grafts change parents the graph does not know about.
+fn usable_graph(repo: &Repository) -> Option<CommitGraph> {
+    if repo.is_shallow()
+        || repo.commondir().join("info/grafts").exists()
+        || repo
+            .references_glob("refs/replace/*")
+            .ok()?
+            .next()
+            .is_some()
+        || super::config_string(repo, "core.commitGraph").is_some_and(|v| v == "false")
+    {
+        return None;
+    }
+    CommitGraph::open(&repo.commondir().join("objects"))
 }
 
 /// Commits reachable from `starts` and not from `hidden`.

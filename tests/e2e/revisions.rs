@@ -214,4 +214,72 @@ fn random_dags_with_ties_and_skew_match_rev_list() {
     }
     assert_eq!(scanned(&repo, &["--all"]), rev_list(&repo, &["--all"]));
     assert_eq!(checked, 72);
+
+    // The same walk read from a commit-graph (one file, then a split chain with a layer added
+    // on top) must give the same commits in the same order.
+    for (write, more) in [
+        (&["commit-graph", "write", "--reachable"][..], false),
+        (
+            &["commit-graph", "write", "--reachable", "--split"][..],
+            true,
+        ),
+    ] {
+        repo.git(write);
+        if more {
+            let empty_tree = repo
+                .git(&["hash-object", "-t", "tree", "-w", "--stdin"])
+                .trim()
+                .to_string();
+            let tip = repo.git(&["rev-parse", "main"]).trim().to_string();
+            let out = repo.git(&[
+                "commit-tree",
+                &empty_tree,
+                "-p",
+                &tip,
+                "-p",
+                "b19",
+                "-p",
+                "b59",
+                "-m",
+                "octopus on top",
+            ]);
+            repo.git(&["update-ref", "refs/heads/main", out.trim()]);
+            repo.git(&["commit-graph", "write", "--reachable", "--split=no-merge"]);
+            assert!(
+                repo.path()
+                    .join(".git/objects/info/commit-graphs/commit-graph-chain")
+                    .exists()
+            );
+        } else {
+            assert!(repo.path().join(".git/objects/info/commit-graph").exists());
+        }
+        for args in [
+            &["--all"][..],
+            &["main"],
+            &["b9..b119"],
+            &["b119...b19"],
+            &["b99", "^b59"],
+        ] {
+            assert_eq!(
+                scanned(&repo, args),
+                rev_list(&repo, args),
+                "with a commit-graph ({write:?}), order for {args:?}"
+            );
+        }
+        // Commits newer than the graph are read from their objects.
+        let empty_tree = repo
+            .git(&["hash-object", "-t", "tree", "-w", "--stdin"])
+            .trim()
+            .to_string();
+        let out = repo.git(&[
+            "commit-tree",
+            &empty_tree,
+            "-p",
+            "main",
+            "-m",
+            "after the graph",
+        ]);
+        repo.git(&["update-ref", "refs/heads/main", out.trim()]);
+        assert_eq!(scanned(&repo, &["main"]), rev_list(&repo, &["main"]));
+    }
 }

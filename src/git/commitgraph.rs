@@ -1,0 +1,310 @@
+//! A reader for git's commit-graph files (`objects/info/commit-graph` and split chains under
+//! `objects/info/commit-graphs/`): parents and committer dates without inflating commits,
+//! which is what makes walking a large history cheap. Any file that is not exactly as the
+//! format says is ignored (the walk then reads commits), and nothing here can panic.
+
+use git2::Oid;
+use std::path::Path;
+
+const NO_PARENT: u32 = 0x7000_0000;
+const EXTRA_EDGES: u32 = 0x8000_0000;
+const SHA1_LEN: usize = 20;
+const CDAT_WIDTH: usize = SHA1_LEN + 16;
+
+/// One graph file: its commits and where its chunks are.
+struct Layer {
+    data: Vec<u8>,
+    count: u32,
+    /// Position of this layer's first commit in the whole chain.
+    base: u32,
+    fanout: usize,
+    oids: usize,
+    cdat: usize,
+    edges: Option<(usize, usize)>,
+}
+
+/// Parents and dates of the commits a repository's commit-graph holds.
+pub struct CommitGraph {
+    layers: Vec<Layer>,
+}
+
+impl CommitGraph {
+    /// The commit-graph of the object database at `objects`, when there is a usable one.
+    pub fn open(objects: &Path) -> Option<CommitGraph> {
+        let info = objects.join("info");
+        let mut files = Vec::new();
+        if let Ok(chain) = std::fs::read_to_string(info.join("commit-graphs/commit-graph-chain")) {
+            for line in chain.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                files.push(info.join(format!("commit-graphs/graph-{line}.graph")));
+            }
+        } else {
+            files.push(info.join("commit-graph"));
+        }
+        let mut layers: Vec<Layer> = Vec::new();
+        let mut base = 0u32;
+        for f in files {
+            let data = std::fs::read(f).ok()?;
+            let layer = Layer::parse(data, base, layers.len())?;
+            base = base.checked_add(layer.count)?;
+            layers.push(layer);
+        }
+        (!layers.is_empty()).then_some(CommitGraph { layers })
+    }
+
+    /// Committer time and parents of `id`, when the graph holds it.
+    pub fn lookup(&self, id: &Oid) -> Option<(i64, Vec<Oid>)> {
+        let pos = self.position(id.as_bytes())?;
+        self.entry(pos)
+    }
+
+    fn position(&self, id: &[u8]) -> Option<u32> {
+        self.layers
+            .iter()
+            .find_map(|l| l.find(id).map(|i| l.base + i))
+    }
+
+    fn layer_of(&self, pos: u32) -> Option<&Layer> {
+        self.layers
+            .iter()
+            .find(|l| pos >= l.base && pos - l.base < l.count)
+    }
+
+    fn oid_at(&self, pos: u32) -> Option<Oid> {
+        let l = self.layer_of(pos)?;
+        let i = (pos - l.base) as usize;
+        Oid::from_bytes(
+            l.data
+                .get(l.oids + i * SHA1_LEN..l.oids + (i + 1) * SHA1_LEN)?,
+        )
+        .ok()
+    }
+
+    fn entry(&self, pos: u32) -> Option<(i64, Vec<Oid>)> {
+        let l = self.layer_of(pos)?;
+        let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH + SHA1_LEN;
+        let p1 = be32(&l.data, at)?;
+        let p2 = be32(&l.data, at + 4)?;
+        let hi = be32(&l.data, at + 8)?;
+        let lo = be32(&l.data, at + 12)?;
+        // 34-bit commit time: the low two bits of the generation word, then 32 bits.
+        let time = (((hi & 0x3) as i64) << 32) | lo as i64;
+        let mut parents = Vec::new();
+        if p1 != NO_PARENT {
+            parents.push(self.oid_at(p1)?);
+        }
+        if p2 != NO_PARENT {
+            if p2 & EXTRA_EDGES == 0 {
+                parents.push(self.oid_at(p2)?);
+            } else {
+                let (start, len) = l.edges?;
+                let mut i = (p2 & !EXTRA_EDGES) as usize;
+                loop {
+                    let off = start + i * 4;
+                    if off + 4 > start + len {
+                        return None;
+                    }
+                    let e = be32(&l.data, off)?;
+                    parents.push(self.oid_at(e & !EXTRA_EDGES)?);
+                    if e & EXTRA_EDGES != 0 {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+        }
+        Some((time, parents))
+    }
+}
+
+impl Layer {
+    fn parse(data: Vec<u8>, base: u32, bases_expected: usize) -> Option<Layer> {
+        if data.get(0..4)? != b"CGPH" || *data.get(4)? != 1 || *data.get(5)? != 1 {
+            return None; // not a version-1 SHA-1 graph
+        }
+        let chunks = *data.get(6)? as usize;
+        if *data.get(7)? as usize != bases_expected {
+            return None;
+        }
+        let mut table = Vec::with_capacity(chunks + 1);
+        for i in 0..=chunks {
+            let at = 8 + i * 12;
+            let id: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
+            let off = usize::try_from(be64(&data, at + 4)?).ok()?;
+            table.push((id, off));
+        }
+        let chunk = |name: &[u8; 4]| {
+            let i = table.iter().position(|(id, _)| id == name)?;
+            let (start, end) = (table[i].1, table.get(i + 1)?.1);
+            (start <= end && end <= data.len()).then(|| (start, end - start))
+        };
+        let (fanout, fanout_len) = chunk(b"OIDF")?;
+        let (oids, oids_len) = chunk(b"OIDL")?;
+        let (cdat, cdat_len) = chunk(b"CDAT")?;
+        let count = be32(&data, fanout + 255 * 4)?;
+        let n = count as usize;
+        if fanout_len != 256 * 4 || oids_len != n * SHA1_LEN || cdat_len != n * CDAT_WIDTH {
+            return None;
+        }
+        let edges = chunk(b"EDGE");
+        Some(Layer {
+            data,
+            count,
+            base,
+            fanout,
+            oids,
+            cdat,
+            edges,
+        })
+    }
+
+    /// Index of `id` in this layer.
+    fn find(&self, id: &[u8]) -> Option<u32> {
+        let first = *id.first()? as usize;
+        let lo = if first == 0 {
+            0
+        } else {
+            be32(&self.data, self.fanout + (first - 1) * 4)?
+        };
+        let hi = be32(&self.data, self.fanout + first * 4)?;
+        let (mut lo, mut hi) = (lo as usize, (hi as usize).min(self.count as usize));
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let at = self.oids + mid * SHA1_LEN;
+            match self.data.get(at..at + SHA1_LEN)?.cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return u32::try_from(mid).ok(),
+            }
+        }
+        None
+    }
+}
+
+fn be32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn be64(data: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_be_bytes(data.get(at..at + 8)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal valid graph: `ids` (sorted), each with `(time, parent indices)`.
+    fn graph_bytes(ids: &[[u8; 20]], data: &[(u64, Vec<u32>)]) -> Vec<u8> {
+        let n = ids.len();
+        let mut fanout = vec![0u32; 256];
+        for id in ids {
+            for slot in fanout.iter_mut().skip(id[0] as usize) {
+                *slot += 1;
+            }
+        }
+        let mut edges: Vec<u32> = Vec::new();
+        let mut cdat = Vec::new();
+        for (time, parents) in data {
+            cdat.extend_from_slice(&[0u8; 20]);
+            let p1 = parents.first().copied().unwrap_or(NO_PARENT);
+            let p2 = match parents.len() {
+                0 | 1 => NO_PARENT,
+                2 => parents[1],
+                _ => {
+                    let at = edges.len() as u32;
+                    for (i, p) in parents[1..].iter().enumerate() {
+                        edges.push(if i == parents.len() - 2 {
+                            p | EXTRA_EDGES
+                        } else {
+                            *p
+                        });
+                    }
+                    at | EXTRA_EDGES
+                }
+            };
+            cdat.extend_from_slice(&p1.to_be_bytes());
+            cdat.extend_from_slice(&p2.to_be_bytes());
+            cdat.extend_from_slice(&(((1u64 << 2) << 32) | time).to_be_bytes());
+        }
+        let chunks: Vec<(&[u8; 4], Vec<u8>)> = vec![
+            (
+                b"OIDF",
+                fanout.iter().flat_map(|c| c.to_be_bytes()).collect(),
+            ),
+            (b"OIDL", ids.iter().flatten().copied().collect()),
+            (b"CDAT", cdat),
+            (
+                b"EDGE",
+                edges.iter().flat_map(|e| e.to_be_bytes()).collect(),
+            ),
+        ];
+        let mut out = b"CGPH\x01\x01".to_vec();
+        out.push(chunks.len() as u8);
+        out.push(0);
+        let mut off = 8 + (chunks.len() + 1) * 12;
+        for (id, body) in &chunks {
+            out.extend_from_slice(*id);
+            out.extend_from_slice(&(off as u64).to_be_bytes());
+            off += body.len();
+        }
+        out.extend_from_slice(&[0u8; 4]);
+        out.extend_from_slice(&(off as u64).to_be_bytes());
+        for (_, body) in &chunks {
+            out.extend_from_slice(body);
+        }
+        assert_eq!(n, ids.len());
+        out
+    }
+
+    fn open_bytes(bytes: &[u8]) -> Option<CommitGraph> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("info")).unwrap();
+        std::fs::write(dir.path().join("info/commit-graph"), bytes).unwrap();
+        CommitGraph::open(dir.path())
+    }
+
+    #[test]
+    fn reads_parents_dates_and_octopus_edges() {
+        let ids = [[1u8; 20], [2u8; 20], [3u8; 20], [4u8; 20]];
+        let data = [
+            (100, vec![]),
+            (200, vec![0]),
+            (300, vec![0, 1]),
+            ((1u64 << 33) + 7, vec![0, 1, 2]),
+        ];
+        let g = open_bytes(&graph_bytes(&ids, &data)).expect("valid graph");
+        let oid = |b: u8| Oid::from_bytes(&[b; 20]).unwrap();
+        assert_eq!(g.lookup(&oid(1)), Some((100, vec![])));
+        assert_eq!(g.lookup(&oid(3)), Some((300, vec![oid(1), oid(2)])));
+        assert_eq!(
+            g.lookup(&oid(4)),
+            Some(((1i64 << 33) + 7, vec![oid(1), oid(2), oid(3)]))
+        );
+        assert_eq!(g.lookup(&oid(9)), None);
+    }
+
+    #[test]
+    fn damaged_files_are_ignored_or_answer_nothing_never_panic() {
+        let ids = [[1u8; 20], [2u8; 20], [3u8; 20]];
+        let good = graph_bytes(&ids, &[(1, vec![]), (2, vec![0]), (3, vec![0, 1])]);
+        let oid = |b: u8| Oid::from_bytes(&[b; 20]).unwrap();
+        for cut in 0..good.len() {
+            if let Some(g) = open_bytes(&good[..cut]) {
+                let _ = g.lookup(&oid(3));
+            }
+        }
+        let mut state = 7u64;
+        for _ in 0..2000 {
+            let mut bad = good.clone();
+            for _ in 0..3 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let i = (state >> 33) as usize % bad.len();
+                bad[i] = (state >> 20) as u8;
+            }
+            if let Some(g) = open_bytes(&bad) {
+                for b in 1..=3 {
+                    let _ = g.lookup(&oid(b));
+                }
+            }
+        }
+    }
+}
