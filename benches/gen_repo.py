@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Write a `git fast-import` stream of a large synthetic repository to stdout.
+r"""Write a `git fast-import` stream of a large synthetic repository to stdout.
 
 Python 3 standard library only; deterministic for a given seed and set of arguments.
 
     gen_repo.py history --commits 100000 --seed 42 | git fast-import --done --quiet
     gen_repo.py push --count 100 --from SHA --ref refs/heads/bench/push-100 \
-        --paths-file paths.txt --time 1735689600 | git fast-import --done --quiet
+        --repo client.git | git -C client.git fast-import --done --quiet
 
 `history` writes a root commit that imports a tree of about --files files (default 52,000) in
 nested directories (services/<svc>/src/<pkg>/, libs/, web/, docs/, infra/prod/, infra/staging/,
@@ -24,13 +24,16 @@ and `AI-Exception:` trailers citing benches/policies/exceptions.toml (valid, exp
 out-of-scope and unknown IDs). The temporary topic branch is left at refs/heads/topic.
 
 `push` writes --count commits on --ref, the first with parent --from, each modifying 1-4
-paths taken from --paths-file (one path per line, existing in --from's tree), with messages
+regular files of --from's tree in --repo (production paths of the benchmark policies,
+services/*/src/** and infra/prod/**, when the tree has any), with messages
 that pass benches/policies/few-diffs.toml: human, `Assisted-by: none`, Claude Code, Kiro, and
 Cursor citing the valid exception EXC-2024-0001.
 """
 
 import argparse
 import random
+import re
+import subprocess
 import sys
 
 WORDS = (
@@ -127,6 +130,9 @@ COPILOT_AUTHOR = ("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.git
 GEMINI_AUTHOR = ("gemini-code-assist[bot]",
                  "176961590+gemini-code-assist[bot]@users.noreply.github.com")
 UNKNOWN_TOOLS = ["generic LLM chatbot", "local-llm", "internal-gpt", "ChatBot 3000"]
+
+
+PRODUCTION_RE = re.compile(r"^(services/[^/]+/src/|infra/prod/)")
 
 
 class Out:
@@ -643,6 +649,33 @@ class Gen:
         self.out.flush()
 
 
+def push_paths(repo, base):
+    """Regular files of BASE's tree to modify in pushed commits: those under services/*/src/
+    and infra/prod/ (production in the benchmark policies) when there are any, else all;
+    at most 2,000, spread evenly over the sorted list."""
+    out = subprocess.run(["git", "-C", repo, "ls-tree", "-r", "-z", base],
+                         check=True, stdout=subprocess.PIPE).stdout
+    regular, production = [], []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        if meta.split(b" ")[0] != b"100644":
+            continue
+        try:
+            p = path.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any(c in p for c in '"\\\n') or p.startswith(" "):
+            continue
+        regular.append(p)
+        if PRODUCTION_RE.match(p):
+            production.append(p)
+    paths = production or regular
+    step = max(1, len(paths) // 2000)
+    return paths[::step][:2000]
+
+
 def _cumulate(ws):
     out, acc = [], 0.0
     for w in ws:
@@ -676,7 +709,7 @@ def main():
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--from", dest="base", required=True, help="parent of the first commit")
     p.add_argument("--ref", required=True)
-    p.add_argument("--paths-file", required=True)
+    p.add_argument("--repo", required=True, help="repository holding --from (for its paths)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--start", type=int, default=1767225600, help="first commit time (epoch)")
     args = ap.parse_args()
@@ -687,10 +720,9 @@ def main():
             ap.error("--commits must be at least 1")
         g.history(args.commits, args.files)
     else:
-        with open(args.paths_file, encoding="utf-8") as f:
-            paths = [line.rstrip("\n") for line in f if line.strip()]
+        paths = push_paths(args.repo, args.base)
         if not paths:
-            ap.error("--paths-file lists no paths")
+            ap.error("%s has no regular files to change" % args.base)
         g.push(args.count, args.base, args.ref, paths)
 
 

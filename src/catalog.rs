@@ -169,6 +169,9 @@ pub struct Catalog {
     names: Field,
     models: Field,
     markers: Field,
+    /// All markers as one case-insensitive automaton, when they are all ASCII (the common
+    /// case): a single pass over the message instead of a regex search.
+    marker_scan: Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)>,
     /// GitHub user id → first entry listing it.
     github_ids: HashMap<u64, usize>,
 }
@@ -233,6 +236,7 @@ impl Catalog {
                 github_ids.entry(*id).or_insert(e);
             }
         }
+        let marker_scan = marker_automaton(&defs);
         Ok(Catalog {
             entries: defs,
             emails,
@@ -240,6 +244,7 @@ impl Catalog {
             names,
             models,
             markers,
+            marker_scan,
             github_ids,
         })
     }
@@ -304,6 +309,23 @@ impl Catalog {
 
     /// Every (entry index, marker) whose marker occurs in the message (case-insensitive).
     pub fn match_markers(&self, message: &str) -> Vec<(usize, String)> {
+        if let Some((ac, owners)) = &self.marker_scan {
+            // Most messages carry no marker: one cheap pass decides that.
+            if !ac.is_match(message) {
+                return Vec::new();
+            }
+            let mut found: Vec<usize> = ac
+                .find_overlapping_iter(message)
+                .map(|m| m.pattern().as_usize())
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            return found
+                .into_iter()
+                .filter_map(|p| owners.get(p))
+                .map(|&(e, i)| (e, self.entries[e].markers[i].clone()))
+                .collect();
+        }
         let f = &self.markers;
         if f.owners.is_empty() || !f.set.is_match(message) {
             return Vec::new();
@@ -443,6 +465,30 @@ fn build(
 
 /// Room for every field of a large policy; the built-in catalog needs far less.
 const SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// Every marker in one ASCII-case-insensitive DFA, with each pattern's (entry, index); `None`
+/// when a marker is not ASCII (the regex path then keeps Unicode case folding).
+fn marker_automaton(
+    defs: &[AssistantDef],
+) -> Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)> {
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (e, d) in defs.iter().enumerate() {
+        for (i, m) in d.markers.iter().enumerate() {
+            if !m.is_ascii() {
+                return None;
+            }
+            patterns.push(m.as_str());
+            owners.push((e, i));
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&patterns)
+        .ok()?;
+    Some((ac, owners))
+}
 
 /// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the
 /// problem where it is written. `field` is `emails`, `identities`, `names`, `models`,

@@ -56,7 +56,18 @@ pub struct CommitFacts {
 impl CommitFacts {
     /// git's subject: the first paragraph, lines joined by spaces.
     pub fn summary(&self) -> String {
-        let text = String::from_utf8_lossy(&self.message);
+        // Only the first paragraph matters: decode just that much of a long message.
+        let start = self
+            .message
+            .iter()
+            .position(|&b| b != b'\n' && b != b'\r')
+            .unwrap_or(self.message.len());
+        let body = &self.message[start..];
+        let end = body
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map_or(body.len(), |i| i + 1);
+        let text = String::from_utf8_lossy(&body[..end]);
         let mut out = String::new();
         for line in text.trim_start_matches(['\n', '\r']).lines() {
             let line = line.trim();
@@ -90,5 +101,36 @@ mod tests {
             ..s
         };
         assert_eq!(s.rfc3339(), "2023-11-14T23:13:20+01:00");
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    fn summary_of(message: &str) -> String {
+        let s = Signature {
+            name: String::new(),
+            email: String::new(),
+            time: 0,
+            offset_minutes: 0,
+        };
+        CommitFacts {
+            id: String::new(),
+            parents: vec![],
+            author: s.clone(),
+            committer: s,
+            message: message.into(),
+        }
+        .summary()
+    }
+
+    #[test]
+    fn subject_is_the_first_paragraph_joined() {
+        assert_eq!(summary_of("a\nb\n\nc"), "a b");
+        assert_eq!(summary_of("\n\nTitle  \r\ncont\r\n\r\nbody"), "Title cont");
+        assert_eq!(summary_of("x\n   \ny"), "x");
+        assert_eq!(summary_of(""), "");
+        assert_eq!(summary_of("only"), "only");
     }
 }

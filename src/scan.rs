@@ -187,12 +187,17 @@ pub enum ScanError {
     Output(#[from] std::io::Error),
 }
 
-/// Scan the selected history, handing each judged commit to `sink` in walk order.
+/// One commit's outcome on a worker: skipped by date, or judged and rendered.
+type Judged = Result<Option<(CommitRecord, Vec<u8>)>, GitError>;
+
+/// Scan the selected history. Each commit is judged and rendered (`render`) on a worker
+/// thread, then handed to `sink` with its rendering, in walk order.
 pub fn scan(
     repo: &Repository,
     policy: &Policy,
     opts: &ScanOptions,
-    sink: &mut dyn FnMut(CommitRecord) -> std::io::Result<()>,
+    render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
+    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
     let Some(walk) = git::walk_revisions(repo, &opts.selection)? else {
         return Ok(());
@@ -210,7 +215,7 @@ pub fn scan(
         for oid in walk.by_ref().take(CHUNK) {
             chunk.push(oid?);
         }
-        let results: Vec<Result<Option<CommitRecord>, GitError>> = pool.install(|| {
+        let results: Vec<Judged> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|&oid| {
@@ -220,14 +225,16 @@ pub fn scan(
                         if !in_window(time, opts) {
                             return Ok(None);
                         }
-                        judge_commit(r, &judge, &commit, opts.at).map(Some)
+                        let record = judge_commit(r, &judge, &commit, opts.at)?;
+                        let rendered = render(&record);
+                        Ok(Some((record, rendered)))
                     })?
                 })
                 .collect()
         });
         for r in results {
-            if let Some(record) = r? {
-                sink(record)?;
+            if let Some((record, rendered)) = r? {
+                sink(record, rendered)?;
             }
         }
     }

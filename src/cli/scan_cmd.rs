@@ -66,10 +66,16 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
     };
     let progress = progress_bar();
     let mut summary = SummaryBuilder::default();
-    scan::scan(&repo, &policy, &opts, &mut |record| {
+    let format = match args.format {
+        FormatArg::Human => report::Format::Human,
+        FormatArg::Json => report::Format::Json,
+        FormatArg::Jsonl => report::Format::Jsonl,
+    };
+    let render = |record: &report::CommitRecord| report::render(format, record);
+    scan::scan(&repo, &policy, &opts, &render, &mut |record, rendered| {
         progress.inc(1);
         summary.add(&record);
-        reporter.commit(&record)
+        reporter.commit(&record, &rendered)
     })?;
     progress.finish_and_clear();
     let (summary, worst) = summary.finish(&policy, true);

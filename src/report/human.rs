@@ -60,23 +60,8 @@ fn assistants_line(r: &CommitRecord) -> String {
 }
 
 impl<W: Write> Reporter for HumanReporter<W> {
-    fn commit(&mut self, r: &CommitRecord) -> io::Result<()> {
-        if r.findings.is_empty() {
-            return Ok(());
-        }
-        writeln!(self.out, "{} {}", r.short_id().yellow(), r.summary)?;
-        writeln!(
-            self.out,
-            "  author: {} <{}>, {}",
-            r.author.name, r.author.email, r.author.time
-        )?;
-        if !r.assistants.is_empty() {
-            writeln!(self.out, "  assistants: {}", assistants_line(r))?;
-        }
-        for f in &r.findings {
-            write_finding(&mut self.out, f, "  ")?;
-        }
-        writeln!(self.out)
+    fn commit(&mut self, _record: &CommitRecord, rendered: &[u8]) -> io::Result<()> {
+        self.out.write_all(rendered)
     }
 
     fn finish(&mut self, s: &SummaryRecord) -> io::Result<()> {
@@ -158,6 +143,33 @@ impl<W: Write> Reporter for HumanReporter<W> {
 
 fn short_hash(h: &str) -> &str {
     h.get(..16).unwrap_or(h)
+}
+
+/// A commit's block in the human report: only commits with findings appear.
+pub fn render_commit(r: &CommitRecord) -> Vec<u8> {
+    let mut out = Vec::new();
+    if r.findings.is_empty() {
+        return out;
+    }
+    // Writing to a Vec cannot fail.
+    let _ = write_commit(&mut out, r);
+    out
+}
+
+fn write_commit(out: &mut Vec<u8>, r: &CommitRecord) -> io::Result<()> {
+    writeln!(out, "{} {}", r.short_id().yellow(), r.summary)?;
+    writeln!(
+        out,
+        "  author: {} <{}>, {}",
+        r.author.name, r.author.email, r.author.time
+    )?;
+    if !r.assistants.is_empty() {
+        writeln!(out, "  assistants: {}", assistants_line(r))?;
+    }
+    for f in &r.findings {
+        write_finding(out, f, "  ")?;
+    }
+    writeln!(out)
 }
 
 /// `trailgate check`: every step that led to the verdict.

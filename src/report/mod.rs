@@ -4,7 +4,7 @@
 mod human;
 mod record;
 
-pub use human::{HumanReporter, explain};
+pub use human::{HumanReporter, explain, render_commit};
 pub use record::{
     CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
 };
@@ -22,10 +22,26 @@ pub enum Format {
     Jsonl,
 }
 
+/// A commit's part of a report in `format`: rendered where the commit was judged (in worker
+/// threads), written in walk order by a [`Reporter`]. Empty when the format leaves it out.
+pub fn render(format: Format, record: &CommitRecord) -> Vec<u8> {
+    match format {
+        // Plain structs with string keys: serialising them cannot fail.
+        Format::Jsonl => {
+            let mut line = serde_json::to_vec(record).unwrap_or_default();
+            line.push(b'\n');
+            line
+        }
+        Format::Json if record.is_notable() => serde_json::to_vec(record).unwrap_or_default(),
+        Format::Json => Vec::new(),
+        Format::Human => human::render_commit(record),
+    }
+}
+
 /// A sink for judged commits.
 pub trait Reporter {
-    /// One judged commit, in walk order.
-    fn commit(&mut self, record: &CommitRecord) -> io::Result<()>;
+    /// One judged commit, in walk order, with its part as [`render`] made it.
+    fn commit(&mut self, record: &CommitRecord, rendered: &[u8]) -> io::Result<()>;
     /// The end of the scan.
     fn finish(&mut self, summary: &SummaryRecord) -> io::Result<()>;
 }
@@ -43,9 +59,8 @@ impl<W: Write> JsonlReporter<W> {
 }
 
 impl<W: Write> Reporter for JsonlReporter<W> {
-    fn commit(&mut self, record: &CommitRecord) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, record)?;
-        self.out.write_all(b"\n")
+    fn commit(&mut self, _record: &CommitRecord, rendered: &[u8]) -> io::Result<()> {
+        self.out.write_all(rendered)
     }
 
     fn finish(&mut self, summary: &SummaryRecord) -> io::Result<()> {
@@ -69,8 +84,8 @@ impl<W: Write> JsonReporter<W> {
 }
 
 impl<W: Write> Reporter for JsonReporter<W> {
-    fn commit(&mut self, record: &CommitRecord) -> io::Result<()> {
-        if !record.is_notable() {
+    fn commit(&mut self, _record: &CommitRecord, rendered: &[u8]) -> io::Result<()> {
+        if rendered.is_empty() {
             return Ok(());
         }
         self.out.write_all(if self.count == 0 {
@@ -78,7 +93,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
         } else {
             b",\n"
         })?;
-        serde_json::to_writer(&mut self.out, record)?;
+        self.out.write_all(rendered)?;
         self.count += 1;
         Ok(())
     }
