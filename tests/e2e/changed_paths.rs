@@ -281,3 +281,34 @@ fn changed_paths_match_git_diff_tree() {
         commits.len()
     );
 }
+
+#[test]
+fn output_is_the_same_with_one_and_two_threads() {
+    let (repo, _) = build_history();
+    let policy = repo.home.path().join("p.toml");
+    std::fs::write(&policy, "version = 1\n[defaults]\nstatus = \"restricted\"\n[production]\npaths = [\"src/\"]\nrequire_declaration = true\n").unwrap();
+    let policy = policy.to_str().unwrap();
+    for format in ["jsonl", "human", "json"] {
+        let run = |threads: &str| {
+            repo.trailgate()
+                .args([
+                    "scan",
+                    "--policy",
+                    policy,
+                    "--format",
+                    format,
+                    "--threads",
+                    threads,
+                ])
+                .output()
+                .unwrap()
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert_eq!(one.status.code(), two.status.code());
+        assert!(!one.stdout.is_empty());
+        assert_eq!(
+            one.stdout, two.stdout,
+            "{format} output differs between 1 and 2 threads"
+        );
+    }
+}
