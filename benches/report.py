@@ -41,47 +41,60 @@ def secs(x):
     return "n/a" if x is None else "%.3f" % x
 
 
+def spread(v, key):
+    try:
+        lo, hi = (float(x) for x in v["range." + key].split())
+    except (KeyError, ValueError):
+        return ""
+    return "%.3f-%.3f" % (lo, hi)
+
+
 def verdict(ok):
     return "n/a" if ok is None else ("PASS" if ok else "FAIL")
 
 
 def rows(v):
     out = []
+
+    def row(label, key, baseline="", ratio="", target="", result="", peak=""):
+        out.append([label, secs(num(v, "time." + key)), spread(v, key), baseline, ratio, target,
+                    result, peak])
+
     a, b = num(v, "time.log"), num(v, "time.log_names")
     s1, s2 = num(v, "time.scan_few"), num(v, "time.scan_all")
-    out.append(["git log --format=%B", secs(a), "", "", "", "", mb(v, "rss.log")])
-    out.append(["git log --format=%B --name-only", secs(b), "", "", "", "", mb(v, "rss.log_names")])
+    row("git log --format=%B", "log", peak=mb(v, "rss.log"))
+    row("git log --format=%B --name-only", "log_names", peak=mb(v, "rss.log_names"))
     r1 = s1 / a if s1 and a else None
-    out.append(["trailgate scan, few diffs (few-diffs.toml)", secs(s1), "git log --format=%B",
-                "n/a" if r1 is None else "%.2fx" % r1, "<= %.1fx" % TARGET_FEW,
-                verdict(None if r1 is None else r1 <= TARGET_FEW), mb(v, "rss.scan_few")])
+    row("trailgate scan, few diffs (few-diffs.toml)", "scan_few", "git log --format=%B",
+        "n/a" if r1 is None else "%.2fx" % r1, "<= %.1fx" % TARGET_FEW,
+        verdict(None if r1 is None else r1 <= TARGET_FEW), mb(v, "rss.scan_few"))
     r2 = s2 / b if s2 and b else None
-    out.append(["trailgate scan, every commit diffed (all-diffs.toml)", secs(s2),
-                "git log --format=%B --name-only", "n/a" if r2 is None else "%.2fx" % r2,
-                "<= %.1fx" % TARGET_ALL, verdict(None if r2 is None else r2 <= TARGET_ALL),
-                mb(v, "rss.scan_all")])
+    row("trailgate scan, every commit diffed (all-diffs.toml)", "scan_all",
+        "git log --format=%B --name-only", "n/a" if r2 is None else "%.2fx" % r2,
+        "<= %.1fx" % TARGET_ALL, verdict(None if r2 is None else r2 <= TARGET_ALL),
+        mb(v, "rss.scan_all"))
     for n, target in (("1", TARGET_PUSH1), ("100", TARGET_PUSH100)):
         no, yes = num(v, "time.push%s_nohook" % n), num(v, "time.push%s_hook" % n)
-        word = "commit" if n == "1" else "commits"
-        out.append(["push of %s %s, no hook" % (n, word), secs(no), "", "", "", "", ""])
         noop = num(v, "time.push%s_noop" % n)
-        out.append(["  (push of %s %s, no-op pre-receive: sh, cat >/dev/null)" % (n, word), secs(noop),
-                    "push, no hook", "n/a" if noop is None or no is None else
-                    "%.2fx (+%.0f ms)" % (noop / no, (noop - no) * 1000), "", "", ""])
+        word = "commit" if n == "1" else "commits"
+        row("push of %s %s, no hook" % (n, word), "push%s_nohook" % n)
+        row("  (push of %s %s, no-op pre-receive: sh, cat >/dev/null)" % (n, word),
+            "push%s_noop" % n, "push, no hook", "n/a" if noop is None or no is None else
+            "%.2fx (%+.0f ms)" % (noop / no, (noop - no) * 1000))
         if no is not None and yes is not None:
-            ratio = "%.2fx (+%.0f ms)" % (yes / no, (yes - no) * 1000)
+            ratio = "%.2fx (%+.0f ms)" % (yes / no, (yes - no) * 1000)
             ok = yes - no < target
         else:
             ratio, ok = "n/a", None
-        out.append(["push of %s %s, trailgate pre-receive" % (n, word), secs(yes),
-                    "push, no hook", ratio, "< +%.0f ms" % (target * 1000), verdict(ok),
-                    mb(v, "rss.hook%s" % n)])
-        out.append(["  (trailgate hook pre-receive alone, %s %s)" % (n, word),
-                    secs(num(v, "time.hook%s" % n)), "", "", "", "", mb(v, "rss.hook%s" % n)])
+        row("push of %s %s, trailgate pre-receive" % (n, word), "push%s_hook" % n,
+            "push, no hook", ratio, "< +%.0f ms" % (target * 1000), verdict(ok),
+            mb(v, "rss.hook%s" % n))
+        row("  (trailgate hook pre-receive alone, %s %s)" % (n, word), "hook%s" % n,
+            peak=mb(v, "rss.hook%s" % n))
     return out
 
 
-HEAD = ["measurement", "median s", "baseline", "ratio", "target", "result", "peak MB"]
+HEAD = ["measurement", "median s", "range s", "baseline", "ratio", "target", "result", "peak MB"]
 
 
 def extra_lines(v):
@@ -117,7 +130,7 @@ def _n(s):
 
 def text_table(rs):
     widths = [max(len(r[i]) for r in [HEAD] + rs) for i in range(len(HEAD))]
-    right = {1, 6}
+    right = {1, 2, 7}
     out = []
     for r in [HEAD] + rs:
         cells = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(r)]
@@ -127,9 +140,10 @@ def text_table(rs):
 
 def md_table(rs):
     out = ["| " + " | ".join(HEAD) + " |",
-           "|" + "|".join("---:" if i in (1, 6) else "---" for i in range(len(HEAD))) + "|"]
+           "|" + "|".join("---:" if i in (1, 2, 7) else "---" for i in range(len(HEAD))) + "|"]
     for r in rs:
         cells = [c.replace("|", "\\|") for c in r]
+        cells[0] = cells[0].strip()
         out.append("| " + " | ".join(("`%s`" % c if c.startswith("git log") else c) for c in cells) + " |")
     return "\n".join(out)
 
@@ -145,6 +159,7 @@ def main():
     info = [
         ("date", v.get("date")), ("machine", v.get("machine")), ("cpu", v.get("cpu")),
         ("memory", v.get("memory")), ("git", v.get("git")), ("rustc", v.get("rustc")),
+        ("load average", v.get("load")),
         ("trailgate", v.get("trailgate")), ("timer", v.get("timer")), ("repository", v.get("repo")),
         ("revision", v.get("rev")), ("history", v.get("history")), ("generation", v.get("generation")),
         ("run time", v.get("run_time")),

@@ -50,7 +50,8 @@ mkdir -p "$W"
 VALUES=$W/values
 : >"$VALUES"
 put() { printf '%s\t%s\n' "$1" "$2" >>"$VALUES"; }
-get() { awk -F '\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$VALUES"; }
+put load "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (1, 5, 15 min) when the run started"
+generated=0
 
 # ------------------------------------------------------------------ tools
 if [ "$HYPERFINE" = auto ]; then
@@ -106,6 +107,7 @@ gen() {
         return
     fi
     say "generating $dir"
+    generated=1
     rm -rf "$dir"
     mkdir -p "$(dirname "$dir")"
     git init -q --bare "$dir" >&2
@@ -138,8 +140,10 @@ if [ $# -eq 1 ]; then
     put repo "$REPO (given)"
     put generation "none"
 else
-    REPO=$(gen history "$COMMITS")
-    SMALL_REPO=$(gen history "$SMALL_COMMITS")
+    gen history "$COMMITS" >"$W/repo-path"
+    REPO=$(cat "$W/repo-path")
+    gen history "$SMALL_COMMITS" >"$W/repo-path"
+    SMALL_REPO=$(cat "$W/repo-path")
     REV=${REV:-main}
     BASE=$(git -C "$REPO" rev-parse --verify "$REV^{commit}")
     SMALL_REV=main
@@ -164,7 +168,7 @@ q() { printf '%q ' "$@"; }
 # RUNS runs (or $NRUNS) after WARMUP, PREPARE (may be empty) before each; every exit status
 # must be in OKCODES (e.g. "0" or "0 1").
 measure() {
-    local key=$1 ok=$2 prep=$3 cmd=$4 i rc t0 t1 med codes runs=${NRUNS:-$RUNS}
+    local key=$1 ok=$2 prep=$3 cmd=$4 i rc t0 t1 med lo hi codes runs=${NRUNS:-$RUNS}
     say "timing $key"
     if [ "$HYPERFINE" = 1 ]; then
         local args=(--runs "$runs" --warmup "$WARMUP" --shell bash --style none -i
@@ -172,10 +176,10 @@ measure() {
         [ -n "$prep" ] && args+=(--prepare "$prep")
         hyperfine "${args[@]}" "$cmd" >"$W/$key.hyperfine.log" 2>&1 ||
             die "hyperfine failed for $key (see $W/$key.hyperfine.log)"
-        read -r med codes < <(python3 -c '
+        read -r med lo hi codes < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
-print(r["median"], ",".join(str(c) for c in r.get("exit_codes", [])))' "$W/$key.json")
+print(r["median"], r["min"], r["max"], ",".join(str(c) for c in r.get("exit_codes", [])))' "$W/$key.json")
         for rc in ${codes//,/ }; do
             [[ " $ok " == *" $rc "* ]] || die "$key exited $rc: $cmd"
         done
@@ -192,9 +196,12 @@ print(r["median"], ",".join(str(c) for c in r.get("exit_codes", [])))' "$W/$key.
             [[ " $ok " == *" $rc "* ]] || die "$key exited $rc: $cmd"
             [ "$i" -ge "$WARMUP" ] && echo $((t1 - t0)) >>"$W/$key.times"
         done
-        med=$(sort -n "$W/$key.times" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.6f", m / 1e9 }')
+        read -r med lo hi < <(sort -n "$W/$key.times" | awk '{ a[NR] = $1 } END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            printf "%.6f %.6f %.6f\n", m / 1e9, a[1] / 1e9, a[NR] / 1e9 }')
     fi
     put "time.$key" "$med"
+    put "range.$key" "$lo $hi"
 }
 
 # peak KEY OKCODES COMMAND: peak RSS (KB) of one run of COMMAND.
@@ -302,7 +309,11 @@ eval "$reset_cmd"
 
 # ------------------------------------------------------------------ report
 end_all=$(date +%s)
-put run_time "$((end_all - start_all)) s for this run (including generation when it was not cached)"
+if [ "$generated" = 1 ]; then
+    put run_time "$((end_all - start_all)) s, generating the repositories"
+else
+    put run_time "$((end_all - start_all)) s, the repositories reused from $BENCH_DIR/repos"
+fi
 put date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 put machine "$(nproc) cores (nproc), $(uname -sr)"
 put cpu "$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)"
