@@ -137,6 +137,11 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
     }
 }
 
+/// A commit's committer time.
+pub fn committer_time(commit: &Commit<'_>) -> jiff::Timestamp {
+    signature(&commit.committer()).timestamp()
+}
+
 /// `HEAD`'s committer time; `None` when `HEAD` is unborn (no commit yet).
 pub fn head_commit_time(repo: &Repository) -> Result<Option<jiff::Timestamp>, GitError> {
     Ok(head_commit(repo)?.map(|c| signature(&c.committer()).timestamp()))

@@ -49,14 +49,7 @@ pub fn prepare_commit_msg(
         return Ok(Outcome::Pass);
     }
     let head = git::head_commit(repo)?;
-    let since = match (&head, amend) {
-        (Some(h), false) => Some(git::commit_facts(h).committer.timestamp()),
-        (Some(h), true) => h
-            .parents()
-            .next()
-            .map(|p| git::commit_facts(&p).committer.timestamp()),
-        (None, _) => None,
-    };
+    let since = previous_commit_time(head.as_ref(), amend);
     let sessions = super::sessions::active(repo, since);
     if sessions.is_empty() {
         return Ok(Outcome::Pass);
@@ -157,14 +150,7 @@ pub fn commit_msg(
     // Sessions that worked since the new commit's parent: evidence of their own (never on
     // merges, which get no declaration trailers either).
     if base_trees.len() <= 1 {
-        let since = match (&head, amend) {
-            (Some(h), false) => Some(git::commit_facts(h).committer.timestamp()),
-            (Some(h), true) => h
-                .parents()
-                .next()
-                .map(|p| git::commit_facts(&p).committer.timestamp()),
-            (None, _) => None,
-        };
+        let since = previous_commit_time(head.as_ref(), amend);
         super::sessions::add_record_evidence(
             judge.policy,
             &super::sessions::active(repo, since),
@@ -201,6 +187,18 @@ fn staged_tree(repo: &Repository) -> Result<Tree<'_>, HookError> {
     Ok(repo
         .find_tree(id)
         .context(|| "cannot read the staged tree".into())?)
+}
+
+/// When the commit the new one follows was made: `HEAD`, or `HEAD`'s first parent when
+/// amending; `None` before the first commit. Sessions that worked since then belong to the new
+/// commit.
+fn previous_commit_time(head: Option<&git2::Commit<'_>>, amend: bool) -> Option<jiff::Timestamp> {
+    let head = head?;
+    if amend {
+        head.parents().next().map(|p| git::committer_time(&p))
+    } else {
+        Some(git::committer_time(head))
+    }
 }
 
 /// The other parents of a merge being concluded, from `MERGE_HEAD`.

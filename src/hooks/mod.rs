@@ -13,7 +13,7 @@ pub use push::pre_push;
 pub use receive::{RefUpdate, pre_receive, update};
 pub use sessions::post_commit;
 
-use crate::findings::{Severity, Verdict};
+use crate::findings::Verdict;
 use crate::git::{self, GitError, RevSelection};
 use crate::report::CommitRecord;
 use crate::scan::{At, Judge, judge_commit};
@@ -111,33 +111,12 @@ pub fn report(
                 }
             }
         }
-        for f in &r.findings {
-            writeln!(
-                out,
-                "{PREFIX}   {}[{}] {}",
-                f.severity.as_str(),
-                f.code,
-                f.message
-            )?;
-            if !f.paths.is_empty() {
-                let shown = if detail.verbose {
-                    f.paths.len()
-                } else {
-                    PATHS_SHOWN
-                };
-                let mut list = f
-                    .paths
-                    .iter()
-                    .take(shown)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if f.paths.len() > shown {
-                    list.push_str(&format!(" and {} more", f.paths.len() - shown));
-                }
-                writeln!(out, "{PREFIX}     paths: {list}")?;
-            }
-        }
+        let shown = if detail.verbose {
+            None
+        } else {
+            Some(PATHS_SHOWN)
+        };
+        write_findings(out, &r.findings, "  ", shown)?;
     }
     if failing > 0 {
         let commits = if failing == 1 {
@@ -161,45 +140,51 @@ pub fn report_new_commit(
     record: &CommitRecord,
     message_file: &std::path::Path,
 ) -> io::Result<Outcome> {
-    let outcome = report(
-        &mut io::sink(),
-        "",
-        std::slice::from_ref(record),
-        Detail { verbose: false },
-    )?;
-    if record.findings.is_empty() {
-        return Ok(outcome);
+    write_findings(out, &record.findings, "", None)?;
+    if record.verdict != Verdict::Fail {
+        return Ok(Outcome::Pass);
     }
-    for f in &record.findings {
+    let file = message_file.display();
+    writeln!(
+        out,
+        "{PREFIX} commit refused. Your message is kept in {file}: fix it and commit again with `git commit -e -F {file}`"
+    )?;
+    Ok(Outcome::Refuse)
+}
+
+/// Each finding with its code and message (which says how to fix it), and its paths: all of
+/// them, or the first `shown` and how many more.
+fn write_findings(
+    out: &mut dyn Write,
+    findings: &[crate::findings::Finding],
+    indent: &str,
+    shown: Option<usize>,
+) -> io::Result<()> {
+    for f in findings {
         writeln!(
             out,
-            "{PREFIX} {}[{}] {}",
+            "{PREFIX} {indent}{}[{}] {}",
             f.severity.as_str(),
             f.code,
             f.message
         )?;
-        if !f.paths.is_empty() {
-            writeln!(out, "{PREFIX}   paths: {}", f.paths.join(", "))?;
+        if f.paths.is_empty() {
+            continue;
         }
+        let shown = shown.unwrap_or(f.paths.len());
+        let mut list = f
+            .paths
+            .iter()
+            .take(shown)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if f.paths.len() > shown {
+            list.push_str(&format!(" and {} more", f.paths.len() - shown));
+        }
+        writeln!(out, "{PREFIX} {indent}  paths: {list}")?;
     }
-    if outcome == Outcome::Refuse {
-        let file = message_file.display();
-        writeln!(
-            out,
-            "{PREFIX} commit refused. Your message is kept in {file}: fix it and commit again with `git commit -e -F {file}`"
-        )?;
-        Ok(Outcome::Refuse)
-    } else {
-        Ok(Outcome::Pass)
-    }
-}
-
-/// Whether any finding is at least this severe.
-pub fn worst(records: &[CommitRecord]) -> Option<Severity> {
-    records
-        .iter()
-        .flat_map(|r| r.findings.iter().map(|f| f.severity))
-        .max()
+    Ok(())
 }
 
 /// The all-zero object id git uses for "no object" in hook input.

@@ -112,10 +112,7 @@ pub fn post_commit(
     if head.parent_count() > 1 {
         return Ok(Outcome::Pass);
     }
-    let since = head
-        .parents()
-        .next()
-        .map(|p| git::commit_facts(&p).committer.timestamp());
+    let since = head.parents().next().map(|p| git::committer_time(&p));
     let sessions = active(repo, since);
     if sessions.is_empty() {
         return Ok(Outcome::Pass);
