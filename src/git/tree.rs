@@ -75,25 +75,28 @@ struct Entry {
 impl<'r> Walk<'_, 'r> {
     fn dir(&mut self, new: Side<'r>, olds: Vec<Side<'r>>) -> Result<(), GitError> {
         let mut cursors = vec![0usize; olds.len() + 1];
+        // Reused for every name of this directory: no allocation per entry.
+        let mut name: Vec<u8> = Vec::new();
+        let mut old_entries: Vec<Option<Entry>> = Vec::with_capacity(olds.len());
         loop {
             // The smallest next key over all sides, in git's tree order.
-            let mut min: Option<(Vec<u8>, bool)> = None;
+            let mut found = false;
+            let mut is_tree = false;
             let sides = std::iter::once(&new).chain(olds.iter());
             for (side, &cursor) in sides.zip(cursors.iter()) {
                 if let Some(e) = side.as_ref().and_then(|t| t.get(cursor)) {
                     let key = (e.name_bytes(), e.filemode() == MODE_TREE);
-                    let smaller = match &min {
-                        None => true,
-                        Some((name, is_tree)) => {
-                            tree_order(key, (name, *is_tree)) == Ordering::Less
-                        }
-                    };
-                    if smaller {
-                        min = Some((key.0.to_vec(), key.1));
+                    if !found || tree_order(key, (&name, is_tree)) == Ordering::Less {
+                        name.clear();
+                        name.extend_from_slice(key.0);
+                        is_tree = key.1;
+                        found = true;
                     }
                 }
             }
-            let Some((name, is_tree)) = min else { break };
+            if !found {
+                break;
+            }
 
             let take = |side: &Side<'r>, cursor: &mut usize| -> Option<Entry> {
                 let t = side.as_ref()?;
@@ -110,11 +113,8 @@ impl<'r> Walk<'_, 'r> {
             };
             let (first, rest) = cursors.split_at_mut(1);
             let new_entry = take(&new, &mut first[0]);
-            let old_entries: Vec<Option<Entry>> = olds
-                .iter()
-                .zip(rest.iter_mut())
-                .map(|(s, c)| take(s, c))
-                .collect();
+            old_entries.clear();
+            old_entries.extend(olds.iter().zip(rest.iter_mut()).map(|(s, c)| take(s, c)));
 
             // Unchanged against some parent: nothing here differs from every parent.
             if old_entries.contains(&new_entry) {
