@@ -17,7 +17,7 @@
 //! compare ignoring case); here a trailer is present only when the key matches ignoring ASCII
 //! case and the trimmed value matches exactly.
 
-use crate::trailers::{cleanup, parse};
+use crate::trailers::{cleanup, is_space, next_line, parse, trim_end};
 
 /// Add each `(key, value)` trailer that the message's trailer block does not already hold
 /// (same key ignoring ASCII case, same value after trimming), keeping every byte of the user's
@@ -212,27 +212,6 @@ fn content_lines(cleaned: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Offset just past the newline ending the line at `pos` (or the end of `buf`).
-fn next_line(buf: &[u8], pos: usize) -> usize {
-    buf.get(pos..)
-        .unwrap_or_default()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(buf.len(), |nl| pos + nl + 1)
-}
-
-/// git's `isspace`: only these four bytes.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes
-        .iter()
-        .rposition(|&b| !is_space(b))
-        .map_or(0, |i| i + 1);
-    bytes.get(..end).unwrap_or_default()
-}
-
 /// Trim git's whitespace (the other bytes of a `&str` are never whitespace to git).
 fn trim(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_ascii() && is_space(c as u8))

@@ -1,7 +1,7 @@
 //! Tests of the trailer parser and the hook cleanup, most of them checked against git itself.
 
 mod differential;
-mod oracle;
+pub(in crate::trailers) mod oracle;
 mod table;
 
 use proptest::prelude::*;

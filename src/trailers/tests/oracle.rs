@@ -4,6 +4,23 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// `git` run in `dir`, with `dir` as its home, no system or global config, a fixed identity
+/// and fixed dates: what it does depends on git alone.
+pub(in crate::trailers) fn isolated_git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
+        .env("LC_ALL", "C")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"]);
+    cmd
+}
+
 /// A scratch repository with a fixed identity and dates; each call runs one git process.
 pub(super) struct Git {
     dir: tempfile::TempDir,
@@ -29,18 +46,7 @@ impl Git {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = Command::new("git");
-        cmd.current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
-            .env("LC_ALL", "C")
-            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"]);
-        cmd
+        isolated_git(self.dir.path())
     }
 
     fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {

@@ -27,18 +27,7 @@ impl Git {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = Command::new("git");
-        cmd.current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
-            .env("LC_ALL", "C")
-            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"]);
-        cmd
+        crate::trailers::tests::oracle::isolated_git(self.dir.path())
     }
 
     fn run(&self, args: &[&str]) -> Vec<u8> {
