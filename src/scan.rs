@@ -7,14 +7,16 @@ use crate::evidence::{Collector, CommitText, Evidence, Source};
 use crate::facts::CommitFacts;
 use crate::git::NoteFormat;
 use crate::git::{self, GitError, RevSelection};
+use crate::git::{Objects, ParsedCommit};
 use crate::notes;
 use crate::policy::Policy;
 use crate::policy::UNKNOWN;
 use crate::report::CommitRecord;
 use crate::verdict::{self, ChangedPaths, CommitContext, PathNeed};
-use git2::{Commit, Oid, Repository};
+use git2::{Oid, Repository};
 use jiff::Timestamp;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, mpsc};
 
 /// Evaluation time for exception windows (SPEC §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +42,9 @@ pub struct ScanOptions {
     pub threads: usize,
 }
 
-/// Commits judged per parallel step: large enough to keep both cores busy, small enough to
-/// keep memory flat.
-const CHUNK: usize = 512;
+/// Commits per unit of work handed to a worker: large enough that handing over costs little,
+/// small enough to keep memory flat.
+const CHUNK: usize = 256;
 
 /// What judging needs besides the commit: prepared once per scan, shared by the workers.
 pub struct Judge<'p> {
@@ -69,19 +71,31 @@ impl<'p> Judge<'p> {
     }
 }
 
-/// Judge one commit read from `repo`.
+/// Judge the commit `id` of `repo`, reading objects through `objects`.
 pub fn judge_commit(
     repo: &Repository,
+    objects: &mut Objects,
     judge: &Judge<'_>,
-    commit: &Commit<'_>,
+    id: Oid,
     at: At,
 ) -> Result<CommitRecord, GitError> {
-    let facts = git::commit_facts(commit);
-    let mut evidence = judge.evidence(&facts);
-    add_note_evidence(repo, judge, commit.id(), &mut evidence);
-    let time = eval_time(at, &facts);
-    judge.decide(&facts, evidence, time, &mut |descend, keep| {
-        git::changed_paths(repo, commit, descend, keep)
+    let commit = git::read_commit(repo, objects, id)?;
+    judge_parsed(repo, objects, judge, &commit, at)
+}
+
+fn judge_parsed(
+    repo: &Repository,
+    objects: &mut Objects,
+    judge: &Judge<'_>,
+    commit: &ParsedCommit,
+    at: At,
+) -> Result<CommitRecord, GitError> {
+    let facts = &commit.facts;
+    let mut evidence = judge.evidence(facts);
+    add_note_evidence(repo, judge, commit.id, &mut evidence);
+    let time = eval_time(at, facts);
+    judge.decide(facts, evidence, time, &mut |descend, keep| {
+        git::changed_paths(repo, objects, commit, descend, keep)
     })
 }
 
@@ -192,6 +206,10 @@ type Judged = Result<Option<(CommitRecord, Vec<u8>)>, GitError>;
 
 /// Scan the selected history. Each commit is judged and rendered (`render`) on a worker
 /// thread, then handed to `sink` with its rendering, in walk order.
+///
+/// The calling thread walks the history and writes; workers take numbered chunks of commit
+/// ids and send back their results, which are put back in order. A bounded number of chunks
+/// is in flight, so walking, judging and writing overlap while memory stays flat.
 pub fn scan(
     repo: &Repository,
     policy: &Policy,
@@ -199,46 +217,103 @@ pub fn scan(
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
-    let Some(walk) = git::walk_revisions(repo, &opts.selection)? else {
+    let Some(mut walk) = git::walk_revisions(repo, &opts.selection)? else {
         return Ok(());
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
     let git_dir = repo.path().to_path_buf();
+    let packs = git::packs(repo);
     let judge = Judge::new(repo, policy);
-    let mut chunk: Vec<Oid> = Vec::with_capacity(CHUNK);
-    let mut walk = walk.peekable();
-    while walk.peek().is_some() {
-        chunk.clear();
-        for oid in walk.by_ref().take(CHUNK) {
-            chunk.push(oid?);
+    let (chunk_tx, chunk_rx) = mpsc::channel::<(usize, Vec<Oid>)>();
+    let chunk_rx = Mutex::new(chunk_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Judged>)>();
+    let judge_chunk = |ids: Vec<Oid>| -> Vec<Judged> {
+        ids.into_iter()
+            .map(|oid| {
+                git::with_worker(&git_dir, &packs, |r, objects| {
+                    let commit = git::read_commit(r, objects, oid)?;
+                    if !in_window(commit.facts.committer.time, opts) {
+                        return Ok(None);
+                    }
+                    let record = judge_parsed(r, objects, &judge, &commit, opts.at)?;
+                    let rendered = render(&record);
+                    Ok(Some((record, rendered)))
+                })?
+            })
+            .collect()
+    };
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let (chunk_rx, judge_chunk) = (&chunk_rx, &judge_chunk);
+            s.spawn(move || {
+                loop {
+                    // The lock is held only to take the next chunk.
+                    let next = chunk_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((index, ids))) = next else { break };
+                    if done_tx.send((index, judge_chunk(ids))).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        let results: Vec<Judged> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&oid| {
-                    git::with_worker_repo(&git_dir, |r| {
-                        let commit = git::find_commit(r, oid)?;
-                        let time = commit.committer().when().seconds();
-                        if !in_window(time, opts) {
-                            return Ok(None);
-                        }
-                        let record = judge_commit(r, &judge, &commit, opts.at)?;
-                        let rendered = render(&record);
-                        Ok(Some((record, rendered)))
-                    })?
-                })
-                .collect()
-        });
-        for r in results {
-            if let Some((record, rendered)) = r? {
-                sink(record, rendered)?;
+        drop(done_tx);
+        let result = feed_and_collect(&mut walk, &chunk_tx, &done_rx, threads, sink);
+        // Closing the queue ends the workers, whether or not everything was judged.
+        drop(chunk_tx);
+        result
+    })
+}
+
+/// Send chunks of the walk to the workers, at most a few per worker ahead of the writer, and
+/// hand results to `sink` in walk order.
+fn feed_and_collect(
+    walk: &mut dyn Iterator<Item = Result<Oid, GitError>>,
+    chunks: &mpsc::Sender<(usize, Vec<Oid>)>,
+    done: &mpsc::Receiver<(usize, Vec<Judged>)>,
+    threads: usize,
+    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+) -> Result<(), ScanError> {
+    let max_in_flight = threads * 4;
+    let (mut sent, mut written) = (0usize, 0usize);
+    let mut walked_all = false;
+    let mut waiting: BTreeMap<usize, Vec<Judged>> = BTreeMap::new();
+    loop {
+        while !walked_all && sent - written < max_in_flight {
+            let mut ids = Vec::with_capacity(CHUNK);
+            for oid in (&mut *walk).take(CHUNK) {
+                ids.push(oid?);
             }
+            walked_all = ids.len() < CHUNK;
+            if ids.is_empty() {
+                break;
+            }
+            if chunks.send((sent, ids)).is_err() {
+                return Err(ScanError::Output(std::io::Error::other(
+                    "scan workers stopped",
+                )));
+            }
+            sent += 1;
+        }
+        if written == sent {
+            return Ok(());
+        }
+        let (index, results) = done
+            .recv()
+            .map_err(|_| ScanError::Output(std::io::Error::other("scan workers stopped")))?;
+        waiting.insert(index, results);
+        while let Some(results) = waiting.remove(&written) {
+            for r in results {
+                if let Some((record, rendered)) = r? {
+                    sink(record, rendered)?;
+                }
+            }
+            written += 1;
         }
     }
-    Ok(())
 }
 
 fn in_window(time: i64, opts: &ScanOptions) -> bool {

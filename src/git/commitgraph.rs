@@ -3,12 +3,12 @@
 //! which is what makes walking a large history cheap. Any file that is not exactly as the
 //! format says is ignored (the walk then reads commits), and nothing here can panic.
 
+use super::bytes::{SHA1_LEN, be32, be64, fanout_find};
 use git2::Oid;
 use std::path::Path;
 
 const NO_PARENT: u32 = 0x7000_0000;
 const EXTRA_EDGES: u32 = 0x8000_0000;
-const SHA1_LEN: usize = 20;
 const CDAT_WIDTH: usize = SHA1_LEN + 16;
 
 /// One graph file: its commits and where its chunks are.
@@ -159,33 +159,8 @@ impl Layer {
 
     /// Index of `id` in this layer.
     fn find(&self, id: &[u8]) -> Option<u32> {
-        let first = *id.first()? as usize;
-        let lo = if first == 0 {
-            0
-        } else {
-            be32(&self.data, self.fanout + (first - 1) * 4)?
-        };
-        let hi = be32(&self.data, self.fanout + first * 4)?;
-        let (mut lo, mut hi) = (lo as usize, (hi as usize).min(self.count as usize));
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let at = self.oids + mid * SHA1_LEN;
-            match self.data.get(at..at + SHA1_LEN)?.cmp(id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return u32::try_from(mid).ok(),
-            }
-        }
-        None
+        fanout_find(&self.data, self.fanout, self.oids, self.count, id)
     }
-}
-
-fn be32(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn be64(data: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_be_bytes(data.get(at..at + 8)?.try_into().ok()?))
 }
 
 #[cfg(test)]

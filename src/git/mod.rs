@@ -1,16 +1,24 @@
 //! The only layer that talks to git (through git2): opening repositories, reading commits as
 //! [`CommitFacts`], walking revisions, computing changed paths and reading blobs.
 
+mod bytes;
 mod commitgraph;
+mod object;
+mod objects;
+mod pack;
 mod revs;
 mod tree;
 
+pub use object::ParsedCommit;
+pub use objects::Objects;
+pub use pack::{Kind as ObjectKind, Packs};
 pub use revs::{RevSelection, walk_revisions};
-pub use tree::{changed_between, changed_paths};
+pub use tree::changed_between;
 
 use crate::facts::{CommitFacts, Signature};
 use git2::{Commit, Oid, Repository};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Errors from the git layer, each naming what could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +34,9 @@ pub enum GitError {
         /// libgit2's reason.
         message: String,
     },
+    /// An object that is not what it must be.
+    #[error("{0}")]
+    Corrupt(String),
     /// Anything else libgit2 reported.
     #[error("{context}: {source}")]
     Git {
@@ -63,15 +74,54 @@ pub fn open_at(path: &Path) -> Result<Repository, GitError> {
     Ok(repo)
 }
 
-/// Read one commit's facts.
-pub fn commit_facts(commit: &Commit<'_>) -> CommitFacts {
-    CommitFacts {
-        id: commit.id().to_string(),
-        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
-        author: signature(&commit.author()),
-        committer: signature(&commit.committer()),
-        message: message_utf8(commit),
+/// The packs of `repo`'s object database, to share among readers.
+pub fn packs(repo: &Repository) -> Arc<Packs> {
+    Arc::new(Packs::open(&repo.commondir().join("objects")))
+}
+
+/// Read and parse the commit `id`.
+pub fn read_commit(
+    repo: &Repository,
+    objects: &mut Objects,
+    id: Oid,
+) -> Result<ParsedCommit, GitError> {
+    let raw = objects.read(repo, id, pack::Kind::Commit)?;
+    Ok(object::parse_commit(id, &raw))
+}
+
+/// Changed paths of a parsed commit against all its parents (SPEC §6); see
+/// [`changed_between`].
+pub fn changed_paths(
+    repo: &Repository,
+    objects: &mut Objects,
+    commit: &ParsedCommit,
+    descend: &dyn Fn(&[u8]) -> bool,
+    keep: &dyn Fn(&[u8]) -> bool,
+) -> Result<Vec<Vec<u8>>, GitError> {
+    let tree = commit.tree.ok_or_else(|| {
+        GitError::Corrupt(format!("commit {} has no valid tree line", commit.facts.id))
+    })?;
+    let mut parent_trees = Vec::with_capacity(commit.parents.len());
+    for p in &commit.parents {
+        let parent = read_commit(repo, objects, *p)?;
+        let t = parent
+            .tree
+            .ok_or_else(|| GitError::Corrupt(format!("commit {p} has no valid tree line")))?;
+        parent_trees.push(Some(t));
     }
+    changed_between(repo, objects, tree, &parent_trees, descend, keep)
+}
+
+/// One commit's facts, read through libgit2's object database (for hooks, which judge a
+/// handful of commits).
+pub fn commit_facts(repo: &Repository, id: Oid) -> Result<CommitFacts, GitError> {
+    let odb = repo
+        .odb()
+        .context(|| "cannot open the object database".into())?;
+    let object = odb
+        .read(id)
+        .context(|| format!("cannot read commit {id}"))?;
+    Ok(object::parse_commit(id, object.data()).facts)
 }
 
 fn signature(s: &git2::Signature<'_>) -> Signature {
@@ -81,27 +131,6 @@ fn signature(s: &git2::Signature<'_>) -> Signature {
         email: String::from_utf8_lossy(s.email_bytes()).into_owned(),
         time: when.seconds(),
         offset_minutes: when.offset_minutes(),
-    }
-}
-
-/// The message as git log would print it: re-encoded to UTF-8 from Latin-1 when the commit
-/// says so; other encodings stay raw bytes and display lossily.
-fn message_utf8(commit: &Commit<'_>) -> Vec<u8> {
-    let raw = commit.message_raw_bytes();
-    let latin1 = commit.message_encoding().is_some_and(|e| {
-        let e = e.to_ascii_lowercase();
-        matches!(
-            e.as_str(),
-            "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" | "iso-8859-15"
-        )
-    });
-    if latin1 && std::str::from_utf8(raw).is_err() {
-        raw.iter()
-            .map(|&b| b as char)
-            .collect::<String>()
-            .into_bytes()
-    } else {
-        raw.to_vec()
     }
 }
 
@@ -193,24 +222,39 @@ pub fn repo_config_string(repo: &Repository, key: &str) -> Option<String> {
         .ok()
 }
 
-thread_local! {
-    // One repository per worker thread: `Repository` is `Send` but not `Sync`.
-    static WORKER_REPO: std::cell::RefCell<Option<(std::path::PathBuf, Repository)>> =
-        const { std::cell::RefCell::new(None) };
+/// A worker thread's own handles: a repository (`Repository` is `Send` but not `Sync`) and
+/// an object reader over the scan's shared packs.
+struct Worker {
+    git_dir: std::path::PathBuf,
+    repo: Repository,
+    objects: Objects,
 }
 
-/// Run `f` with this thread's own handle on the repository at `git_dir`, opened once per thread.
-pub fn with_worker_repo<T>(
+thread_local! {
+    static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` with this thread's own handles on the repository at `git_dir` reading `packs`,
+/// opened once per thread.
+pub fn with_worker<T>(
     git_dir: &Path,
-    f: impl FnOnce(&Repository) -> T,
+    packs: &Arc<Packs>,
+    f: impl FnOnce(&Repository, &mut Objects) -> T,
 ) -> Result<T, GitError> {
-    WORKER_REPO.with(|cell| {
+    WORKER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_none_or(|(p, _)| p != git_dir) {
-            *slot = Some((git_dir.to_path_buf(), open_at(git_dir)?));
+        if slot
+            .as_ref()
+            .is_none_or(|w| w.git_dir != git_dir || !w.objects.reads(packs))
+        {
+            *slot = Some(Worker {
+                git_dir: git_dir.to_path_buf(),
+                repo: open_at(git_dir)?,
+                objects: Objects::new(Arc::clone(packs)),
+            });
         }
-        match slot.as_ref() {
-            Some((_, repo)) => Ok(f(repo)),
+        match slot.as_mut() {
+            Some(w) => Ok(f(&w.repo, &mut w.objects)),
             None => Err(GitError::NotARepository(git_dir.display().to_string())),
         }
     })

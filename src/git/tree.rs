@@ -1,64 +1,75 @@
 //! Changed paths of a commit (SPEC §6) by our own pruned walk over git trees: a subtree whose id
 //! equals a parent's is never entered, nor one the caller says cannot matter. For a merge a
 //! path counts only when it differs from every parent, as `git diff-tree -c --name-only`.
+//! Trees are read raw through the worker's [`Objects`].
 
-use super::{Context, GitError};
-use git2::{Commit, Oid, Repository, Tree};
+use super::GitError;
+use super::object::{TreeEntry, next_entry};
+use super::objects::{Bytes, Objects};
+use super::pack::Kind;
+use git2::{Oid, Repository};
 use std::cmp::Ordering;
 
-const MODE_TREE: i32 = 0o040000;
-
-/// One side of the comparison at a directory: a tree, or nothing there.
-type Side<'r> = Option<Tree<'r>>;
-
-/// Changed paths of `commit` against all its parents (the empty tree for a root commit).
-/// `descend(dir)` says whether anything below `dir` can matter; `keep(path)` filters leaves.
-pub fn changed_paths(
-    repo: &Repository,
-    commit: &Commit<'_>,
-    descend: &dyn Fn(&[u8]) -> bool,
-    keep: &dyn Fn(&[u8]) -> bool,
-) -> Result<Vec<Vec<u8>>, GitError> {
-    let new = commit
-        .tree()
-        .context(|| format!("cannot read the tree of {}", commit.id()))?;
-    let mut olds: Vec<Option<Tree<'_>>> = Vec::new();
-    for parent in commit.parents() {
-        olds.push(Some(
-            parent
-                .tree()
-                .context(|| format!("cannot read the tree of {}", parent.id()))?,
-        ));
-    }
-    changed_between(repo, new, olds, descend, keep)
+/// One side of the comparison at a directory: a raw tree and how far it has been read, or
+/// nothing there.
+struct Side {
+    tree: Option<(Oid, Bytes)>,
+    at: usize,
 }
 
-/// Paths that differ between `new` and every one of `olds` (`None`: the empty tree; no olds at
-/// all: compared with the empty tree), sorted.
-pub fn changed_between<'r>(
-    repo: &'r Repository,
-    new: Tree<'r>,
-    mut olds: Vec<Option<Tree<'r>>>,
+impl Side {
+    fn peek(&self) -> Result<Option<TreeEntry<'_>>, GitError> {
+        let Some((id, bytes)) = &self.tree else {
+            return Ok(None);
+        };
+        let mut at = self.at;
+        next_entry(bytes, &mut at)
+            .transpose()
+            .map_err(|pos| GitError::Corrupt(format!("tree {id} is malformed at byte {pos}")))
+    }
+
+    fn advance(&mut self) {
+        if let Some((_, bytes)) = &self.tree {
+            let _ = next_entry(bytes, &mut self.at);
+        }
+    }
+}
+
+/// Changed paths of the commit with root tree `tree` and `parents` (their root trees, `None`
+/// for a missing one; none at all for a root commit, compared with the empty tree).
+/// `descend(dir)` says whether anything below `dir` can matter; `keep(path)` filters leaves.
+pub fn changed_between(
+    repo: &Repository,
+    objects: &mut Objects,
+    tree: Oid,
+    parents: &[Option<Oid>],
     descend: &dyn Fn(&[u8]) -> bool,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Vec<Vec<u8>>, GitError> {
-    if olds.is_empty() {
-        olds.push(None);
-    }
     let mut walk = Walk {
         repo,
+        objects,
         descend,
         keep,
         out: Vec::new(),
         prefix: Vec::new(),
     };
-    walk.dir(Some(new), olds)?;
+    let new = walk.load(Some(tree))?;
+    let mut olds = Vec::with_capacity(parents.len().max(1));
+    for p in parents {
+        olds.push(walk.load(*p)?);
+    }
+    if olds.is_empty() {
+        olds.push(Side { tree: None, at: 0 });
+    }
+    walk.dir(new, olds)?;
     walk.out.sort_unstable();
     Ok(walk.out)
 }
 
-struct Walk<'a, 'r> {
-    repo: &'r Repository,
+struct Walk<'a> {
+    repo: &'a Repository,
+    objects: &'a mut Objects,
     descend: &'a dyn Fn(&[u8]) -> bool,
     keep: &'a dyn Fn(&[u8]) -> bool,
     out: Vec<Vec<u8>>,
@@ -69,12 +80,11 @@ struct Walk<'a, 'r> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
     id: Oid,
-    mode: i32,
+    mode: u32,
 }
 
-impl<'r> Walk<'_, 'r> {
-    fn dir(&mut self, new: Side<'r>, olds: Vec<Side<'r>>) -> Result<(), GitError> {
-        let mut cursors = vec![0usize; olds.len() + 1];
+impl Walk<'_> {
+    fn dir(&mut self, mut new: Side, mut olds: Vec<Side>) -> Result<(), GitError> {
         // Reused for every name of this directory: no allocation per entry.
         let mut name: Vec<u8> = Vec::new();
         let mut old_entries: Vec<Option<Entry>> = Vec::with_capacity(olds.len());
@@ -82,10 +92,9 @@ impl<'r> Walk<'_, 'r> {
             // The smallest next key over all sides, in git's tree order.
             let mut found = false;
             let mut is_tree = false;
-            let sides = std::iter::once(&new).chain(olds.iter());
-            for (side, &cursor) in sides.zip(cursors.iter()) {
-                if let Some(e) = side.as_ref().and_then(|t| t.get(cursor)) {
-                    let key = (e.name_bytes(), e.filemode() == MODE_TREE);
+            for side in std::iter::once(&new).chain(olds.iter()) {
+                if let Some(e) = side.peek()? {
+                    let key = (e.name, e.is_tree());
                     if !found || tree_order(key, (&name, is_tree)) == Ordering::Less {
                         name.clear();
                         name.extend_from_slice(key.0);
@@ -98,23 +107,22 @@ impl<'r> Walk<'_, 'r> {
                 break;
             }
 
-            let take = |side: &Side<'r>, cursor: &mut usize| -> Option<Entry> {
-                let t = side.as_ref()?;
-                let e = t.get(*cursor)?;
-                if e.name_bytes() == name.as_slice() && (e.filemode() == MODE_TREE) == is_tree {
-                    *cursor += 1;
-                    Some(Entry {
-                        id: e.id(),
-                        mode: e.filemode(),
-                    })
-                } else {
-                    None
-                }
+            let take = |side: &mut Side| -> Result<Option<Entry>, GitError> {
+                let entry = match side.peek()? {
+                    Some(e) if e.name == name.as_slice() && e.is_tree() == is_tree => Entry {
+                        id: Oid::from_bytes(e.id).map_err(|e| GitError::Corrupt(e.to_string()))?,
+                        mode: e.mode,
+                    },
+                    _ => return Ok(None),
+                };
+                side.advance();
+                Ok(Some(entry))
             };
-            let (first, rest) = cursors.split_at_mut(1);
-            let new_entry = take(&new, &mut first[0]);
+            let new_entry = take(&mut new)?;
             old_entries.clear();
-            old_entries.extend(olds.iter().zip(rest.iter_mut()).map(|(s, c)| take(s, c)));
+            for side in &mut olds {
+                old_entries.push(take(side)?);
+            }
 
             // Unchanged against some parent: nothing here differs from every parent.
             if old_entries.contains(&new_entry) {
@@ -124,10 +132,10 @@ impl<'r> Walk<'_, 'r> {
             self.prefix.extend_from_slice(&name);
             if is_tree {
                 if (self.descend)(&self.prefix) {
-                    let new_tree = self.load(new_entry)?;
+                    let new_tree = self.load(new_entry.map(|e| e.id))?;
                     let mut old_trees = Vec::with_capacity(old_entries.len());
                     for o in &old_entries {
-                        old_trees.push(self.load(*o)?);
+                        old_trees.push(self.load(o.map(|e| e.id))?);
                     }
                     self.prefix.push(b'/');
                     self.dir(new_tree, old_trees)?;
@@ -140,17 +148,12 @@ impl<'r> Walk<'_, 'r> {
         Ok(())
     }
 
-    fn load(&self, entry: Option<Entry>) -> Result<Side<'r>, GitError> {
-        match entry {
-            None => Ok(None),
-            Some(e) => self.repo.find_tree(e.id).map(Some).context(|| {
-                format!(
-                    "cannot read tree {} at {}",
-                    e.id,
-                    String::from_utf8_lossy(&self.prefix)
-                )
-            }),
-        }
+    fn load(&mut self, id: Option<Oid>) -> Result<Side, GitError> {
+        let tree = match id {
+            None => None,
+            Some(id) => Some((id, self.objects.read(self.repo, id, Kind::Tree)?)),
+        };
+        Ok(Side { tree, at: 0 })
     }
 }
 

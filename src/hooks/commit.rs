@@ -8,7 +8,7 @@ use crate::git::{self, Context};
 use crate::policy::Policy;
 use crate::scan::Judge;
 use crate::trailers;
-use git2::{Repository, Tree};
+use git2::{Oid, Repository};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -92,7 +92,7 @@ pub fn commit_msg(
     let amend = head.is_some() && amends(repo);
 
     // The new commit's parents: HEAD, or HEAD's own parents when amending.
-    let (parents, base_trees): (Vec<String>, Vec<Option<Tree<'_>>>) = match (&head, amend) {
+    let (parents, base_trees): (Vec<String>, Vec<Option<Oid>>) = match (&head, amend) {
         (None, _) => (Vec::new(), Vec::new()),
         (Some(h), false) => {
             // Concluding a merge: the other parents are in MERGE_HEAD, and the merge is judged
@@ -104,20 +104,14 @@ pub fn commit_msg(
                 let c = repo
                     .find_commit(*id)
                     .context(|| format!("cannot read commit {id}"))?;
-                trees.push(Some(
-                    c.tree()
-                        .context(|| format!("cannot read the tree of {id}"))?,
-                ));
+                trees.push(Some(c.tree_id()));
             }
             (ids.iter().map(|i| i.to_string()).collect(), trees)
         }
         (Some(h), true) => {
             let mut trees = Vec::new();
             for p in h.parents() {
-                trees.push(Some(
-                    p.tree()
-                        .context(|| format!("cannot read the tree of {}", p.id()))?,
-                ));
+                trees.push(Some(p.tree_id()));
             }
             (h.parent_ids().map(|p| p.to_string()).collect(), trees)
         }
@@ -126,7 +120,7 @@ pub fn commit_msg(
     let author = match (&head, amend, identity_from_env("AUTHOR")) {
         (_, _, Some(sig)) => sig,
         // `--amend` keeps the author unless told otherwise (then git sets GIT_AUTHOR_*).
-        (Some(h), true, None) => git::commit_facts(h).author,
+        (Some(h), true, None) => git::commit_facts(repo, h.id())?.author,
         _ => identity_from_config(repo),
     };
     let committer = identity_from_env("COMMITTER").unwrap_or_else(|| identity_from_config(repo));
@@ -157,15 +151,16 @@ pub fn commit_msg(
             &mut evidence,
         );
     }
+    let mut objects = git::Objects::new(git::packs(repo));
     let record = judge.decide(&facts, evidence, now, &mut |descend, keep| {
-        git::changed_between(repo, index_tree.clone(), base_trees.clone(), descend, keep)
+        git::changed_between(repo, &mut objects, index_tree, &base_trees, descend, keep)
     })?;
     Ok(report_new_commit(out, &record, file)?)
 }
 
 /// The tree the commit will record: the index git uses for this commit (`GIT_INDEX_FILE` for
 /// `commit -a` and `commit PATH`), written as a tree.
-fn staged_tree(repo: &Repository) -> Result<Tree<'_>, HookError> {
+fn staged_tree(repo: &Repository) -> Result<Oid, HookError> {
     let mut index = match std::env::var_os("GIT_INDEX_FILE") {
         Some(path) => {
             let path = PathBuf::from(path);
@@ -181,12 +176,9 @@ fn staged_tree(repo: &Repository) -> Result<Tree<'_>, HookError> {
         }
         None => repo.index().context(|| "cannot read the index".into())?,
     };
-    let id = index
+    Ok(index
         .write_tree_to(repo)
-        .context(|| "cannot write the staged tree".into())?;
-    Ok(repo
-        .find_tree(id)
-        .context(|| "cannot read the staged tree".into())?)
+        .context(|| "cannot write the staged tree".into())?)
 }
 
 /// When the commit the new one follows was made: `HEAD`, or `HEAD`'s first parent when

@@ -77,9 +77,15 @@ pub fn judge_selection(
     };
     let now = jiff::Timestamp::now();
     let mut records = Vec::new();
+    let mut objects = git::Objects::new(git::packs(repo));
     for oid in walk {
-        let commit = git::find_commit(repo, oid?)?;
-        records.push(judge_commit(repo, judge, &commit, At::Fixed(now))?);
+        records.push(judge_commit(
+            repo,
+            &mut objects,
+            judge,
+            oid?,
+            At::Fixed(now),
+        )?);
     }
     Ok(records)
 }

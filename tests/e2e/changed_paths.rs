@@ -124,7 +124,7 @@ fn mutate(repo: &Repo, rng: &mut Lcg, step: usize) {
     repo.git(&["add", "-A"]);
 }
 
-fn build_history() -> (Repo, Vec<String>) {
+pub fn build_history() -> (Repo, Vec<String>) {
     let repo = Repo::new();
     let mut rng = Lcg(0x5eed);
     let mut commits: Vec<String> = Vec::new();
@@ -250,32 +250,59 @@ fn changed_paths_match_git_diff_tree() {
         "version = 1\n[defaults]\nstatus = \"forbidden\"\n",
     );
 
-    let (_, all) = repo.scan_jsonl(&["--policy", &everything]);
-    let all = ours(&all, |r| Some(&r["production_paths"]));
-    let (_, src) = repo.scan_jsonl(&["--policy", &src_only]);
-    let src = ours(&src, |r| Some(&r["production_paths"]));
-    let (_, forb) = repo.scan_jsonl(&["--policy", &forbidden]);
-    let forb = ours(&forb, |r| {
-        r["findings"]
-            .as_array()
-            .and_then(|f| f.first())
-            .map(|f| &f["paths"])
-    });
-
+    // The same history with loose objects, then packed with deltas against offsets and
+    // against ids (trees then come through the pack reader's delta chains).
+    let layouts: [(&str, &[&str]); 3] = [
+        ("loose objects", &[]),
+        (
+            "offset deltas",
+            &["repack", "-adf", "--depth=50", "--window=250"],
+        ),
+        (
+            "ref deltas",
+            &[
+                "-c",
+                "repack.useDeltaBaseOffset=false",
+                "repack",
+                "-adf",
+                "--depth=50",
+            ],
+        ),
+    ];
+    let expected: BTreeMap<&String, BTreeSet<String>> =
+        commits.iter().map(|c| (c, git_changed(&repo, c))).collect();
     let mut nonempty = 0;
-    for id in &commits {
-        let want = git_changed(&repo, id);
-        nonempty += usize::from(!want.is_empty());
-        assert_eq!(all[id], want, "production walk of {id}");
-        assert_eq!(forb[id], want, "full walk of {id}");
-        let want_src: BTreeSet<String> = want
-            .iter()
-            .filter(|p| p.starts_with("src/a/"))
-            .cloned()
-            .collect();
-        assert_eq!(src[id], want_src, "pruned walk of {id}");
+    for (layout, repack) in layouts {
+        if !repack.is_empty() {
+            repo.git(repack);
+        }
+        let (_, all) = repo.scan_jsonl(&["--policy", &everything]);
+        let all = ours(&all, |r| Some(&r["production_paths"]));
+        let (_, src) = repo.scan_jsonl(&["--policy", &src_only]);
+        let src = ours(&src, |r| Some(&r["production_paths"]));
+        let (_, forb) = repo.scan_jsonl(&["--policy", &forbidden]);
+        let forb = ours(&forb, |r| {
+            r["findings"]
+                .as_array()
+                .and_then(|f| f.first())
+                .map(|f| &f["paths"])
+        });
+
+        nonempty = 0;
+        for id in &commits {
+            let want = expected[id].clone();
+            nonempty += usize::from(!want.is_empty());
+            assert_eq!(all[id], want, "production walk of {id} ({layout})");
+            assert_eq!(forb[id], want, "full walk of {id} ({layout})");
+            let want_src: BTreeSet<String> = want
+                .iter()
+                .filter(|p| p.starts_with("src/a/"))
+                .cloned()
+                .collect();
+            assert_eq!(src[id], want_src, "pruned walk of {id} ({layout})");
+        }
+        assert!(nonempty > 60, "most commits change something ({nonempty})");
     }
-    assert!(nonempty > 60, "most commits change something ({nonempty})");
     eprintln!(
         "compared {} commits ({merges} merges, {nonempty} with changes)",
         commits.len()

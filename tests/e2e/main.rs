@@ -9,6 +9,7 @@ mod changed_paths;
 mod findings;
 mod hooks;
 mod install;
+mod objects;
 mod output;
 mod policy_source;
 mod revisions;

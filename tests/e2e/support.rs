@@ -30,7 +30,8 @@ impl Repo {
         repo
     }
 
-    fn empty() -> Repo {
+    /// A directory with no repository yet.
+    pub fn empty() -> Repo {
         Repo {
             dir: tempfile::tempdir().expect("temp dir"),
             home: tempfile::tempdir().expect("temp home"),
