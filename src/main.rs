@@ -3,6 +3,11 @@
 
 mod cli;
 
+// A scan allocates and frees many small buffers on every worker; mimalloc's per-thread heaps
+// do that with less work than the system allocator (measured in benches/).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

@@ -225,7 +225,7 @@ pub fn scan(
         n => n,
     };
     let git_dir = repo.path().to_path_buf();
-    let packs = git::packs(repo);
+    let packs = git::packs(repo, walk.graph());
     let judge = Judge::new(repo, policy);
     let (chunk_tx, chunk_rx) = mpsc::channel::<(usize, Vec<Oid>)>();
     let chunk_rx = Mutex::new(chunk_rx);

@@ -57,6 +57,14 @@ impl CommitGraph {
         self.entry(pos)
     }
 
+    /// The root tree of `id`, when the graph holds it (the first field of its CDAT row).
+    pub fn tree_of(&self, id: &Oid) -> Option<Oid> {
+        let pos = self.position(id.as_bytes())?;
+        let l = self.layer_of(pos)?;
+        let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH;
+        Oid::from_bytes(l.data.get(at..at + SHA1_LEN)?).ok()
+    }
+
     fn position(&self, id: &[u8]) -> Option<u32> {
         self.layers
             .iter()

@@ -9,10 +9,11 @@ mod pack;
 mod revs;
 mod tree;
 
+pub use commitgraph::CommitGraph;
 pub use object::ParsedCommit;
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
-pub use revs::{RevSelection, walk_revisions};
+pub use revs::{RevSelection, Walk, walk_revisions};
 pub use tree::changed_between;
 
 use crate::facts::{CommitFacts, Signature};
@@ -74,9 +75,10 @@ pub fn open_at(path: &Path) -> Result<Repository, GitError> {
     Ok(repo)
 }
 
-/// The packs of `repo`'s object database, to share among readers.
-pub fn packs(repo: &Repository) -> Arc<Packs> {
-    Arc::new(Packs::open(&repo.commondir().join("objects")))
+/// The packs of `repo`'s object database, to share among readers, with the commit-graph a
+/// walk uses (see [`revs::Walk::graph`]).
+pub fn packs(repo: &Repository, graph: Option<Arc<CommitGraph>>) -> Arc<Packs> {
+    Arc::new(Packs::open(&repo.commondir().join("objects"), graph))
 }
 
 /// Read and parse the commit `id`.

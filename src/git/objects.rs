@@ -7,8 +7,6 @@ use super::pack::{Entry, Kind, Pack, Packs};
 use super::{Context, GitError};
 use flate2::{Decompress, FlushDecompress, Status};
 use git2::{ObjectType, Oid, Repository};
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -41,6 +39,18 @@ impl Objects {
     /// Whether this reader reads from `packs`.
     pub fn reads(&self, packs: &Arc<Packs>) -> bool {
         Arc::ptr_eq(&self.packs, packs)
+    }
+
+    /// The root tree of commit `id`: from the commit-graph when it holds the commit, else
+    /// from the commit itself.
+    pub fn tree_of(&mut self, repo: &Repository, id: Oid) -> Result<Oid, GitError> {
+        if let Some(tree) = self.packs.graph.as_ref().and_then(|g| g.tree_of(&id)) {
+            return Ok(tree);
+        }
+        let raw = self.read(repo, id, Kind::Commit)?;
+        super::object::parse_commit(id, &raw)
+            .tree
+            .ok_or_else(|| GitError::Corrupt(format!("commit {id} has no valid tree line")))
     }
 
     /// The object `id` when one of the packs holds it and the pack reader can resolve it,
@@ -233,58 +243,70 @@ fn varint(data: &[u8], at: &mut usize) -> Option<usize> {
     }
 }
 
-/// Pack offsets are already well spread: hash them by one multiplication.
-#[derive(Default)]
-struct OffsetHasher(u64);
-
-impl Hasher for OffsetHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
+/// Recently resolved objects by (pack, offset) in a fixed table of slots within a byte
+/// budget. A fixed table never reallocates however many objects pass through it (a hash map
+/// with constant insertions and removals keeps growing and rehashing); a new object takes its
+/// slot from whatever was there, and a sweeping hand frees other slots when over budget.
+struct Cache {
+    slots: Vec<Option<Slot>>,
+    bytes: usize,
+    hand: usize,
 }
 
-/// Recently resolved objects by (pack, offset), first in first out within a byte budget.
-#[derive(Default)]
-struct Cache {
-    map: HashMap<(usize, u64), (Kind, Bytes), BuildHasherDefault<OffsetHasher>>,
-    order: VecDeque<(usize, u64)>,
-    bytes: usize,
+struct Slot {
+    pack: usize,
+    offset: u64,
+    kind: Kind,
+    bytes: Bytes,
+}
+
+const CACHE_SLOTS: usize = 1 << 15;
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache {
+            slots: (0..CACHE_SLOTS).map(|_| None).collect(),
+            bytes: 0,
+            hand: 0,
+        }
+    }
 }
 
 impl Cache {
+    fn index(pack: usize, offset: u64) -> usize {
+        let h = (offset ^ ((pack as u64) << 48)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> (64 - CACHE_SLOTS.trailing_zeros())) as usize
+    }
+
     fn get(&self, pack: usize, offset: u64) -> Option<(Kind, Bytes)> {
-        self.map
-            .get(&(pack, offset))
-            .map(|(k, b)| (*k, Rc::clone(b)))
+        match &self.slots[Self::index(pack, offset)] {
+            Some(s) if s.pack == pack && s.offset == offset => Some((s.kind, Rc::clone(&s.bytes))),
+            _ => None,
+        }
     }
 
     fn put(&mut self, pack: usize, offset: u64, kind: Kind, bytes: Bytes) {
         if bytes.len() > CACHE_BYTES / 4 {
             return;
         }
-        let len = bytes.len();
-        if self.map.insert((pack, offset), (kind, bytes)).is_some() {
-            return;
+        let i = Self::index(pack, offset);
+        self.bytes += bytes.len();
+        let old = self.slots[i].replace(Slot {
+            pack,
+            offset,
+            kind,
+            bytes,
+        });
+        if let Some(old) = old {
+            self.bytes -= old.bytes.len();
         }
-        self.order.push_back((pack, offset));
-        self.bytes += len;
         while self.bytes > CACHE_BYTES {
-            let Some(old) = self.order.pop_front() else {
-                break;
-            };
-            if let Some((_, b)) = self.map.remove(&old) {
-                self.bytes -= b.len();
+            let h = self.hand;
+            self.hand = (h + 1) % CACHE_SLOTS;
+            if h != i
+                && let Some(old) = self.slots[h].take()
+            {
+                self.bytes -= old.bytes.len();
             }
         }
     }
@@ -345,3 +367,4 @@ mod tests {
         assert_eq!(apply_delta(&base, &delta), Some(base.clone()));
     }
 }
+

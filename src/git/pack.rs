@@ -6,9 +6,11 @@
 //! never a wrong answer.
 
 use super::bytes::{SHA1_LEN, be32, be64, fanout_find};
+use super::commitgraph::CommitGraph;
 use memmap2::Mmap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Object kinds as a pack numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,14 +168,16 @@ impl Pack {
     }
 }
 
-/// Every pack of an object database and of its alternates, shared by all worker threads.
+/// Every pack of an object database and of its alternates, shared by all worker threads,
+/// with the commit-graph when one is used (it knows each commit's root tree).
 pub struct Packs {
     pub(crate) packs: Vec<Pack>,
+    pub(crate) graph: Option<Arc<CommitGraph>>,
 }
 
 impl Packs {
     /// The packs under `objects` (and the alternates it names, as git follows them).
-    pub fn open(objects: &Path) -> Packs {
+    pub fn open(objects: &Path, graph: Option<Arc<CommitGraph>>) -> Packs {
         let mut dirs = Vec::new();
         collect_object_dirs(objects, 0, &mut dirs);
         let mut packs = Vec::new();
@@ -188,7 +192,7 @@ impl Packs {
             idx.sort();
             packs.extend(idx.iter().filter_map(|p| Pack::open(p)));
         }
-        Packs { packs }
+        Packs { packs, graph }
     }
 
     /// Which pack holds `id`, and where.

@@ -11,6 +11,7 @@ use super::{Context, GitError, resolve_commit};
 use git2::{Oid, Repository};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
+use std::sync::Arc;
 
 /// Which commits to walk.
 #[derive(Debug, Clone, Default)]
@@ -59,10 +60,15 @@ pub struct Walk<'r> {
     queue: BinaryHeap<Pending>,
     seq: u64,
     /// Parents and dates without reading commits, when the repository has a commit-graph.
-    graph: Option<CommitGraph>,
+    graph: Option<Arc<CommitGraph>>,
 }
 
 impl Walk<'_> {
+    /// The commit-graph this walk reads, to share with readers of the same commits.
+    pub fn graph(&self) -> Option<Arc<CommitGraph>> {
+        self.graph.clone()
+    }
+
     fn enqueue(&mut self, id: Oid) -> Result<(), GitError> {
         if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) || !self.seen.insert(id) {
             return Ok(());
@@ -173,7 +179,7 @@ pub fn walk_revisions<'r>(
         seen: HashSet::new(),
         queue: BinaryHeap::new(),
         seq: 0,
-        graph: usable_graph(repo),
+        graph: usable_graph(repo).map(Arc::new),
     };
     // Start points keep their given order among equal dates: the heap's insertion sequence
     // does exactly what git's stable sort by date does.

@@ -77,7 +77,7 @@ pub fn judge_selection(
     };
     let now = jiff::Timestamp::now();
     let mut records = Vec::new();
-    let mut objects = git::Objects::new(git::packs(repo));
+    let mut objects = git::Objects::new(git::packs(repo, walk.graph()));
     for oid in walk {
         records.push(judge_commit(
             repo,
