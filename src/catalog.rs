@@ -161,8 +161,33 @@ impl Field {
     }
 }
 
+/// Answers of [`Catalog::match_identity`] on this thread, by e-mail then name, for one
+/// catalog (`catalog` is its `uid`).
+#[derive(Default)]
+struct IdentityMemo {
+    catalog: u64,
+    len: usize,
+    by_email: HashMap<String, Vec<(String, IdentityMatch)>>,
+}
+
+/// What [`Catalog::match_identity`] answers.
+type IdentityMatch = Option<(usize, MatchedBy)>;
+
+/// Identities remembered per thread before starting afresh.
+const IDENTITY_MEMO_MAX: usize = 50_000;
+
+thread_local! {
+    static IDENTITY_MEMO: std::cell::RefCell<IdentityMemo> =
+        std::cell::RefCell::new(IdentityMemo::default());
+}
+
+/// Source of [`Catalog::uid`]s: every compiled catalog gets its own.
+static NEXT_CATALOG_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// The compiled catalog.
 pub struct Catalog {
+    /// Tells memoised answers of different catalogs apart.
+    uid: u64,
     entries: Vec<AssistantDef>,
     emails: Field,
     identities: Field,
@@ -238,6 +263,7 @@ impl Catalog {
         }
         let marker_scan = marker_automaton(&defs);
         Ok(Catalog {
+            uid: NEXT_CATALOG_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             entries: defs,
             emails,
             identities,
@@ -304,7 +330,29 @@ impl Catalog {
     /// Author or committer: matched like a value with an address (email, then GitHub id,
     /// then identities; never names). `None` means a person.
     pub fn match_identity(&self, name: &str, email: &str) -> Option<(usize, MatchedBy)> {
-        self.match_address(name.trim(), email.trim(), false)
+        // A history has far fewer identities than commits: remember each answer per thread.
+        IDENTITY_MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.catalog != self.uid || memo.len > IDENTITY_MEMO_MAX {
+                memo.catalog = self.uid;
+                memo.len = 0;
+                memo.by_email.clear();
+            }
+            if let Some(known) = memo
+                .by_email
+                .get(email)
+                .and_then(|names| names.iter().find(|(n, _)| n == name))
+            {
+                return known.1.clone();
+            }
+            let answer = self.match_address(name.trim(), email.trim(), false);
+            memo.len += 1;
+            memo.by_email
+                .entry(email.to_string())
+                .or_default()
+                .push((name.to_string(), answer.clone()));
+            answer
+        })
     }
 
     /// Every (entry index, marker) whose marker occurs in the message (case-insensitive).

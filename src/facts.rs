@@ -28,10 +28,15 @@ impl Signature {
         let dt = offset.to_datetime(self.timestamp());
         let sign = if self.offset_minutes < 0 { '-' } else { '+' };
         let m = self.offset_minutes.unsigned_abs();
+        // Years are 1970..=9999 here (git times are unsigned; jiff's range ends at 9999).
         format!(
-            "{}{}{:02}:{:02}",
-            dt.strftime("%Y-%m-%dT%H:%M:%S"),
-            sign,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second(),
             m / 60,
             m % 60
         )

@@ -52,9 +52,11 @@ impl CommitGraph {
     }
 
     /// Committer time and parents of `id`, when the graph holds it.
+    #[cfg(test)]
     pub fn lookup(&self, id: &Oid) -> Option<(i64, Vec<Oid>)> {
-        let pos = self.position(id.as_bytes())?;
-        self.entry(pos)
+        let (_, time, parents) = self.commit_at(self.position(id.as_bytes())?)?;
+        let ids = parents.iter().map(|&p| self.oid_at(p));
+        Some((time, ids.collect::<Option<Vec<Oid>>>()?))
     }
 
     /// The root tree of `id`, when the graph holds it (the first field of its CDAT row).
@@ -65,7 +67,13 @@ impl CommitGraph {
         Oid::from_bytes(l.data.get(at..at + SHA1_LEN)?).ok()
     }
 
-    fn position(&self, id: &[u8]) -> Option<u32> {
+    /// How many commits the graph holds: positions are `0..commits()`.
+    pub fn commits(&self) -> u32 {
+        self.layers.last().map_or(0, |l| l.base + l.count)
+    }
+
+    /// Where the graph holds `id`.
+    pub fn position(&self, id: &[u8]) -> Option<u32> {
         self.layers
             .iter()
             .find_map(|l| l.find(id).map(|i| l.base + i))
@@ -77,7 +85,8 @@ impl CommitGraph {
             .find(|l| pos >= l.base && pos - l.base < l.count)
     }
 
-    fn oid_at(&self, pos: u32) -> Option<Oid> {
+    /// The id of the commit at `pos`.
+    pub fn oid_at(&self, pos: u32) -> Option<Oid> {
         let l = self.layer_of(pos)?;
         let i = (pos - l.base) as usize;
         Oid::from_bytes(
@@ -87,7 +96,9 @@ impl CommitGraph {
         .ok()
     }
 
-    fn entry(&self, pos: u32) -> Option<(i64, Vec<Oid>)> {
+    /// The commit at `pos`: its id, committer time and its parents' positions, which a walk
+    /// follows without searching for them.
+    pub fn commit_at(&self, pos: u32) -> Option<(Oid, i64, Vec<u32>)> {
         let l = self.layer_of(pos)?;
         let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH + SHA1_LEN;
         let p1 = be32(&l.data, at)?;
@@ -98,11 +109,11 @@ impl CommitGraph {
         let time = (((hi & 0x3) as i64) << 32) | lo as i64;
         let mut parents = Vec::new();
         if p1 != NO_PARENT {
-            parents.push(self.oid_at(p1)?);
+            parents.push(p1);
         }
         if p2 != NO_PARENT {
             if p2 & EXTRA_EDGES == 0 {
-                parents.push(self.oid_at(p2)?);
+                parents.push(p2);
             } else {
                 let (start, len) = l.edges?;
                 let mut i = (p2 & !EXTRA_EDGES) as usize;
@@ -112,7 +123,7 @@ impl CommitGraph {
                         return None;
                     }
                     let e = be32(&l.data, off)?;
-                    parents.push(self.oid_at(e & !EXTRA_EDGES)?);
+                    parents.push(e & !EXTRA_EDGES);
                     if e & EXTRA_EDGES != 0 {
                         break;
                     }
@@ -120,7 +131,11 @@ impl CommitGraph {
                 }
             }
         }
-        Some((time, parents))
+        // A parent must be a commit of the graph, or the file is not what it claims to be.
+        if parents.iter().any(|&p| p >= self.commits()) {
+            return None;
+        }
+        Some((self.oid_at(pos)?, time, parents))
     }
 }
 

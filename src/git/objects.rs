@@ -31,7 +31,7 @@ impl Objects {
     pub fn new(packs: Arc<Packs>) -> Objects {
         Objects {
             packs,
-            inflater: Decompress::new(true),
+            inflater: Decompress::new(false),
             cache: Cache::default(),
         }
     }
@@ -169,14 +169,21 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// Inflate exactly `size` bytes from the zlib stream at `data_at`.
+/// Inflate exactly `size` bytes from the zlib stream at `data_at`. The two-byte zlib header
+/// is checked and the deflate data inflated raw: the Adler-32 trailer is not verified (git
+/// does not rely on it either; objects are named by their hash).
 fn inflate(inflater: &mut Decompress, pack: &Pack, data_at: usize, size: usize) -> Option<Vec<u8>> {
     let input = pack.deflated(data_at)?;
+    let (&cmf, &flg) = (input.first()?, input.get(1)?);
+    let valid = cmf & 0x0f == 8 && cmf >> 4 <= 7 && flg & 0x20 == 0;
+    if !valid || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 {
+        return None;
+    }
     // One byte of room past `size` shows a stream longer than its header says.
     let mut out = Vec::with_capacity(size + 1);
-    inflater.reset(true);
+    inflater.reset(false);
     let status = inflater
-        .decompress_vec(input, &mut out, FlushDecompress::Finish)
+        .decompress_vec(&input[2..], &mut out, FlushDecompress::Finish)
         .ok()?;
     (status == Status::StreamEnd && out.len() == size).then_some(out)
 }
@@ -367,4 +374,3 @@ mod tests {
         assert_eq!(apply_delta(&base, &delta), Some(base.clone()));
     }
 }
-

@@ -27,7 +27,14 @@ struct Pending {
     time: i64,
     seq: u64,
     id: Oid,
-    parents: Vec<Oid>,
+    parents: Parents,
+}
+
+/// A waiting commit's parents: positions in the commit-graph (followed without a search), or
+/// ids read from the commit itself.
+enum Parents {
+    InGraph(Vec<u32>),
+    Ids(Vec<Oid>),
 }
 
 impl PartialEq for Pending {
@@ -56,7 +63,9 @@ pub struct Walk<'r> {
     /// With hidden commits: the commits to show (computed by libgit2); otherwise everything
     /// reachable is shown.
     allowed: Option<HashSet<Oid>>,
+    /// Commits already queued: those of the graph by position, others by id.
     seen: HashSet<Oid>,
+    seen_in_graph: Vec<bool>,
     queue: BinaryHeap<Pending>,
     seq: u64,
     /// Parents and dates without reading commits, when the repository has a commit-graph.
@@ -70,22 +79,57 @@ impl Walk<'_> {
     }
 
     fn enqueue(&mut self, id: Oid) -> Result<(), GitError> {
-        if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) || !self.seen.insert(id) {
+        if let Some(pos) = self.graph.as_ref().and_then(|g| g.position(id.as_bytes())) {
+            return self.enqueue_in_graph(pos);
+        }
+        if !self.seen.insert(id) {
             return Ok(());
         }
-        let (time, parents) = match self.graph.as_ref().and_then(|g| g.lookup(&id)) {
-            Some(known) => known,
-            None => {
-                let commit = self
-                    .repo
-                    .find_commit(id)
-                    .context(|| format!("cannot read commit {id}"))?;
-                (
-                    commit.committer().when().seconds(),
-                    commit.parent_ids().collect(),
-                )
-            }
+        self.enqueue_read(id)
+    }
+
+    fn enqueue_in_graph(&mut self, pos: u32) -> Result<(), GitError> {
+        let Some(graph) = self.graph.clone() else {
+            return Ok(());
         };
+        let Some(seen) = self.seen_in_graph.get_mut(pos as usize) else {
+            return Err(GitError::Corrupt(format!(
+                "the commit-graph names commit {pos} of {}",
+                graph.commits()
+            )));
+        };
+        if std::mem::replace(seen, true) {
+            return Ok(());
+        }
+        match graph.commit_at(pos) {
+            Some((id, time, parents)) => {
+                self.push(id, time, Parents::InGraph(parents));
+                Ok(())
+            }
+            // A row that does not parse: read that commit itself.
+            None => match graph.oid_at(pos) {
+                Some(id) => self.enqueue_read(id),
+                None => Err(GitError::Corrupt(format!(
+                    "the commit-graph has no id for commit {pos}"
+                ))),
+            },
+        }
+    }
+
+    fn enqueue_read(&mut self, id: Oid) -> Result<(), GitError> {
+        let commit = self
+            .repo
+            .find_commit(id)
+            .context(|| format!("cannot read commit {id}"))?;
+        let time = commit.committer().when().seconds();
+        self.push(id, time, Parents::Ids(commit.parent_ids().collect()));
+        Ok(())
+    }
+
+    fn push(&mut self, id: Oid, time: i64, parents: Parents) {
+        if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) {
+            return;
+        }
         self.queue.push(Pending {
             time,
             seq: self.seq,
@@ -93,7 +137,6 @@ impl Walk<'_> {
             parents,
         });
         self.seq += 1;
-        Ok(())
     }
 }
 
@@ -102,10 +145,14 @@ impl Iterator for Walk<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let next = self.queue.pop()?;
-        for parent in &next.parents {
-            if let Err(e) = self.enqueue(*parent) {
-                return Some(Err(e));
+        let result = match &next.parents {
+            Parents::InGraph(positions) => {
+                positions.iter().try_for_each(|&p| self.enqueue_in_graph(p))
             }
+            Parents::Ids(ids) => ids.iter().try_for_each(|&id| self.enqueue(id)),
+        };
+        if let Err(e) = result {
+            return Some(Err(e));
         }
         Some(Ok(next.id))
     }
@@ -173,13 +220,15 @@ pub fn walk_revisions<'r>(
     } else {
         Some(shown_set(repo, &starts, &hidden)?)
     };
+    let graph = usable_graph(repo).map(Arc::new);
     let mut walk = Walk {
         repo,
         allowed,
         seen: HashSet::new(),
         queue: BinaryHeap::new(),
         seq: 0,
-        graph: usable_graph(repo).map(Arc::new),
+        seen_in_graph: vec![false; graph.as_ref().map_or(0, |g| g.commits() as usize)],
+        graph,
     };
     // Start points keep their given order among equal dates: the heap's insertion sequence
     // does exactly what git's stable sort by date does.

@@ -251,8 +251,9 @@ fn changed_paths_match_git_diff_tree() {
     );
 
     // The same history with loose objects, then packed with deltas against offsets and
-    // against ids (trees then come through the pack reader's delta chains).
-    let layouts: [(&str, &[&str]); 3] = [
+    // against ids (trees then come through the pack reader's delta chains), then with a
+    // commit-graph.
+    let layouts: [(&str, &[&str]); 4] = [
         ("loose objects", &[]),
         (
             "offset deltas",
@@ -268,6 +269,8 @@ fn changed_paths_match_git_diff_tree() {
                 "--depth=50",
             ],
         ),
+        // Parents' trees then come from the commit-graph.
+        ("commit-graph", &["commit-graph", "write", "--reachable"]),
     ];
     let expected: BTreeMap<&String, BTreeSet<String>> =
         commits.iter().map(|c| (c, git_changed(&repo, c))).collect();
