@@ -5,8 +5,8 @@
 
 use super::pack::{Entry, Kind, Pack, Packs};
 use super::{Context, GitError};
-use flate2::{Decompress, FlushDecompress, Status};
 use git2::{ObjectType, Oid, Repository};
+use libdeflater::Decompressor as Decompress;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ impl Objects {
     pub fn new(packs: Arc<Packs>) -> Objects {
         Objects {
             packs,
-            inflater: Decompress::new(false),
+            inflater: Decompress::new(),
             cache: Cache::default(),
         }
     }
@@ -179,13 +179,9 @@ fn inflate(inflater: &mut Decompress, pack: &Pack, data_at: usize, size: usize) 
     if !valid || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 {
         return None;
     }
-    // One byte of room past `size` shows a stream longer than its header says.
-    let mut out = Vec::with_capacity(size + 1);
-    inflater.reset(false);
-    let status = inflater
-        .decompress_vec(&input[2..], &mut out, FlushDecompress::Finish)
-        .ok()?;
-    (status == Status::StreamEnd && out.len() == size).then_some(out)
+    let mut out = vec![0u8; size];
+    let written = inflater.deflate_decompress(&input[2..], &mut out).ok()?;
+    (written == size).then_some(out)
 }
 
 /// Apply a git delta (source size, target size, then copy and insert instructions) to `base`.

@@ -351,16 +351,27 @@ fn a_missing_binary_fails_the_hook_with_how_to_install() {
     fs::create_dir(&copy_dir).unwrap();
     let copy = copy_dir.join("trailgate");
     fs::copy(assert_cmd::cargo::cargo_bin("trailgate"), &copy).unwrap();
-    let out = std::process::Command::new(&copy)
-        .current_dir(repo.path())
-        .env_clear()
-        .env("PATH", path_without_trailgate())
-        .env("HOME", repo.home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", repo.home.path().join("gitconfig"))
-        .arg("install")
-        .output()
-        .unwrap();
+    // A child another test thread forked while the copy was open for writing keeps that
+    // descriptor until it runs its own program: until then, running the copy is "text file
+    // busy". Wait it out.
+    let mut tries = 0;
+    let out = loop {
+        let mut cmd = std::process::Command::new(&copy);
+        cmd.current_dir(repo.path())
+            .env_clear()
+            .env("PATH", path_without_trailgate())
+            .env("HOME", repo.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", repo.home.path().join("gitconfig"))
+            .arg("install");
+        match cmd.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.unwrap(),
+        }
+    };
     assert!(
         out.status.success(),
         "{}",
