@@ -46,6 +46,10 @@ pub struct ScanOptions {
 /// small enough to keep memory flat.
 const CHUNK: usize = 256;
 
+/// Chunks between two releases of mapped pack pages: memory stays flat on long histories,
+/// and the pages come back from the page cache at the cost of a minor fault.
+const RELEASE_EVERY: usize = 16;
+
 /// What judging needs besides the commit: prepared once per scan, shared by the workers.
 pub struct Judge<'p> {
     /// The policy.
@@ -261,7 +265,8 @@ pub fn scan(
             });
         }
         drop(done_tx);
-        let result = feed_and_collect(&mut walk, &chunk_tx, &done_rx, threads, sink);
+        let release = || packs.release_pages();
+        let result = feed_and_collect(&mut walk, &chunk_tx, &done_rx, threads, &release, sink);
         // Closing the queue ends the workers, whether or not everything was judged.
         drop(chunk_tx);
         result
@@ -275,6 +280,7 @@ fn feed_and_collect(
     chunks: &mpsc::Sender<(usize, Vec<Oid>)>,
     done: &mpsc::Receiver<(usize, Vec<Judged>)>,
     threads: usize,
+    release_pages: &dyn Fn(),
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
     let max_in_flight = threads * 4;
@@ -297,6 +303,9 @@ fn feed_and_collect(
                 )));
             }
             sent += 1;
+            if sent % RELEASE_EVERY == 0 {
+                release_pages();
+            }
         }
         if written == sent {
             return Ok(());

@@ -15,7 +15,7 @@ pub type Bytes = Rc<Vec<u8>>;
 
 /// Bytes of objects kept per worker for reuse (delta bases, and trees a neighbouring commit
 /// reads again): what git's `core.deltaBaseCacheLimit` is for.
-const CACHE_BYTES: usize = 32 << 20;
+const CACHE_BYTES: usize = 16 << 20;
 /// Longest delta chain followed before giving the object to libgit2 (git writes at most 4095).
 const MAX_CHAIN: usize = 10_000;
 

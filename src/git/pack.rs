@@ -195,6 +195,18 @@ impl Packs {
         Packs { packs, graph }
     }
 
+    /// Let go of the pack pages mapped so far (they stay in the page cache, and come back on
+    /// the next read). Without this a long scan's resident memory grows with every page it
+    /// ever touched, as with git's `core.packedGitLimit`; call it every so many commits.
+    #[allow(unsafe_code)]
+    pub fn release_pages(&self) {
+        for p in &self.packs {
+            // SAFETY: the map is read-only and never written, so dropping its pages cannot
+            // lose anything: the next access maps the same, unchanging file bytes again.
+            let _ = unsafe { p.data.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+
     /// Which pack holds `id`, and where.
     pub(crate) fn find(&self, id: &[u8]) -> Option<(usize, u64)> {
         self.packs
