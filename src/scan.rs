@@ -84,22 +84,22 @@ pub fn judge_commit(
     at: At,
 ) -> Result<CommitRecord, GitError> {
     let commit = git::read_commit(repo, objects, id)?;
-    judge_parsed(repo, objects, judge, &commit, at)
+    judge_parsed(repo, objects, judge, commit, at)
 }
 
 fn judge_parsed(
     repo: &Repository,
     objects: &mut Objects,
     judge: &Judge<'_>,
-    commit: &ParsedCommit,
+    commit: ParsedCommit,
     at: At,
 ) -> Result<CommitRecord, GitError> {
-    let facts = &commit.facts;
-    let mut evidence = judge.evidence(facts);
-    add_note_evidence(repo, judge, commit.id, &mut evidence);
-    let time = eval_time(at, facts);
+    let ParsedCommit { shape, facts } = commit;
+    let mut evidence = judge.evidence(&facts);
+    add_note_evidence(repo, judge, shape.id, &mut evidence);
+    let time = eval_time(at, &facts);
     judge.decide(facts, evidence, time, &mut |descend, keep| {
-        git::changed_paths(repo, objects, commit, descend, keep)
+        git::changed_paths(repo, objects, &shape, descend, keep)
     })
 }
 
@@ -121,7 +121,7 @@ impl Judge<'_> {
     /// for exactly the changed paths the verdict needs.
     pub fn decide(
         &self,
-        facts: &CommitFacts,
+        facts: CommitFacts,
         evidence: Evidence,
         at: Timestamp,
         paths: &mut PathSource<'_>,
@@ -157,7 +157,7 @@ impl Judge<'_> {
                 paths: changed.as_ref(),
             },
         );
-        Ok(CommitRecord::new(facts, &evidence, judgement))
+        Ok(CommitRecord::new(facts, evidence, judgement))
     }
 }
 
@@ -242,7 +242,7 @@ pub fn scan(
                     if !in_window(commit.facts.committer.time, opts) {
                         return Ok(None);
                     }
-                    let record = judge_parsed(r, objects, &judge, &commit, opts.at)?;
+                    let record = judge_parsed(r, objects, &judge, commit, opts.at)?;
                     let rendered = render(&record);
                     Ok(Some((record, rendered)))
                 })?

@@ -10,7 +10,7 @@ mod revs;
 mod tree;
 
 pub use commitgraph::CommitGraph;
-pub use object::ParsedCommit;
+pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
 pub use revs::{RevSelection, Walk, walk_revisions};
@@ -96,20 +96,16 @@ pub fn read_commit(
 pub fn changed_paths(
     repo: &Repository,
     objects: &mut Objects,
-    commit: &ParsedCommit,
+    commit: &CommitShape,
     descend: &dyn Fn(&[u8]) -> bool,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Vec<Vec<u8>>, GitError> {
-    let tree = commit.tree.ok_or_else(|| {
-        GitError::Corrupt(format!("commit {} has no valid tree line", commit.facts.id))
-    })?;
+    let tree = commit
+        .tree
+        .ok_or_else(|| GitError::Corrupt(format!("commit {} has no valid tree line", commit.id)))?;
     let mut parent_trees = Vec::with_capacity(commit.parents.len());
     for p in &commit.parents {
-        let parent = read_commit(repo, objects, *p)?;
-        let t = parent
-            .tree
-            .ok_or_else(|| GitError::Corrupt(format!("commit {p} has no valid tree line")))?;
-        parent_trees.push(Some(t));
+        parent_trees.push(Some(objects.tree_of(repo, *p)?));
     }
     changed_between(repo, objects, tree, &parent_trees, descend, keep)
 }

@@ -5,16 +5,22 @@
 use crate::facts::{CommitFacts, Signature};
 use git2::Oid;
 
-/// A commit as the scan needs it.
+/// A commit as the scan needs it: its place in history, and what the engine reads.
 pub struct ParsedCommit {
+    /// Id, tree and parents.
+    pub shape: CommitShape,
+    /// What the engine reads.
+    pub facts: CommitFacts,
+}
+
+/// What a commit's changed paths depend on.
+pub struct CommitShape {
     /// Its id.
     pub id: Oid,
     /// Its root tree (`None` only in a commit without a valid `tree` line).
     pub tree: Option<Oid>,
     /// Parents, in order.
     pub parents: Vec<Oid>,
-    /// What the engine reads.
-    pub facts: CommitFacts,
 }
 
 /// Parse a raw commit. Malformed headers are read as leniently as `git log` reads them: a
@@ -54,8 +60,6 @@ pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
         }
     }
     ParsedCommit {
-        id,
-        tree,
         facts: CommitFacts {
             id: id.to_string(),
             parents: parents.iter().map(Oid::to_string).collect(),
@@ -63,7 +67,7 @@ pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
             committer: ident(committer.unwrap_or_default()),
             message: message_utf8(message, encoding),
         },
-        parents,
+        shape: CommitShape { id, tree, parents },
     }
 }
 
@@ -272,8 +276,8 @@ mod tests {
         let pos = bytes.windows(2).position(|w| w == [0xc3, 0xa9]).unwrap();
         bytes.splice(pos..pos + 2, [0xe9]);
         let c = parse_commit(Oid::zero(), &bytes);
-        assert_eq!(c.tree, Oid::from_str(tree).ok());
-        assert_eq!(c.parents, vec![Oid::from_str(p).unwrap()]);
+        assert_eq!(c.shape.tree, Oid::from_str(tree).ok());
+        assert_eq!(c.shape.parents, vec![Oid::from_str(p).unwrap()]);
         assert_eq!(c.facts.author.name, "A");
         assert_eq!(c.facts.committer.time, 2);
         assert_eq!(c.facts.committer.offset_minutes, 60);
@@ -283,8 +287,8 @@ mod tests {
     #[test]
     fn a_commit_without_message_or_author_still_parses() {
         let c = parse_commit(Oid::zero(), b"tree nonsense\nparent 12\n");
-        assert_eq!(c.tree, None);
-        assert!(c.parents.is_empty());
+        assert_eq!(c.shape.tree, None);
+        assert!(c.shape.parents.is_empty());
         assert_eq!(c.facts.author.email, "");
         assert!(c.facts.message.is_empty());
     }

@@ -49,6 +49,7 @@ impl Objects {
         }
         let raw = self.read(repo, id, Kind::Commit)?;
         super::object::parse_commit(id, &raw)
+            .shape
             .tree
             .ok_or_else(|| GitError::Corrupt(format!("commit {id} has no valid tree line")))
     }

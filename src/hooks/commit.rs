@@ -152,7 +152,7 @@ pub fn commit_msg(
         );
     }
     let mut objects = git::Objects::new(git::packs(repo, None));
-    let record = judge.decide(&facts, evidence, now, &mut |descend, keep| {
+    let record = judge.decide(facts, evidence, now, &mut |descend, keep| {
         git::changed_between(repo, &mut objects, index_tree, &base_trees, descend, keep)
     })?;
     Ok(report_new_commit(out, &record, file)?)

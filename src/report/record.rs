@@ -21,12 +21,12 @@ pub struct Person {
     pub time: String,
 }
 
-impl From<&Signature> for Person {
-    fn from(s: &Signature) -> Self {
+impl From<Signature> for Person {
+    fn from(s: Signature) -> Self {
         Person {
-            name: s.name.clone(),
-            email: s.email.clone(),
             time: s.rfc3339(),
+            name: s.name,
+            email: s.email,
         }
     }
 }
@@ -72,15 +72,15 @@ pub struct CommitRecord {
 
 impl CommitRecord {
     /// Assemble a record from what was read and decided.
-    pub fn new(facts: &CommitFacts, evidence: &Evidence, judgement: Judgement) -> Self {
+    pub fn new(facts: CommitFacts, evidence: Evidence, judgement: Judgement) -> Self {
         CommitRecord {
             kind: "commit",
-            id: facts.id.clone(),
-            parents: facts.parents.clone(),
-            author: Person::from(&facts.author),
-            committer: Person::from(&facts.committer),
             summary: facts.summary(),
-            trailers: evidence.trailers.iter().map(trailer_record).collect(),
+            id: facts.id,
+            parents: facts.parents,
+            author: Person::from(facts.author),
+            committer: Person::from(facts.committer),
+            trailers: evidence.trailers.into_iter().map(trailer_record).collect(),
             assistants: judgement.assistants,
             exceptions: judgement.exceptions,
             production_paths: judgement.production_paths.as_deref().map(display_paths),
@@ -100,10 +100,10 @@ impl CommitRecord {
     }
 }
 
-fn trailer_record(t: &Trailer) -> TrailerRecord {
+fn trailer_record(t: Trailer) -> TrailerRecord {
     TrailerRecord {
-        key: t.key.clone(),
-        value: t.value.clone(),
+        key: t.key,
+        value: t.value,
     }
 }
 
