@@ -7,7 +7,7 @@ use crate::evidence::{Collector, CommitText, Evidence, Source};
 use crate::facts::CommitFacts;
 use crate::git::NoteFormat;
 use crate::git::{self, GitError, RevSelection};
-use crate::git::{Objects, ParsedCommit};
+use crate::git::{Objects, Packs, ParsedCommit, Walked};
 use crate::notes;
 use crate::policy::Policy;
 use crate::policy::UNKNOWN;
@@ -16,7 +16,7 @@ use crate::verdict::{self, ChangedPaths, CommitContext, PathNeed};
 use git2::{Oid, Repository};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 /// Evaluation time for exception windows (SPEC §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,12 +208,16 @@ pub enum ScanError {
 /// One commit's outcome on a worker: skipped by date, or judged and rendered.
 type Judged = Result<Option<(CommitRecord, Vec<u8>)>, GitError>;
 
+/// A numbered chunk of the walk, or the error that ended it.
+type Chunk = (usize, Result<Vec<Walked>, GitError>);
+
 /// Scan the selected history. Each commit is judged and rendered (`render`) on a worker
 /// thread, then handed to `sink` with its rendering, in walk order.
 ///
-/// The calling thread walks the history and writes; workers take numbered chunks of commit
-/// ids and send back their results, which are put back in order. A bounded number of chunks
-/// is in flight, so walking, judging and writing overlap while memory stays flat.
+/// Three kinds of thread: a walker (with its own repository handle) reads the history and
+/// numbers chunks of commits; workers judge and render chunks; the calling thread puts the
+/// results back in order and writes them. The walker may be at most a few chunks ahead of the
+/// writer, so memory stays flat however long the history.
 pub fn scan(
     repo: &Repository,
     policy: &Policy,
@@ -221,98 +225,157 @@ pub fn scan(
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
-    let Some(mut walk) = git::walk_revisions(repo, &opts.selection)? else {
-        return Ok(());
-    };
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
+    let max_in_flight = threads * 4;
     let git_dir = repo.path().to_path_buf();
-    let packs = git::packs(repo, walk.graph());
     let judge = Judge::new(repo, policy);
-    let (chunk_tx, chunk_rx) = mpsc::channel::<(usize, Vec<Oid>)>();
-    let chunk_rx = Mutex::new(chunk_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Judged>)>();
-    let judge_chunk = |ids: Vec<Oid>| -> Vec<Judged> {
-        ids.into_iter()
-            .map(|oid| {
-                git::with_worker(&git_dir, &packs, |r, objects| {
-                    let commit = git::read_commit(r, objects, oid)?;
-                    if !in_window(commit.facts.committer.time, opts) {
-                        return Ok(None);
-                    }
-                    let record = judge_parsed(r, objects, &judge, commit, opts.at)?;
-                    let rendered = render(&record);
-                    Ok(Some((record, rendered)))
-                })?
-            })
-            .collect()
-    };
     std::thread::scope(|s| {
+        let (packs_tx, packs_rx) = mpsc::channel::<Result<Option<Arc<Packs>>, GitError>>();
+        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(max_in_flight);
+        // One permit per chunk in flight: the writer hands one back for each chunk written.
+        let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(max_in_flight);
+        for _ in 0..max_in_flight {
+            let _ = permit_tx.send(());
+        }
+        let (git_dir, selection) = (&git_dir, &opts.selection);
+        // The walker owns the chunk queue: when it returns, the queue closes and the workers end.
+        s.spawn(move || walker(git_dir, selection, &packs_tx, chunk_tx, &permit_rx));
+        let packs = match packs_rx.recv() {
+            Ok(Ok(Some(packs))) => packs,
+            Ok(Ok(None)) => return Ok(()),
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => return Err(stopped()),
+        };
+        let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Judged>)>();
         for _ in 0..threads {
-            let done_tx = done_tx.clone();
-            let (chunk_rx, judge_chunk) = (&chunk_rx, &judge_chunk);
+            let (done_tx, chunk_rx, packs) = (done_tx.clone(), chunk_rx.clone(), packs.clone());
+            let judge = &judge;
             s.spawn(move || {
                 loop {
                     // The lock is held only to take the next chunk.
                     let next = chunk_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((index, ids))) = next else { break };
-                    if done_tx.send((index, judge_chunk(ids))).is_err() {
+                    let Ok(Ok((index, chunk))) = next else { break };
+                    let results = match chunk {
+                        Ok(commits) => commits
+                            .into_iter()
+                            .map(|w| judge_walked(git_dir, &packs, judge, opts, render, w))
+                            .collect(),
+                        Err(e) => vec![Err(e)],
+                    };
+                    if done_tx.send((index, results)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(done_tx);
-        let release = || packs.release_pages();
-        let result = feed_and_collect(&mut walk, &chunk_tx, &done_rx, threads, &release, sink);
-        // Closing the queue ends the workers, whether or not everything was judged.
-        drop(chunk_tx);
-        result
+        // Returning drops `permit_tx`, which stops the walker, which stops the workers.
+        write_in_order(&done_rx, &permit_tx, sink)
     })
 }
 
-/// Send chunks of the walk to the workers, at most a few per worker ahead of the writer, and
-/// hand results to `sink` in walk order.
-fn feed_and_collect(
-    walk: &mut dyn Iterator<Item = Result<Oid, GitError>>,
-    chunks: &mpsc::Sender<(usize, Vec<Oid>)>,
+/// Judge and render one walked commit on this worker's handles.
+fn judge_walked(
+    git_dir: &std::path::Path,
+    packs: &Arc<Packs>,
+    judge: &Judge<'_>,
+    opts: &ScanOptions,
+    render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
+    walked: Walked,
+) -> Judged {
+    git::with_worker(git_dir, packs, |r, objects| {
+        let commit = match &walked.raw {
+            Some(raw) => git::parse_commit(walked.id, raw),
+            None => git::read_commit(r, objects, walked.id)?,
+        };
+        if !in_window(commit.facts.committer.time, opts) {
+            return Ok(None);
+        }
+        let record = judge_parsed(r, objects, judge, commit, opts.at)?;
+        let rendered = render(&record);
+        Ok(Some((record, rendered)))
+    })?
+}
+
+/// The walker thread: walk the selection on its own repository handle and send numbered
+/// chunks, each when a permit comes back; the first message says what packs to read.
+fn walker(
+    git_dir: &std::path::Path,
+    selection: &RevSelection,
+    packs_tx: &mpsc::Sender<Result<Option<Arc<Packs>>, GitError>>,
+    chunks: mpsc::SyncSender<Chunk>,
+    permits: &mpsc::Receiver<()>,
+) {
+    let repo = match git::open_at(git_dir) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = packs_tx.send(Err(e));
+            return;
+        }
+    };
+    let mut walk = match git::walk_revisions(&repo, selection) {
+        Ok(Some(walk)) => walk,
+        Ok(None) => {
+            let _ = packs_tx.send(Ok(None));
+            return;
+        }
+        Err(e) => {
+            let _ = packs_tx.send(Err(e));
+            return;
+        }
+    };
+    let packs = walk.packs();
+    if packs_tx.send(Ok(Some(Arc::clone(&packs)))).is_err() {
+        return;
+    }
+    for index in 0.. {
+        let mut commits = Vec::with_capacity(CHUNK);
+        let mut failed = None;
+        for walked in (&mut walk).take(CHUNK) {
+            match walked {
+                Ok(w) => commits.push(w),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let last = failed.is_some() || commits.len() < CHUNK;
+        if commits.is_empty() && failed.is_none() {
+            return;
+        }
+        if permits.recv().is_err() || chunks.send((index, Ok(commits))).is_err() {
+            return;
+        }
+        if let Some(e) = failed {
+            // The error goes in order, after the commits walked before it.
+            if permits.recv().is_err() || chunks.send((index + 1, Err(e))).is_err() {
+                return;
+            }
+        }
+        if last {
+            return;
+        }
+        if (index + 1) % RELEASE_EVERY == 0 {
+            packs.release_pages();
+        }
+    }
+}
+
+/// Hand results to `sink` in walk order, giving back a permit for every chunk written.
+fn write_in_order(
     done: &mpsc::Receiver<(usize, Vec<Judged>)>,
-    threads: usize,
-    release_pages: &dyn Fn(),
+    permits: &mpsc::SyncSender<()>,
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
-    let max_in_flight = threads * 4;
-    let (mut sent, mut written) = (0usize, 0usize);
-    let mut walked_all = false;
+    let mut written = 0usize;
     let mut waiting: BTreeMap<usize, Vec<Judged>> = BTreeMap::new();
-    loop {
-        while !walked_all && sent - written < max_in_flight {
-            let mut ids = Vec::with_capacity(CHUNK);
-            for oid in (&mut *walk).take(CHUNK) {
-                ids.push(oid?);
-            }
-            walked_all = ids.len() < CHUNK;
-            if ids.is_empty() {
-                break;
-            }
-            if chunks.send((sent, ids)).is_err() {
-                return Err(ScanError::Output(std::io::Error::other(
-                    "scan workers stopped",
-                )));
-            }
-            sent += 1;
-            if sent % RELEASE_EVERY == 0 {
-                release_pages();
-            }
-        }
-        if written == sent {
-            return Ok(());
-        }
-        let (index, results) = done
-            .recv()
-            .map_err(|_| ScanError::Output(std::io::Error::other("scan workers stopped")))?;
+    // The workers end (closing `done`) once the walker has sent its last chunk.
+    while let Ok((index, results)) = done.recv() {
         waiting.insert(index, results);
         while let Some(results) = waiting.remove(&written) {
             for r in results {
@@ -321,8 +384,18 @@ fn feed_and_collect(
                 }
             }
             written += 1;
+            let _ = permits.try_send(());
         }
     }
+    if waiting.is_empty() {
+        Ok(())
+    } else {
+        Err(stopped())
+    }
+}
+
+fn stopped() -> ScanError {
+    ScanError::Output(std::io::Error::other("a scan thread stopped unexpectedly"))
 }
 
 fn in_window(time: i64, opts: &ScanOptions) -> bool {

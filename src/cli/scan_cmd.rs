@@ -95,7 +95,7 @@ pub fn check(args: CheckArgs) -> Result<u8> {
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let commit = git::resolve_commit(&repo, &args.commit)?;
     let judge = scan::Judge::new(&repo, &policy);
-    let mut objects = git::Objects::new(git::packs(&repo, None));
+    let mut objects = git::Objects::new(git::packs(&repo));
     let at = parse_at(&args.at)?;
     let record = scan::judge_commit(&repo, &mut objects, &judge, commit.id(), at)?;
     let stdout = std::io::stdout();

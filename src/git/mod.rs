@@ -13,7 +13,7 @@ pub use commitgraph::CommitGraph;
 pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
-pub use revs::{RevSelection, Walk, walk_revisions};
+pub use revs::{RevSelection, Walk, Walked, walk_revisions};
 pub use tree::changed_between;
 
 use crate::facts::{CommitFacts, Signature};
@@ -75,10 +75,15 @@ pub fn open_at(path: &Path) -> Result<Repository, GitError> {
     Ok(repo)
 }
 
-/// The packs of `repo`'s object database, to share among readers, with the commit-graph a
-/// walk uses (see [`revs::Walk::graph`]).
-pub fn packs(repo: &Repository, graph: Option<Arc<CommitGraph>>) -> Arc<Packs> {
-    Arc::new(Packs::open(&repo.commondir().join("objects"), graph))
+/// The packs of `repo`'s object database, to share among readers (a walk's own, with its
+/// commit-graph, come from [`Walk::packs`]).
+pub fn packs(repo: &Repository) -> Arc<Packs> {
+    Arc::new(Packs::open(&repo.commondir().join("objects"), None))
+}
+
+/// Parse a commit the walk has already read.
+pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
+    object::parse_commit(id, raw)
 }
 
 /// Read and parse the commit `id`.

@@ -23,52 +23,81 @@ pub struct CommitShape {
     pub parents: Vec<Oid>,
 }
 
-/// Parse a raw commit. Malformed headers are read as leniently as `git log` reads them: a
-/// missing identity is empty, a missing date is the epoch.
-pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
-    let (header, message) = match find(raw, b"\n\n") {
+/// A commit's header fields and message, as slices of the raw object.
+struct Header<'a> {
+    tree: Option<Oid>,
+    parents: Vec<Oid>,
+    author: Option<&'a [u8]>,
+    committer: Option<&'a [u8]>,
+    encoding: Option<&'a [u8]>,
+    message: &'a [u8],
+}
+
+fn header(raw: &[u8]) -> Header<'_> {
+    let (lines, message) = match find(raw, b"\n\n") {
         Some(i) => (&raw[..i + 1], &raw[i + 2..]),
         None => (raw, &raw[raw.len()..]),
     };
-    let mut tree = None;
-    let mut parents = Vec::new();
-    let mut author = None;
-    let mut committer = None;
-    let mut encoding = None;
+    let mut h = Header {
+        tree: None,
+        parents: Vec::new(),
+        author: None,
+        committer: None,
+        encoding: None,
+        message,
+    };
     let mut first = true;
     let mut in_parents = true;
-    for line in header.split(|&b| b == b'\n') {
+    for line in lines.split(|&b| b == b'\n') {
         if first {
             first = false;
-            tree = line.strip_prefix(b"tree ").and_then(hex_oid);
+            h.tree = line.strip_prefix(b"tree ").and_then(hex_oid);
             continue;
         }
         // Only the parent lines right after `tree` are parents, as git reads them.
         match line.strip_prefix(b"parent ").and_then(hex_oid) {
             Some(p) if in_parents => {
-                parents.push(p);
+                h.parents.push(p);
                 continue;
             }
             _ => in_parents = false,
         }
         if let Some(v) = line.strip_prefix(b"author ") {
-            author.get_or_insert(v);
+            h.author.get_or_insert(v);
         } else if let Some(v) = line.strip_prefix(b"committer ") {
-            committer.get_or_insert(v);
+            h.committer.get_or_insert(v);
         } else if let Some(v) = line.strip_prefix(b"encoding ") {
-            encoding.get_or_insert(v);
+            h.encoding.get_or_insert(v);
         }
     }
+    h
+}
+
+/// Parse a raw commit. Malformed headers are read as leniently as `git log` reads them: a
+/// missing identity is empty, a missing date is the epoch.
+pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
+    let h = header(raw);
     ParsedCommit {
         facts: CommitFacts {
             id: id.to_string(),
-            parents: parents.iter().map(Oid::to_string).collect(),
-            author: ident(author.unwrap_or_default()),
-            committer: ident(committer.unwrap_or_default()),
-            message: message_utf8(message, encoding),
+            parents: h.parents.iter().map(Oid::to_string).collect(),
+            author: ident(h.author.unwrap_or_default()),
+            committer: ident(h.committer.unwrap_or_default()),
+            message: message_utf8(h.message, h.encoding),
         },
-        shape: CommitShape { id, tree, parents },
+        shape: CommitShape {
+            id,
+            tree: h.tree,
+            parents: h.parents,
+        },
     }
+}
+
+/// Just what a history walk needs of a raw commit: its parents and committer time.
+pub fn parse_links(raw: &[u8]) -> (Vec<Oid>, i64) {
+    let h = header(raw);
+    let time = h.committer.map_or(0, |c| ident(c).time);
+    (h.parents, time)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

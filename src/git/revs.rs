@@ -7,6 +7,10 @@
 //! computes which commits a range excludes.
 
 use super::commitgraph::CommitGraph;
+use super::object::parse_links;
+use super::objects::Objects;
+use super::pack::{Kind, Packs};
+use std::rc::Rc;
 use super::{Context, GitError, resolve_commit};
 use git2::{Oid, Repository};
 use std::cmp::Ordering;
@@ -28,6 +32,16 @@ struct Pending {
     seq: u64,
     id: Oid,
     parents: Parents,
+    /// The commit's bytes when the walk had to read it, so nobody reads it twice.
+    raw: Option<Vec<u8>>,
+}
+
+/// One commit of the walk: its id, and its raw bytes when the walk read them.
+pub struct Walked {
+    /// The commit.
+    pub id: Oid,
+    /// The raw commit object, when the walk read it (commits not in a commit-graph).
+    pub raw: Option<Vec<u8>>,
 }
 
 /// A waiting commit's parents: positions in the commit-graph (followed without a search), or
@@ -70,12 +84,17 @@ pub struct Walk<'r> {
     seq: u64,
     /// Parents and dates without reading commits, when the repository has a commit-graph.
     graph: Option<Arc<CommitGraph>>,
+    /// The packs (and graph) every reader of this walk's commits shares.
+    packs: Arc<Packs>,
+    /// Reads commits the graph does not hold, unless shallow clones, grafts or replace refs
+    /// change parents (then libgit2, which knows about them, reads them).
+    objects: Option<Objects>,
 }
 
 impl Walk<'_> {
-    /// The commit-graph this walk reads, to share with readers of the same commits.
-    pub fn graph(&self) -> Option<Arc<CommitGraph>> {
-        self.graph.clone()
+    /// The packs and commit-graph this walk reads, to share with readers of its commits.
+    pub fn packs(&self) -> Arc<Packs> {
+        Arc::clone(&self.packs)
     }
 
     fn enqueue(&mut self, id: Oid) -> Result<(), GitError> {
@@ -103,7 +122,7 @@ impl Walk<'_> {
         }
         match graph.commit_at(pos) {
             Some((id, time, parents)) => {
-                self.push(id, time, Parents::InGraph(parents));
+                self.push(id, time, Parents::InGraph(parents), None);
                 Ok(())
             }
             // A row that does not parse: read that commit itself.
@@ -117,16 +136,23 @@ impl Walk<'_> {
     }
 
     fn enqueue_read(&mut self, id: Oid) -> Result<(), GitError> {
+        if let Some(objects) = self.objects.as_mut() {
+            let raw = objects.read(self.repo, id, Kind::Commit)?;
+            let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
+            let (parents, time) = parse_links(&raw);
+            self.push(id, time, Parents::Ids(parents), Some(raw));
+            return Ok(());
+        }
         let commit = self
             .repo
             .find_commit(id)
             .context(|| format!("cannot read commit {id}"))?;
         let time = commit.committer().when().seconds();
-        self.push(id, time, Parents::Ids(commit.parent_ids().collect()));
+        self.push(id, time, Parents::Ids(commit.parent_ids().collect()), None);
         Ok(())
     }
 
-    fn push(&mut self, id: Oid, time: i64, parents: Parents) {
+    fn push(&mut self, id: Oid, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
         if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) {
             return;
         }
@@ -135,16 +161,17 @@ impl Walk<'_> {
             seq: self.seq,
             id,
             parents,
+            raw,
         });
         self.seq += 1;
     }
 }
 
 impl Iterator for Walk<'_> {
-    type Item = Result<Oid, GitError>;
+    type Item = Result<Walked, GitError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let next = self.queue.pop()?;
+        let mut next = self.queue.pop()?;
         let result = match &next.parents {
             Parents::InGraph(positions) => {
                 positions.iter().try_for_each(|&p| self.enqueue_in_graph(p))
@@ -154,7 +181,10 @@ impl Iterator for Walk<'_> {
         if let Err(e) = result {
             return Some(Err(e));
         }
-        Some(Ok(next.id))
+        Some(Ok(Walked {
+            id: next.id,
+            raw: next.raw.take(),
+        }))
     }
 }
 
@@ -220,8 +250,15 @@ pub fn walk_revisions<'r>(
     } else {
         Some(shown_set(repo, &starts, &hidden)?)
     };
-    let graph = usable_graph(repo).map(Arc::new);
+    let plain = plain_history(repo);
+    let graph = plain
+        .then(|| usable_graph(repo))
+        .flatten()
+        .map(Arc::new);
+    let packs = Arc::new(Packs::open(&repo.commondir().join("objects"), graph.clone()));
     let mut walk = Walk {
+        objects: plain.then(|| Objects::new(Arc::clone(&packs))),
+        packs,
         repo,
         allowed,
         seen: HashSet::new(),
@@ -238,18 +275,20 @@ pub fn walk_revisions<'r>(
     Ok(Some(walk))
 }
 
-/// The repository's commit-graph, unless git itself would not trust it here: shallow
-/// clones, replaced objects and grafts change parents the graph does not know about.
-fn usable_graph(repo: &Repository) -> Option<CommitGraph> {
-    if repo.is_shallow()
+/// Whether parents are exactly what the commits say: not in a shallow clone, nor with grafts
+/// or replaced objects (which git, and libgit2 for shallow clones, apply on top).
+fn plain_history(repo: &Repository) -> bool {
+    !(repo.is_shallow()
         || repo.commondir().join("info/grafts").exists()
         || repo
             .references_glob("refs/replace/*")
-            .ok()?
-            .next()
-            .is_some()
-        || super::config_string(repo, "core.commitGraph").is_some_and(|v| v == "false")
-    {
+            .map_or(true, |mut r| r.next().is_some()))
+}
+
+/// The repository's commit-graph, unless switched off (`core.commitGraph=false`). Only for
+/// a plain history: the graph does not know about grafts, replacements or shallow cuts.
+fn usable_graph(repo: &Repository) -> Option<CommitGraph> {
+    if super::config_string(repo, "core.commitGraph").is_some_and(|v| v == "false") {
         return None;
     }
     CommitGraph::open(&repo.commondir().join("objects"))

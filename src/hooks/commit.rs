@@ -151,7 +151,7 @@ pub fn commit_msg(
             &mut evidence,
         );
     }
-    let mut objects = git::Objects::new(git::packs(repo, None));
+    let mut objects = git::Objects::new(git::packs(repo));
     let record = judge.decide(facts, evidence, now, &mut |descend, keep| {
         git::changed_between(repo, &mut objects, index_tree, &base_trees, descend, keep)
     })?;

@@ -77,15 +77,10 @@ pub fn judge_selection(
     };
     let now = jiff::Timestamp::now();
     let mut records = Vec::new();
-    let mut objects = git::Objects::new(git::packs(repo, walk.graph()));
-    for oid in walk {
-        records.push(judge_commit(
-            repo,
-            &mut objects,
-            judge,
-            oid?,
-            At::Fixed(now),
-        )?);
+    let mut objects = git::Objects::new(walk.packs());
+    for walked in walk {
+        let id = walked?.id;
+        records.push(judge_commit(repo, &mut objects, judge, id, At::Fixed(now))?);
     }
     Ok(records)
 }

@@ -72,7 +72,7 @@ fn deltas(repo: &Repo) -> usize {
 fn check_all(repo: &Repo, layout: &str, want_packed: bool) {
     let want = git_objects(repo);
     let handle = git2::Repository::open(repo.path()).unwrap();
-    let mut objects = Objects::new(git::packs(&handle, None));
+    let mut objects = Objects::new(git::packs(&handle));
     for (id, (kind, content)) in &want {
         let oid = git2::Oid::from_str(id).unwrap();
         if want_packed {
