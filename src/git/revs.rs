@@ -10,11 +10,11 @@ use super::commitgraph::CommitGraph;
 use super::object::parse_links;
 use super::objects::Objects;
 use super::pack::{Kind, Packs};
-use std::rc::Rc;
 use super::{Context, GitError, resolve_commit};
 use git2::{Oid, Repository};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Which commits to walk.
@@ -89,6 +89,8 @@ pub struct Walk<'r> {
     /// Reads commits the graph does not hold, unless shallow clones, grafts or replace refs
     /// change parents (then libgit2, which knows about them, reads them).
     objects: Option<Objects>,
+    /// Reading a parent of the last commit returned failed: the walk's next answer.
+    failed: Option<GitError>,
 }
 
 impl Walk<'_> {
@@ -171,6 +173,11 @@ impl Iterator for Walk<'_> {
     type Item = Result<Walked, GitError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        // A parent that could not be read ends the walk after the commit naming it, as in git.
+        if let Some(e) = self.failed.take() {
+            self.queue.clear();
+            return Some(Err(e));
+        }
         let mut next = self.queue.pop()?;
         let result = match &next.parents {
             Parents::InGraph(positions) => {
@@ -179,7 +186,7 @@ impl Iterator for Walk<'_> {
             Parents::Ids(ids) => ids.iter().try_for_each(|&id| self.enqueue(id)),
         };
         if let Err(e) = result {
-            return Some(Err(e));
+            self.failed = Some(e);
         }
         Some(Ok(Walked {
             id: next.id,
@@ -251,13 +258,14 @@ pub fn walk_revisions<'r>(
         Some(shown_set(repo, &starts, &hidden)?)
     };
     let plain = plain_history(repo);
-    let graph = plain
-        .then(|| usable_graph(repo))
-        .flatten()
-        .map(Arc::new);
-    let packs = Arc::new(Packs::open(&repo.commondir().join("objects"), graph.clone()));
+    let graph = plain.then(|| usable_graph(repo)).flatten().map(Arc::new);
+    let packs = Arc::new(Packs::open(
+        &repo.commondir().join("objects"),
+        graph.clone(),
+    ));
     let mut walk = Walk {
         objects: plain.then(|| Objects::new(Arc::clone(&packs))),
+        failed: None,
         packs,
         repo,
         allowed,

@@ -283,3 +283,80 @@ fn random_dags_with_ties_and_skew_match_rev_list() {
         assert_eq!(scanned(&repo, &["main"]), rev_list(&repo, &["main"]));
     }
 }
+
+/// A history of `n` commits on main, packed (so the pack reader serves it).
+fn packed_history(n: usize) -> Repo {
+    let repo = Repo::new();
+    for i in 0..n {
+        repo.commit(&format!("commit {i}\n"), &[("f", &format!("{i}\n"))]);
+    }
+    repo.git(&["repack", "-adq"]);
+    repo
+}
+
+#[test]
+fn shallow_clones_scan_only_what_they_have() {
+    let origin = packed_history(8);
+    let url = format!("file://{}", origin.path().display());
+    for graph in [false, true] {
+        let shallow = Repo::empty();
+        shallow.git(&["clone", "-q", "--depth", "3", &url, "."]);
+        if graph {
+            shallow.git(&["commit-graph", "write", "--reachable"]);
+        }
+        let want = rev_list(&shallow, &["HEAD"]);
+        assert_eq!(want.len(), 3);
+        assert_eq!(scanned(&shallow, &[]), want, "commit-graph: {graph}");
+    }
+}
+
+#[test]
+fn replace_refs_cannot_hide_commits() {
+    let repo = packed_history(6);
+    // Replace the third commit with one that has no parent: git log stops there.
+    let third = repo.git(&["rev-parse", "HEAD~3"]).trim().to_string();
+    let tree = repo.git(&["rev-parse", "HEAD~3^{tree}"]).trim().to_string();
+    let orphan = repo
+        .git(&["commit-tree", &tree, "-m", "orphan"])
+        .trim()
+        .to_string();
+    repo.git(&["replace", &third, &orphan]);
+    repo.git(&["commit-graph", "write", "--reachable"]);
+    // The history as recorded, as `git --no-replace-objects` walks it: a replacement must not
+    // take commits out of an audit.
+    let want: Vec<String> = repo
+        .git(&["--no-replace-objects", "rev-list", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(want.len(), 6);
+    assert_eq!(scanned(&repo, &[]), want);
+}
+
+#[test]
+fn a_missing_commit_stops_the_scan_with_an_error_after_the_commits_before_it() {
+    let repo = Repo::new();
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(repo.commit(&format!("commit {i}\n"), &[("f", &format!("{i}\n"))]));
+    }
+    // Loose objects: remove the third-oldest commit.
+    let victim = repo.git(&["rev-parse", "HEAD~3"]).trim().to_string();
+    let path = repo
+        .path()
+        .join(".git/objects")
+        .join(&victim[..2])
+        .join(&victim[2..]);
+    std::fs::remove_file(path).unwrap();
+    let (code, out, err) = repo.run(&["scan", "--format", "jsonl"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&victim), "{err}");
+    let written = out
+        .lines()
+        .filter(|l| l.contains("\"type\":\"commit\""))
+        .count();
+    assert_eq!(
+        written, 3,
+        "the three commits before it are reported: {out}"
+    );
+}
