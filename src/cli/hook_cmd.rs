@@ -79,13 +79,16 @@ fn run(args: &HookArgs) -> Result<Outcome> {
                 &mut stderr,
             )?
         }
-        "pre-push" => {
-            let remote = args
-                .args
-                .first()
-                .ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
-            hooks::pre_push(&repo, &judge, remote, &read_stdin()?, &mut stderr)?
-        }
+        "pre-push" => match args.args.first() {
+            Some(remote) => hooks::pre_push(&repo, &judge, remote, &read_stdin()?, &mut stderr)?,
+            // The pre-commit framework keeps git's arguments and input, and hands the ref
+            // being pushed over in its environment instead.
+            None => {
+                let (remote, line) = pre_commit_push()
+                    .ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
+                hooks::pre_push(&repo, &judge, &remote, &line, &mut stderr)?
+            }
+        },
         "pre-receive" => {
             let updates = RefUpdate::parse_lines(&read_stdin()?)?;
             hooks::pre_receive(&repo, &judge, &updates, push_detail(), &mut stderr)?
@@ -103,6 +106,18 @@ fn run(args: &HookArgs) -> Result<Outcome> {
         }
     };
     Ok(outcome)
+}
+
+/// The remote and git's `LOCAL_REF LOCAL_OID REMOTE_REF REMOTE_OID` line, from the variables
+/// the pre-commit framework sets for its pre-push stage.
+fn pre_commit_push() -> Option<(String, String)> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let remote = var("PRE_COMMIT_REMOTE_NAME")?;
+    let to = var("PRE_COMMIT_TO_REF")?;
+    let from = var("PRE_COMMIT_FROM_REF").unwrap_or_else(|| "0".repeat(40));
+    let remote_ref = var("PRE_COMMIT_REMOTE_BRANCH")?;
+    let local_ref = var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|| "HEAD".into());
+    Some((remote, format!("{local_ref} {to} {remote_ref} {from}")))
 }
 
 fn read_stdin() -> Result<String> {

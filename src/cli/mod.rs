@@ -2,6 +2,7 @@
 //! over the library: gather commits, judge them, render a report.
 
 mod commands;
+mod docs_cmd;
 mod hook_cmd;
 mod install_cmd;
 mod policy_cmd;
@@ -47,6 +48,23 @@ pub enum FormatArg {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// One self-contained HTML audit page.
+    Html,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormatArg {
+    /// Every step explained.
+    Human,
+    /// The commit's record as one JSON document.
+    Json,
+    /// The commit's record as one JSON line.
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +92,18 @@ pub enum Command {
     /// Record assistant sessions in this worktree (assistants' own hooks call this).
     #[command(subcommand)]
     Session(session_cmd::SessionCommand),
+    /// Print shell completions for bash, zsh or fish.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: docs_cmd::Shell,
+    },
+    /// Print the man page, or write every page into a directory.
+    Man {
+        /// Write trailgate.1 and a page per subcommand (trailgate-scan.1, …) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -137,8 +167,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "commit|now|DATE", default_value = "commit")]
     pub at: String,
     /// Output format (`json` and `jsonl` print the commit record).
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Human)]
+    pub format: CheckFormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -310,5 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Install(args) => install_cmd::install(args),
         Command::Uninstall(args) => install_cmd::uninstall(args),
         Command::Session(cmd) => session_cmd::session(cmd),
+        Command::Completions { shell } => docs_cmd::completions(shell),
+        Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     }
 }

@@ -1,6 +1,6 @@
 //! `scan` and `check`: gather commits, judge them, render.
 
-use super::{CheckArgs, FormatArg, ScanArgs};
+use super::{CheckArgs, CheckFormatArg, FormatArg, ScanArgs};
 use anyhow::{Context, Result, anyhow};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -8,7 +8,8 @@ use trailgate::exceptions::{Instant, day_start, parse_instant};
 use trailgate::findings::Severity;
 use trailgate::git::{self, RevSelection};
 use trailgate::report::{
-    self, HumanReporter, JsonReporter, JsonlReporter, Reporter, SummaryBuilder,
+    self, HtmlReporter, HumanReporter, JsonReporter, JsonlReporter, JunitReporter, Reporter,
+    SarifReporter, SummaryBuilder,
 };
 use trailgate::scan::{self, At, ScanOptions};
 use trailgate::source;
@@ -59,10 +60,14 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
         threads: args.threads,
     };
     let mut output = Output::open(args.output.as_deref())?;
+    let severity = |code| policy.severity(code);
     let mut reporter: Box<dyn Reporter + '_> = match args.format {
         FormatArg::Human => Box::new(HumanReporter::new(&mut output.writer)),
         FormatArg::Json => Box::new(JsonReporter::new(&mut output.writer)),
         FormatArg::Jsonl => Box::new(JsonlReporter::new(&mut output.writer)),
+        FormatArg::Sarif => Box::new(SarifReporter::new(&mut output.writer, &severity)),
+        FormatArg::Junit => Box::new(JunitReporter::new(&mut output.writer)),
+        FormatArg::Html => Box::new(HtmlReporter::new(&mut output.writer)),
     };
     let progress = progress_bar();
     let mut summary = SummaryBuilder::default();
@@ -70,8 +75,17 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
         FormatArg::Human => report::Format::Human,
         FormatArg::Json => report::Format::Json,
         FormatArg::Jsonl => report::Format::Jsonl,
+        FormatArg::Sarif => report::Format::Sarif,
+        FormatArg::Junit => report::Format::Junit,
+        FormatArg::Html => report::Format::Html,
     };
-    let render = |record: &report::CommitRecord| report::render(format, record);
+    // A SARIF result needs a file: findings about a message point at the policy file when the
+    // policy lives in the repository.
+    let policy_file = policy.always_production.first().cloned();
+    let render = |record: &report::CommitRecord| match format {
+        report::Format::Sarif => report::sarif::render_results(record, policy_file.as_deref()),
+        _ => report::render(format, record),
+    };
     scan::scan(&repo, &policy, &opts, &render, &mut |record, rendered| {
         progress.inc(1);
         summary.add(&record);
@@ -101,8 +115,8 @@ pub fn check(args: CheckArgs) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        FormatArg::Human => report::explain(&mut out, &record, &policy)?,
-        FormatArg::Json | FormatArg::Jsonl => {
+        CheckFormatArg::Human => report::explain(&mut out, &record, &policy)?,
+        CheckFormatArg::Json | CheckFormatArg::Jsonl => {
             serde_json::to_writer(&mut out, &record)?;
             writeln!(out)?;
         }

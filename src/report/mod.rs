@@ -1,10 +1,16 @@
-//! Rendering judged commits: `human`, `json` and `jsonl` (SPEC §11), each consuming the same
+//! Rendering judged commits: `human`, `json`, `jsonl`, `sarif`, `junit` and `html` (SPEC §11), each consuming the same
 //! [`CommitRecord`]s and [`SummaryRecord`]. Reporters stream: nothing is held per commit.
 
+mod html;
 mod human;
+mod junit;
 mod record;
+pub mod sarif;
 
+pub use html::HtmlReporter;
 pub use human::{HumanReporter, explain, render_commit};
+pub use junit::JunitReporter;
+pub use sarif::SarifReporter;
 pub use record::{
     CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
 };
@@ -20,6 +26,12 @@ pub enum Format {
     Json,
     /// One object per scanned commit, then the summary.
     Jsonl,
+    /// SARIF 2.1.0 for code scanning (rendered with [`sarif::render_results`]).
+    Sarif,
+    /// JUnit XML: a test case per commit with findings.
+    Junit,
+    /// One self-contained HTML audit page, built at the end.
+    Html,
 }
 
 /// A commit's part of a report in `format`: rendered where the commit was judged (in worker
@@ -35,6 +47,9 @@ pub fn render(format: Format, record: &CommitRecord) -> Vec<u8> {
         Format::Json if record.is_notable() => serde_json::to_vec(record).unwrap_or_default(),
         Format::Json => Vec::new(),
         Format::Human => human::render_commit(record),
+        Format::Sarif => sarif::render_results(record, None),
+        Format::Junit => junit::render_case(record),
+        Format::Html => Vec::new(),
     }
 }
 
