@@ -13,6 +13,7 @@
 //! follow entry order, so the lowest matching pattern names the first matching entry.
 
 mod builtin;
+mod doc;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,7 @@ use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Serialize;
 
 pub use builtin::builtin;
+pub use doc::markdown;
 
 /// Which kind of trailer key a value came from (SPEC §3 channel 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -72,15 +72,21 @@ impl Code {
     /// One line: what the finding says.
     pub fn title(self) -> &'static str {
         match self {
-            Code::RestrictedAssistant => "A restricted assistant changed production paths without an exception",
+            Code::RestrictedAssistant => {
+                "A restricted assistant changed production paths without an exception"
+            }
             Code::ForbiddenAssistant => "A forbidden assistant was involved without an exception",
             Code::MissingDeclaration => "Production paths changed without any AI declaration",
             Code::UnknownException => "A cited exception is not in the registry",
             Code::RevokedException => "A cited exception is revoked",
             Code::ExpiredException => "A cited exception is outside its validity window",
             Code::ExceptionOutOfScope => "Cited exceptions do not cover the paths or the author",
-            Code::UndeclaredAssistant => "Session metadata shows an assistant the commit does not declare",
-            Code::IgnoredDeclaration => "A declaration outside the trailer block, which git ignores",
+            Code::UndeclaredAssistant => {
+                "Session metadata shows an assistant the commit does not declare"
+            }
+            Code::IgnoredDeclaration => {
+                "A declaration outside the trailer block, which git ignores"
+            }
             Code::AiSignoff => "A Signed-off-by names an AI assistant",
             Code::UnusedException => "A registry entry that no scanned commit cites",
         }
@@ -89,33 +95,75 @@ impl Code {
     /// When the finding is raised, in a few sentences.
     pub fn explanation(self) -> &'static str {
         match self {
-            Code::RestrictedAssistant => "An assistant whose status is `restricted` changed at least one production path, and the trailer block cites no existing exception listing it. Restricted assistants may touch production code only under a recorded, case-by-case exception.",
-            Code::ForbiddenAssistant => "An assistant whose status is `forbidden` is evidenced in the commit (by trailers, identity, markers or session metadata), whatever paths it changed, and no cited exception lists it.",
-            Code::MissingDeclaration => "The policy requires a declaration (`require_declaration = true`), the commit changes production paths, and neither an assistant nor an explicit `none` is declared in the trailer block.",
-            Code::UnknownException => "An ID cited in the exception trailer is not in the exception registry. IDs are compared exactly, and every word of the trailer value is an ID.",
-            Code::RevokedException => "The exception cited for an assistant has status `revoked`, and no other valid cited exception covers the commit.",
-            Code::ExpiredException => "The exception cited for an assistant is not valid at the evaluation time (after `expires`, or before `starts`), and no other valid cited exception covers the commit.",
-            Code::ExceptionOutOfScope => "The valid exceptions cited for an assistant do not cover every production path it changed, or do not allow the commit's author.",
-            Code::UndeclaredAssistant => "A git note with session metadata names an assistant that nothing in the commit itself declares.",
-            Code::IgnoredDeclaration => "A line outside the trailer block looks like a declaration or exception trailer and adds an assistant or an exception ID, but git does not parse it as a trailer, so it declares nothing.",
-            Code::AiSignoff => "A `Signed-off-by` trailer names an AI assistant; assistants cannot certify the Developer Certificate of Origin.",
-            Code::UnusedException => "An entry of the exception registry was not cited by any commit of the scan.",
+            Code::RestrictedAssistant => {
+                "An assistant whose status is `restricted` changed at least one production path, and the trailer block cites no existing exception listing it. Restricted assistants may touch production code only under a recorded, case-by-case exception."
+            }
+            Code::ForbiddenAssistant => {
+                "An assistant whose status is `forbidden` is evidenced in the commit (by trailers, identity, markers or session metadata), whatever paths it changed, and no cited exception lists it."
+            }
+            Code::MissingDeclaration => {
+                "The policy requires a declaration (`require_declaration = true`), the commit changes production paths, and neither an assistant nor an explicit `none` is declared in the trailer block."
+            }
+            Code::UnknownException => {
+                "An ID cited in the exception trailer is not in the exception registry. IDs are compared exactly, and every word of the trailer value is an ID."
+            }
+            Code::RevokedException => {
+                "The exception cited for an assistant has status `revoked`, and no other valid cited exception covers the commit."
+            }
+            Code::ExpiredException => {
+                "The exception cited for an assistant is not valid at the evaluation time (after `expires`, or before `starts`), and no other valid cited exception covers the commit."
+            }
+            Code::ExceptionOutOfScope => {
+                "The valid exceptions cited for an assistant do not cover every production path it changed, or do not allow the commit's author."
+            }
+            Code::UndeclaredAssistant => {
+                "A git note with session metadata names an assistant that nothing in the commit itself declares."
+            }
+            Code::IgnoredDeclaration => {
+                "A line outside the trailer block looks like a declaration or exception trailer and adds an assistant or an exception ID, but git does not parse it as a trailer, so it declares nothing."
+            }
+            Code::AiSignoff => {
+                "A `Signed-off-by` trailer names an AI assistant; assistants cannot certify the Developer Certificate of Origin."
+            }
+            Code::UnusedException => {
+                "An entry of the exception registry was not cited by any commit of the scan."
+            }
         }
     }
 
     /// What to do about it.
     pub fn fix(self) -> &'static str {
         match self {
-            Code::RestrictedAssistant => "Ask for an exception in the registry and cite it with `AI-Exception: ID` in the trailer block, or redo the change without the assistant.",
-            Code::ForbiddenAssistant => "Remove the assistant's work from the change, or cite an exception granted for it with `AI-Exception: ID`.",
-            Code::MissingDeclaration => "Add `Assisted-by: NAME` for the assistant used, or `Assisted-by: none`, to the trailer block (the last paragraph) of the message.",
-            Code::UnknownException => "Cite the ID exactly as the registry has it, or ask for the exception to be recorded.",
-            Code::RevokedException => "Cite a valid exception, or redo the change without the assistant.",
-            Code::ExpiredException => "Ask for the exception to be renewed (or cite a current one); commits judged at their own date keep the window they had.",
-            Code::ExceptionOutOfScope => "Ask for the exception's paths or authors to be widened, or split the change so each part is covered.",
-            Code::UndeclaredAssistant => "Declare the assistant with `Assisted-by: NAME` in the trailer block (amend before pushing).",
-            Code::IgnoredDeclaration => "Move the line into the trailer block: the last paragraph, `Key: value`, with plain ASCII characters.",
-            Code::AiSignoff => "Replace the sign-off with `Assisted-by: NAME` and sign off as the human author.",
+            Code::RestrictedAssistant => {
+                "Ask for an exception in the registry and cite it with `AI-Exception: ID` in the trailer block, or redo the change without the assistant."
+            }
+            Code::ForbiddenAssistant => {
+                "Remove the assistant's work from the change, or cite an exception granted for it with `AI-Exception: ID`."
+            }
+            Code::MissingDeclaration => {
+                "Add `Assisted-by: NAME` for the assistant used, or `Assisted-by: none`, to the trailer block (the last paragraph) of the message."
+            }
+            Code::UnknownException => {
+                "Cite the ID exactly as the registry has it, or ask for the exception to be recorded."
+            }
+            Code::RevokedException => {
+                "Cite a valid exception, or redo the change without the assistant."
+            }
+            Code::ExpiredException => {
+                "Ask for the exception to be renewed (or cite a current one); commits judged at their own date keep the window they had."
+            }
+            Code::ExceptionOutOfScope => {
+                "Ask for the exception's paths or authors to be widened, or split the change so each part is covered."
+            }
+            Code::UndeclaredAssistant => {
+                "Declare the assistant with `Assisted-by: NAME` in the trailer block (amend before pushing)."
+            }
+            Code::IgnoredDeclaration => {
+                "Move the line into the trailer block: the last paragraph, `Key: value`, with plain ASCII characters."
+            }
+            Code::AiSignoff => {
+                "Replace the sign-off with `Assisted-by: NAME` and sign off as the human author."
+            }
             Code::UnusedException => "Remove or revoke exceptions nobody needs any more.",
         }
     }

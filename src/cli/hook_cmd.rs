@@ -84,8 +84,8 @@ fn run(args: &HookArgs) -> Result<Outcome> {
             // The pre-commit framework keeps git's arguments and input, and hands the ref
             // being pushed over in its environment instead.
             None => {
-                let (remote, line) = pre_commit_push()
-                    .ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
+                let (remote, line) =
+                    pre_commit_push().ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
                 hooks::pre_push(&repo, &judge, &remote, &line, &mut stderr)?
             }
         },

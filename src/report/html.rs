@@ -55,7 +55,7 @@ fn failing_row(r: &CommitRecord) -> String {
         row,
         "<tr><td><code>{}</code></td><td>{}</td><td>{} &lt;{}&gt;</td><td>{}</td><td><ul>",
         escape(r.short_id()),
-        escape(&r.committer.time.get(..10).unwrap_or("")),
+        escape(r.committer.time.get(..10).unwrap_or("")),
         escape(&r.author.name),
         escape(&r.author.email),
         escape(&r.summary),
@@ -87,7 +87,10 @@ impl<W: Write> Reporter for HtmlReporter<W> {
         }
         if let Some(paths) = r.production_paths.as_ref().filter(|p| !p.is_empty()) {
             for a in &r.assistants {
-                *self.production_by_assistant.entry(a.id.clone()).or_default() += 1;
+                *self
+                    .production_by_assistant
+                    .entry(a.id.clone())
+                    .or_default() += 1;
             }
             if !r.assistants.is_empty() {
                 for p in paths {
@@ -128,13 +131,13 @@ fn page<W: Write>(h: &HtmlReporter<W>, s: &SummaryRecord) -> String {
     if s.embedded_policy {
         p.push_str("<p><b>Inventory</b>: no policy was found, so the embedded default (every assistant approved) was used.</p>\n");
     }
-    let _ = write!(
+    let _ = writeln!(
         p,
         "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">\
          <div class=\"card\">commits<b id=\"total-commits\">{}</b></div>\
          <div class=\"card\">pass<b id=\"verdict-pass\">{}</b></div>\
          <div class=\"card\">warn<b id=\"verdict-warn\">{}</b></div>\
-         <div class=\"card\">fail<b id=\"verdict-fail\">{}</b></div></div>\n",
+         <div class=\"card\">fail<b id=\"verdict-fail\">{}</b></div></div>",
         s.commits, s.verdicts.pass, s.verdicts.warn, s.verdicts.fail
     );
     p.push_str("<table id=\"by-assistant\"><tr><th>assistant</th><th>commits</th><th>commits changing production paths</th></tr>\n");
@@ -185,7 +188,9 @@ fn page<W: Write>(h: &HtmlReporter<W>, s: &SummaryRecord) -> String {
             );
         }
     }
-    p.push_str("<p>Paths are known for the commits whose verdict needed them (SPEC §6).</p></section>\n");
+    p.push_str(
+        "<p>Paths are known for the commits whose verdict needed them (SPEC §6).</p></section>\n",
+    );
 
     let _ = writeln!(
         p,
@@ -253,7 +258,10 @@ fn chart(by_month: &BTreeMap<String, BTreeMap<String, u64>>) -> String {
         all
     };
     let colour = |id: &str| {
-        let i = assistants.iter().position(|a| a.as_str() == id).unwrap_or(0);
+        let i = assistants
+            .iter()
+            .position(|a| a.as_str() == id)
+            .unwrap_or(0);
         PALETTE[i % PALETTE.len()]
     };
     let max = by_month
@@ -267,7 +275,7 @@ fn chart(by_month: &BTreeMap<String, BTreeMap<String, u64>>) -> String {
     let mut svg = String::new();
     let _ = writeln!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{}\" role=\"img\" aria-label=\"AI-assisted commits per assistant per month\">",
+        "<svg width=\"{width}\" height=\"{}\" role=\"img\" aria-label=\"AI-assisted commits per assistant per month\">",
         height + bottom
     );
     let _ = writeln!(

@@ -34,9 +34,9 @@ pub fn render_case(record: &CommitRecord) -> Vec<u8> {
         return Vec::new();
     }
     let mut out = String::new();
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "    <testcase classname=\"trailgate.commits\" name=\"{} {}\">\n",
+        "    <testcase classname=\"trailgate.commits\" name=\"{} {}\">",
         escape(record.short_id()),
         escape(&record.summary)
     );
@@ -51,7 +51,12 @@ pub fn render_case(record: &CommitRecord) -> Vec<u8> {
             out,
             "      <failure type=\"{}\" message=\"{}\">",
             escape(&codes.join(",")),
-            escape(&errors.first().map(|f| f.message.clone()).unwrap_or_default())
+            escape(
+                &errors
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default()
+            )
         );
         for f in &errors {
             let _ = writeln!(out, "{}", escape(&detail(record, f)));
@@ -169,6 +174,9 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(escape("a<b>&\"c'\u{1}\td"), "a&lt;b&gt;&amp;&quot;c&apos;\td");
+        assert_eq!(
+            escape("a<b>&\"c'\u{1}\td"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\td"
+        );
     }
 }

@@ -10,10 +10,10 @@ pub mod sarif;
 pub use html::HtmlReporter;
 pub use human::{HumanReporter, explain, render_commit};
 pub use junit::JunitReporter;
-pub use sarif::SarifReporter;
 pub use record::{
     CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
 };
+pub use sarif::SarifReporter;
 
 use std::io::{self, Write};
 

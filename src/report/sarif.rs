@@ -214,6 +214,9 @@ mod tests {
             assert_eq!(rules[rule_index(*code)]["id"], code.as_str());
             assert_eq!(rule_index(*code), i);
         }
-        assert_eq!(rules[rule_index(Code::UnusedException)]["defaultConfiguration"]["level"], "note");
+        assert_eq!(
+            rules[rule_index(Code::UnusedException)]["defaultConfiguration"]["level"],
+            "note"
+        );
     }
 }

@@ -6,6 +6,7 @@ mod support;
 mod bad_input;
 mod catalog_scan;
 mod changed_paths;
+mod ecosystem;
 mod findings;
 mod hooks;
 mod install;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Outside tools the end-to-end tests use, installed from the package registries:
+#   - headless Chromium (Debian) renders the HTML report;
+#   - python3 jsonschema (PyPI) validates SARIF against the official SARIF 2.1.0 schema, which
+#     comes from Microsoft's @microsoft/jest-sarif package (npm);
+#   - the pre-commit framework (PyPI) runs this repository's .pre-commit-hooks.yaml.
+# Safe to run again: what is there is kept. Needs root for apt-get (CI runs as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools=target/ci-tools
+mkdir -p "$tools"
+
+if ! command -v chromium >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
+if ! python3 -c 'import jsonschema' 2>/dev/null || ! command -v pre-commit >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+        'jsonschema>=4,<5' 'pre-commit>=3.2,<5'
+fi
+
+schema="$tools/sarif-2.1.0-rtm.5.json"
+if [ ! -f "$schema" ]; then
+    work=$(mktemp -d)
+    (cd "$work" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null)
+    tar -xzf "$work"/microsoft-jest-sarif-1.0.0-beta.0.tgz -C "$work" \
+        package/lib/schemas/sarif-2.1.0-rtm.5.json
+    mv "$work/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$schema"
+    rm -rf "$work"
+fi

@@ -1,0 +1,360 @@
+//! Fitting the ecosystem: SARIF validated against the official schema, the HTML report in
+//! headless Chromium, JUnit XML, the pre-commit framework running this repository's manifest,
+//! completions and man pages. The outside tools come from `.ci/tools.sh` (run by `.ci/run`);
+//! where one is missing a test says so and passes, except in CI (`CI` set), where it fails.
+
+use crate::support::Repo;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where `.ci/tools.sh` puts what it fetches.
+fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools")
+}
+
+/// `None` (after saying so) when a tool is missing outside CI; a failure in CI.
+fn require(what: &str, present: bool) -> Option<()> {
+    if present {
+        return Some(());
+    }
+    let msg = format!("{what} is not installed: run .ci/tools.sh");
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("skipped: {msg}");
+    None
+}
+
+fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A history with a failing commit on production paths, a warning about a message (no path)
+/// and a clean commit, under a policy kept in the repository.
+fn failing_history() -> Repo {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[assistants.cursor]\nstatus = \"restricted\"\n[production]\npaths = [\"src/\"]\n",
+        None,
+    );
+    repo.commit("Add policy\n", &[]);
+    repo.commit(
+        "Add handler\n\nAssisted-by: Cursor\n",
+        &[("src/api.rs", "fn api() {}\n")],
+    );
+    repo.commit(
+        "Docs & <notes>\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\nSigned-off-by: Jane Doe <jane@example.com>\n",
+        &[("docs/guide.md", "guide\n")],
+    );
+    repo.commit("Plain change\n", &[("README", "hello\n")]);
+    repo
+}
+
+fn summary(repo: &Repo) -> serde_json::Value {
+    let (_, records) = repo.scan_jsonl(&[]);
+    records
+        .into_iter()
+        .find(|r| r["type"] == "summary")
+        .expect("a summary line")
+}
+
+#[test]
+fn sarif_of_a_failing_scan_validates_against_the_official_schema() {
+    let repo = failing_history();
+    let (code, out, err) = repo.run(&["scan", "--format", "sarif"]);
+    assert_eq!(code, 1, "{err}");
+    let sarif: serde_json::Value = serde_json::from_str(&out).expect("SARIF is JSON");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 11, "a rule per finding code");
+    for rule in rules {
+        for field in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                !rule[field]["text"].as_str().unwrap_or("").is_empty(),
+                "{field} of {}",
+                rule["id"]
+            );
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    let findings: u64 = summary(&repo)["findings"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(code, _)| *code != "unused-exception")
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(results.len() as u64, findings, "a result per finding");
+    let restricted = results
+        .iter()
+        .find(|r| r["ruleId"] == "restricted-assistant")
+        .expect("the failing commit's result");
+    assert_eq!(
+        restricted["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/api.rs"
+    );
+    assert_eq!(restricted["level"], "error");
+    let on_message = results
+        .iter()
+        .find(|r| r["ruleId"] == "ignored-declaration")
+        .expect("a finding about the message");
+    assert_eq!(
+        on_message["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        ".trailgate/policy.toml",
+        "findings without a path point at the policy file"
+    );
+    for r in results {
+        let fp = r["partialFingerprints"]["trailgateFinding/v1"]
+            .as_str()
+            .unwrap();
+        assert!(fp.starts_with(r["properties"]["commit"].as_str().unwrap()));
+    }
+
+    let schema = tools_dir().join("sarif-2.1.0-rtm.5.json");
+    let validator = runs("python3", &["-c", "import jsonschema"]);
+    if require(
+        "the SARIF 2.1.0 schema and python3-jsonschema",
+        schema.exists() && validator,
+    )
+    .is_none()
+    {
+        return;
+    }
+    let file = repo.home.path().join("report.sarif");
+    std::fs::write(&file, &out).unwrap();
+    let check = |path: &Path| {
+        Command::new("python3")
+            .args([
+                "-c",
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1]))\n\
+                 doc = json.load(open(sys.argv[2]))\n\
+                 errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n\
+                 for e in errors: print(e.message, list(e.absolute_path))\n\
+                 sys.exit(1 if errors else 0)",
+            ])
+            .arg(&schema)
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let valid = check(&file);
+    assert!(
+        valid.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&valid.stdout),
+        String::from_utf8_lossy(&valid.stderr)
+    );
+    // The validator does reject what the schema forbids.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    let broken_file = repo.home.path().join("broken.sarif");
+    std::fs::write(&broken_file, broken.to_string()).unwrap();
+    assert!(!check(&broken_file).status.success());
+}
+
+#[test]
+fn junit_counts_failing_commits_as_failures() {
+    let repo = failing_history();
+    let (code, out, err) = repo.run(&["scan", "--format", "junit"]);
+    assert_eq!(code, 1, "{err}");
+    let s = summary(&repo);
+    let fail = s["verdicts"]["fail"].as_u64().unwrap();
+    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    assert!(out.contains(&format!("failures=\"{fail}\"")), "{out}");
+    assert!(
+        out.contains("<failure type=\"restricted-assistant\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("Docs &amp; &lt;notes&gt;"),
+        "names are escaped: {out}"
+    );
+    if require("python3", runs("python3", &["-c", "pass"])).is_some() {
+        let file = repo.home.path().join("report.xml");
+        std::fs::write(&file, &out).unwrap();
+        let parsed = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            parsed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&parsed.stderr)
+        );
+    }
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium_with_the_jsonl_totals() {
+    let repo = failing_history();
+    let page = repo.home.path().join("report.html");
+    let (code, _, err) = repo.run(&["scan", "--format", "html", "-o", page.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("src="));
+    let s = summary(&repo);
+
+    if require("chromium", runs("chromium", &["--version"])).is_none() {
+        return;
+    }
+    let url = format!("file://{}", page.display());
+    let chromium = |extra: &[&str]| {
+        Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .args(extra)
+            .arg(&url)
+            .env("HOME", repo.home.path())
+            .output()
+            .expect("chromium runs")
+    };
+    let dom = chromium(&["--dump-dom"]);
+    assert!(dom.status.success());
+    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom_text.contains("</html>"), "the page loaded");
+    let stderr = String::from_utf8_lossy(&dom.stderr);
+    assert!(
+        !stderr.contains(":CONSOLE("),
+        "no console messages: {stderr}"
+    );
+    let shown = |id: &str| -> String {
+        let start = dom_text
+            .find(&format!("id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("#{id}"));
+        let rest = &dom_text[start + id.len() + 6..];
+        rest[..rest.find('<').unwrap()].to_string()
+    };
+    assert_eq!(shown("total-commits"), s["commits"].to_string());
+    for v in ["pass", "warn", "fail"] {
+        assert_eq!(shown(&format!("verdict-{v}")), s["verdicts"][v].to_string());
+    }
+    for (id, n) in s["by_assistant"].as_object().unwrap() {
+        assert!(
+            dom_text.contains(&format!("data-assistant=\"{id}\">{n}<")),
+            "{id}: {n}"
+        );
+    }
+    assert!(dom_text.contains(s["policy"]["sha256"].as_str().unwrap()));
+
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = shots.join("html-report.png");
+    let _ = std::fs::remove_file(&png);
+    let shot = chromium(&[
+        &format!("--screenshot={}", png.display()),
+        "--window-size=1280,1400",
+    ]);
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("a screenshot");
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000);
+}
+
+#[test]
+fn pre_commit_runs_the_manifest_of_this_repository() {
+    if require("pre-commit", runs("pre-commit", &["--version"])).is_none() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[assistants.claude-code]\nstatus = \"forbidden\"\n",
+        None,
+    );
+    repo.commit("Add policy\n", &[]);
+    let this = env!("CARGO_MANIFEST_DIR");
+    let try_message = |message: &str| {
+        let file = repo.home.path().join("COMMIT_EDITMSG");
+        std::fs::write(&file, message).unwrap();
+        Command::new("pre-commit")
+            .args([
+                "try-repo",
+                this,
+                "trailgate-commit-msg",
+                "--hook-stage",
+                "commit-msg",
+            ])
+            .arg("--commit-msg-filename")
+            .arg(&file)
+            .current_dir(repo.path())
+            .env("HOME", repo.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", repo.home.path().join("gitconfig"))
+            .env("PRE_COMMIT_HOME", repo.home.path().join("pre-commit"))
+            // pre-commit builds the hook with `cargo install`: share one target directory.
+            .env(
+                "CARGO_TARGET_DIR",
+                Path::new(this).join("target/pre-commit"),
+            )
+            .output()
+            .expect("pre-commit runs")
+    };
+    let bad = try_message("Change\n\nCo-authored-by: Claude <noreply@anthropic.com>\n");
+    let bad_out = String::from_utf8_lossy(&bad.stdout);
+    assert!(!bad.status.success(), "{bad_out}");
+    assert!(bad_out.contains("error[forbidden-assistant]"), "{bad_out}");
+    let good = try_message("Change\n\nAssisted-by: none\n");
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+}
+
+#[test]
+fn completions_and_man_pages_cover_every_subcommand() {
+    let repo = Repo::new();
+    let subcommands = [
+        "scan",
+        "check",
+        "trailers",
+        "policy",
+        "init",
+        "exceptions",
+        "install",
+        "uninstall",
+        "hook",
+        "session",
+        "completions",
+        "man",
+    ];
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, err) = repo.run(&["completions", shell]);
+        assert_eq!(code, 0, "{err}");
+        for sub in subcommands {
+            assert!(out.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    let dir = repo.home.path().join("man");
+    let (code, _, err) = repo.run(&["man", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for page in std::iter::once("trailgate".to_string())
+        .chain(subcommands.iter().map(|s| format!("trailgate-{s}")))
+        .chain(["trailgate-policy-check", "trailgate-session-start"].map(String::from))
+    {
+        let text = std::fs::read_to_string(dir.join(format!("{page}.1")))
+            .unwrap_or_else(|e| panic!("{page}.1: {e}"));
+        assert!(text.contains(".TH") && text.len() > 200, "{page}.1");
+    }
+    let (code, out, _) = repo.run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(".SH SUBCOMMANDS") || out.contains("trailgate\\-scan"),
+        "{out}"
+    );
+}
