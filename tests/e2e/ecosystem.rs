@@ -358,3 +358,44 @@ fn completions_and_man_pages_cover_every_subcommand() {
         "{out}"
     );
 }
+
+#[test]
+fn pre_push_takes_the_pushed_ref_from_pre_commit_variables() {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[assistants.claude-code]\nstatus = \"forbidden\"\n",
+        None,
+    );
+    repo.commit("Add policy\n", &[]);
+    let good = repo.commit("Plain\n\nAssisted-by: none\n", &[("a", "1\n")]);
+    let bad = repo.commit(
+        "Change\n\nCo-authored-by: Claude <noreply@anthropic.com>\n",
+        &[("b", "1\n")],
+    );
+    let push = |to: &str| {
+        repo.trailgate()
+            .args(["hook", "pre-push"])
+            .env("PRE_COMMIT_REMOTE_NAME", "origin")
+            .env("PRE_COMMIT_REMOTE_URL", "/nowhere")
+            .env("PRE_COMMIT_TO_REF", to)
+            .env("PRE_COMMIT_FROM_REF", "0".repeat(40))
+            .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main")
+            .env("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main")
+            .output()
+            .unwrap()
+    };
+    let refused = push(&bad);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[forbidden-assistant]"), "{err}");
+    let accepted = push(&good);
+    assert_eq!(
+        accepted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+    // Without git's arguments or pre-commit's variables there is nothing to judge: an error.
+    let (code, _, err) = repo.run(&["hook", "pre-push"]);
+    assert_eq!(code, 2, "{err}");
+}
