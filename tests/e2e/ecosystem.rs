@@ -278,18 +278,25 @@ fn pre_commit_runs_the_manifest_of_this_repository() {
     );
     repo.commit("Add policy\n", &[]);
     let this = env!("CARGO_MANIFEST_DIR");
+    // The manifest as committed in this repository, at its current commit.
+    let head = Command::new("git")
+        .args(["-C", this, "rev-parse", "HEAD"])
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    assert_eq!(head.len(), 40, "this repository has a commit");
+    repo.write(
+        ".pre-commit-config.yaml",
+        format!(
+            "repos:\n  - repo: {this}\n    rev: {head}\n    hooks:\n      - id: trailgate-commit-msg\n"
+        ),
+    );
+    repo.git(&["add", ".pre-commit-config.yaml"]);
     let try_message = |message: &str| {
         let file = repo.home.path().join("COMMIT_EDITMSG");
         std::fs::write(&file, message).unwrap();
         Command::new("pre-commit")
-            .args([
-                "try-repo",
-                this,
-                "trailgate-commit-msg",
-                "--hook-stage",
-                "commit-msg",
-            ])
-            .arg("--commit-msg-filename")
+            .args(["run", "--hook-stage", "commit-msg", "--commit-msg-filename"])
             .arg(&file)
             .current_dir(repo.path())
             .env("HOME", repo.home.path())
