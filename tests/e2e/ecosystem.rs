@@ -316,11 +316,9 @@ fn pre_commit_runs_the_manifest_of_this_repository() {
     assert!(!bad.status.success(), "{bad_out}");
     assert!(bad_out.contains("error[forbidden-assistant]"), "{bad_out}");
     let good = try_message("Change\n\nAssisted-by: none\n");
-    assert!(
-        good.status.success(),
-        "{}",
-        String::from_utf8_lossy(&good.stdout)
-    );
+    let good_out = String::from_utf8_lossy(&good.stdout);
+    assert!(good.status.success(), "{good_out}");
+    assert!(good_out.contains("Passed"), "the hook ran: {good_out}");
 }
 
 #[test]
