@@ -10,9 +10,18 @@ use trailgate::install::ALL_HOOKS;
 use trailgate::scan::Judge;
 use trailgate::source::{self, LoadError};
 
+/// Whether the hook has given its answer: the watchdog may only reject while it has not.
+static ANSWERED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+
 pub fn hook(args: HookArgs) -> Result<u8> {
     let server = matches!(args.name.as_str(), "pre-receive" | "update");
-    match run(&args) {
+    let result = run(&args);
+    // From here on the watchdog stays quiet; if it already fired it holds the lock until the
+    // process exits with its rejection, so a late pass can never get out.
+    if let Ok(mut answered) = ANSWERED.lock() {
+        *answered = true;
+    }
+    match result {
         Ok(outcome) => Ok(outcome.code()),
         // The server is the authority: what it cannot judge, it rejects, and says why.
         Err(e) if server => {
@@ -27,12 +36,69 @@ pub fn hook(args: HookArgs) -> Result<u8> {
             }
             Ok(2)
         }
-        Err(e) => Err(e),
+        // A client hook that cannot judge stops the commit or push too, and says it is
+        // trailgate speaking.
+        Err(e) => {
+            eprintln!("trailgate: error: {e:#}");
+            Ok(2)
+        }
+    }
+}
+
+/// Fail closed on time: after `seconds`, say so and end the process with exit code 1 (git
+/// then rejects the push or refuses the commit), whatever the judging thread is doing.
+fn start_watchdog(seconds: f64, server: bool) -> Result<()> {
+    if !(seconds.is_finite() && seconds > 0.0) {
+        bail!("--timeout must be a positive number of seconds, got {seconds}");
+    }
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+        let Ok(answered) = ANSWERED.lock() else {
+            std::process::exit(1);
+        };
+        if *answered {
+            return;
+        }
+        if server {
+            eprintln!(
+                "trailgate: rejecting the push: it could not be judged within {seconds} s (trailgate.hookTimeout)"
+            );
+            eprintln!(
+                "trailgate:   push fewer commits at a time, or ask the administrators to raise the limit"
+            );
+        } else {
+            eprintln!(
+                "trailgate: refused: judging took longer than {seconds} s (trailgate.hookTimeout); \
+                 `--no-verify` skips this check, and the server judges the push all the same"
+            );
+        }
+        std::process::exit(1);
+    });
+    Ok(())
+}
+
+/// `--timeout`, else the repository's own `trailgate.hookTimeout` (never the user's global
+/// config: on a server the repository's config is the administrators').
+fn timeout(repo: &git2::Repository, args: &HookArgs) -> Result<Option<f64>> {
+    if let Some(t) = args.timeout {
+        return Ok(Some(t));
+    }
+    match git::repo_config_string(repo, "trailgate.hookTimeout") {
+        None => Ok(None),
+        Some(v) => v.trim().parse::<f64>().map(Some).map_err(|_| {
+            anyhow!("trailgate.hookTimeout is `{v}`: set it to a number of seconds, e.g. 4.5")
+        }),
     }
 }
 
 fn run(args: &HookArgs) -> Result<Outcome> {
     let repo = git::open_from_env()?;
+    if let Some(seconds) = timeout(&repo, args)? {
+        start_watchdog(
+            seconds,
+            matches!(args.name.as_str(), "pre-receive" | "update"),
+        )?;
+    }
     let mut stderr = std::io::stderr().lock();
     if args.name == "prepare-commit-msg" {
         // A broken policy adds no trailers here; commit-msg refuses the commit with the reason.

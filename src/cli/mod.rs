@@ -108,6 +108,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct HookArgs {
+    /// Reject (exit 1) when judging takes longer than SECONDS (default: the repository's
+    /// `trailgate.hookTimeout` config, else no limit).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     /// commit-msg, prepare-commit-msg, pre-push, pre-receive or update.
     pub name: String,
     /// The hook's arguments, as git passes them.

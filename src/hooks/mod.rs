@@ -150,6 +150,10 @@ pub fn report_new_commit(
         out,
         "{PREFIX} commit refused. Your message is kept in {file}: fix it and commit again with `git commit -e -F {file}`"
     )?;
+    writeln!(
+        out,
+        "{PREFIX} to commit anyway, `git commit --no-verify` skips this check; the server judges the push all the same"
+    )?;
     Ok(Outcome::Refuse)
 }
 

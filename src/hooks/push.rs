@@ -49,5 +49,11 @@ pub fn pre_push(
             outcome = Outcome::Refuse;
         }
     }
+    if outcome == Outcome::Refuse {
+        writeln!(
+            out,
+            "trailgate: to push anyway, `git push --no-verify` skips this check; the server judges the push all the same"
+        )?;
+    }
     Ok(outcome)
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod adversarial;
 mod bad_input;
 mod catalog_scan;
 mod changed_paths;
