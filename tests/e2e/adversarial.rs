@@ -101,7 +101,7 @@ fn huge_and_invalid_notes_add_nothing() {
     let huge = repo.home.path().join("huge-note");
     std::fs::write(
         &huge,
-        "assistant = \"cursor\"\n".repeat(1) + &"#".repeat(10 << 20),
+        "assistant = \"cursor\"\n".to_string() + &"#".repeat(10 << 20),
     )
     .unwrap();
     repo.git(&[
