@@ -155,20 +155,20 @@ pub enum InstallError {
         local: PathBuf,
     },
     /// A filesystem operation failed.
-    #[error("cannot {what} {}: {source}", .path.display())]
+    #[error("cannot {what} {}: {error}", .path.display())]
     Io {
         /// What was being done (`read`, `write`, `rename`…).
         what: &'static str,
         /// The file or directory.
         path: PathBuf,
-        /// The OS error.
-        source: io::Error,
+        /// The OS error (part of the message, so not also a `source`).
+        error: io::Error,
     },
 }
 
 fn io_err(what: &'static str, path: &Path) -> impl FnOnce(io::Error) -> InstallError {
     let path = path.to_path_buf();
-    move |source| InstallError::Io { what, path, source }
+    move |error| InstallError::Io { what, path, error }
 }
 
 /// `NAME.local` beside `NAME`.

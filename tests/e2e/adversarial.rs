@@ -341,3 +341,20 @@ fn client_hooks_say_how_to_skip_them_and_that_the_server_still_judges() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unwritable_hooks_directory_is_a_clear_error_and_changes_nothing() {
+    let repo = Repo::new();
+    // Even root cannot create a directory here: the kernel's own file system.
+    repo.git(&["config", "core.hooksPath", "/proc/trailgate-hooks"]);
+    let (code, out, err) = repo.run(&["install"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("cannot create the hooks directory /proc/trailgate-hooks"),
+        "{err}"
+    );
+    assert_eq!(err.matches("os error").count(), 1, "the reason once: {err}");
+    let (code, out, err) = repo.run(&["uninstall"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no trailgate hooks in /proc/trailgate-hooks"), "{out}");
+}
