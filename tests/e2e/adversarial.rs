@@ -356,5 +356,28 @@ fn an_unwritable_hooks_directory_is_a_clear_error_and_changes_nothing() {
     assert_eq!(err.matches("os error").count(), 1, "the reason once: {err}");
     let (code, out, err) = repo.run(&["uninstall"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("no trailgate hooks in /proc/trailgate-hooks"), "{out}");
+    assert!(
+        out.contains("no trailgate hooks in /proc/trailgate-hooks"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_policy_missing_on_the_trusted_ref_rejects_the_push() {
+    let s = Setup::new();
+    s.server.git(&[
+        "config",
+        "trailgate.policy",
+        "refs/heads/main:.trailgate/missing.toml",
+    ]);
+    let o = s.commit("plain change\n", &[("docs/a.txt", "v2\n")], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let push = s.push(&["--no-verify", "origin", "main"]);
+    let err = stderr(&push);
+    assert!(!push.status.success(), "{err}");
+    assert!(
+        err.contains("rejecting the push")
+            && err.contains("refs/heads/main:.trailgate/missing.toml"),
+        "{err}"
+    );
 }
