@@ -1,14 +1,23 @@
 //! Tricks people use to get around a security control, one test each, with the exact verdict,
-//! finding codes and exit status (SPEC §13). Tricks covered elsewhere: an exception cited only in
-//! the body and a declaration in an earlier paragraph (`findings.rs`), a push that edits the
-//! policy to approve itself and a commit parked on an unprotected branch (`hooks.rs`), a
-//! shallow clone's pre-push (`hooks.rs`), forged notes (`findings.rs`).
+//! finding codes and exit status (SPEC §13). Covered elsewhere: an exception cited only in the
+//! body, a declaration in an earlier paragraph, a look-alike key on production paths and forged
+//! notes (`findings.rs`); a push that edits the policy to approve itself, a commit parked on an
+//! unprotected branch and a shallow clone's pre-push (`hooks.rs`).
 
 use crate::findings::{expect, setup};
 use crate::hooks::{Setup, stderr};
 use crate::support::{Repo, codes, record};
 use std::io::Write;
 use std::process::{Command, Stdio};
+
+/// A change by Claude Code to a production path, committed in the client with `extra` options.
+fn claude_change(s: &Setup, extra: &[&str]) -> std::process::Output {
+    s.commit(
+        "change\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+        &[("src/lib.rs", "v2\n")],
+        extra,
+    )
+}
 
 #[test]
 fn look_alike_keys_are_ignored_declarations() {
@@ -28,21 +37,6 @@ fn look_alike_keys_are_ignored_declarations() {
         let r = expect(&repo, &id, &["ignored-declaration"], "warn");
         assert_eq!(r["findings"][0]["assistant"], "claude-code", "{key}");
     }
-}
-
-#[test]
-fn look_alike_key_on_production_paths_still_restricts() {
-    let repo = setup();
-    let id = repo.commit(
-        "sneaky\n\nAssisted-by\u{ff1a} Claude\n",
-        &[("services/auth/src/lib.rs", "v2\n")],
-    );
-    expect(
-        &repo,
-        &id,
-        &["restricted-assistant", "ignored-declaration"],
-        "fail",
-    );
 }
 
 #[test]
@@ -229,14 +223,7 @@ fn malformed_hook_input_is_rejected_never_passed() {
 #[test]
 fn odd_characters_in_a_ref_name_are_judged_and_never_run() {
     let s = Setup::new();
-    let o = s.commit(
-        &format!(
-            "change\n\n{}",
-            "Co-Authored-By: Claude <noreply@anthropic.com>"
-        ),
-        &[("src/lib.rs", "v2\n")],
-        &["--no-verify"],
-    );
+    let o = claude_change(&s, &["--no-verify"]);
     assert!(o.status.success(), "{}", stderr(&o));
     // Legal in a ref name, and dangerous wherever a name reaches a shell unquoted.
     let odd = "refs/heads/release/$(touch${IFS}pwned);`id`'\"&|<x>";
@@ -310,28 +297,14 @@ fn a_pre_receive_that_runs_out_of_time_rejects_the_push() {
 #[test]
 fn client_hooks_say_how_to_skip_them_and_that_the_server_still_judges() {
     let s = Setup::new();
-    let o = s.commit(
-        &format!(
-            "change\n\n{}",
-            "Co-Authored-By: Claude <noreply@anthropic.com>"
-        ),
-        &[("src/lib.rs", "v2\n")],
-        &[],
-    );
+    let o = claude_change(&s, &[]);
     let err = stderr(&o);
     assert!(!o.status.success());
     assert!(
         err.contains("`git commit --no-verify`") && err.contains("the server judges"),
         "{err}"
     );
-    let o = s.commit(
-        &format!(
-            "change\n\n{}",
-            "Co-Authored-By: Claude <noreply@anthropic.com>"
-        ),
-        &[("src/lib.rs", "v2\n")],
-        &["--no-verify"],
-    );
+    let o = claude_change(&s, &["--no-verify"]);
     assert!(o.status.success());
     let push = s.push(&["origin", "main"]);
     let err = stderr(&push);
