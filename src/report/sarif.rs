@@ -12,6 +12,9 @@ use std::io::{self, Write};
 /// GitHub rejects a run with more results than this.
 pub const MAX_RESULTS: usize = 25_000;
 
+/// Where a finding that names no path is placed when the policy is not in the repository.
+const DEFAULT_POLICY_PATH: &str = ".trailgate/policy.toml";
+
 /// Where the schema is published for editors and validators.
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -70,14 +73,20 @@ fn result(record: &CommitRecord, f: &Finding, fallback_uri: Option<&str>) -> Val
             "paths": f.paths,
         },
     });
-    if let Some(uri) = f.paths.first().map(String::as_str).or(fallback_uri) {
-        result["locations"] = json!([{
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
-                "region": { "startLine": 1 },
-            },
-        }]);
-    }
+    // GitHub needs a file for every result: a finding about the message, not about files, is
+    // placed on the policy (its place in this repository, else where `init` writes it).
+    let uri = f
+        .paths
+        .first()
+        .map(String::as_str)
+        .or(fallback_uri)
+        .unwrap_or(DEFAULT_POLICY_PATH);
+    result["locations"] = json!([{
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+            "region": { "startLine": 1 },
+        },
+    }]);
     result
 }
 
