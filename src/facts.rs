@@ -25,22 +25,40 @@ impl Signature {
     pub fn rfc3339(&self) -> String {
         let offset = jiff::tz::Offset::from_seconds(self.offset_minutes.saturating_mul(60))
             .unwrap_or(jiff::tz::Offset::UTC);
-        let dt = offset.to_datetime(self.timestamp());
+        let instant = self.timestamp();
+        // The local day and second of that day: the calendar date is all that needs jiff, and
+        // neighbouring commits mostly share it (remembered per thread).
+        let local = instant.as_second() + i64::from(offset.seconds());
+        let (day, second) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+        let date = LAST_DATE.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.0 != Some(day) {
+                let d = offset.to_datetime(instant).date();
+                // Years are 1970..=9999 here (git times are unsigned; jiff's range ends at 9999).
+                *last = (
+                    Some(day),
+                    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+                );
+            }
+            last.1.clone()
+        });
         let sign = if self.offset_minutes < 0 { '-' } else { '+' };
         let m = self.offset_minutes.unsigned_abs();
-        // Years are 1970..=9999 here (git times are unsigned; jiff's range ends at 9999).
         format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-            dt.year(),
-            dt.month(),
-            dt.day(),
-            dt.hour(),
-            dt.minute(),
-            dt.second(),
+            "{date}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            second / 3600,
+            second / 60 % 60,
+            second % 60,
             m / 60,
             m % 60
         )
     }
+}
+
+thread_local! {
+    /// The last local day formatted by [`Signature::rfc3339`] on this thread.
+    static LAST_DATE: std::cell::RefCell<(Option<i64>, String)> =
+        const { std::cell::RefCell::new((None, String::new())) };
 }
 
 /// One commit, as read from git.
@@ -90,6 +108,41 @@ impl CommitFacts {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn rfc3339_equals_jiffs_formatting_across_days_and_offsets() {
+        let mut x: u64 = 0x1234_5678;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Times around day boundaries and anywhere up to year 2200; offsets up to ±14 h.
+            let time = if i % 3 == 0 {
+                (x % 100_000) as i64 * 86_400 + (x % 3) as i64 - 1
+            } else {
+                (x % 7_258_118_400) as i64
+            };
+            let offset_minutes = ((x >> 40) % 1681) as i32 - 840;
+            let s = Signature {
+                name: String::new(),
+                email: String::new(),
+                time,
+                offset_minutes,
+            };
+            let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap();
+            let dt = offset.to_datetime(s.timestamp());
+            let sign = if offset_minutes < 0 { '-' } else { '+' };
+            let m = offset_minutes.unsigned_abs();
+            let want = format!(
+                "{}{sign}{:02}:{:02}",
+                dt.strftime("%Y-%m-%dT%H:%M:%S"),
+                m / 60,
+                m % 60
+            );
+            assert_eq!(s.rfc3339(), want, "time {time} offset {offset_minutes}");
+        }
+    }
+
     use super::*;
 
     #[test]
