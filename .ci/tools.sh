@@ -15,7 +15,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
-if ! python3 -c 'import jsonschema' 2>/dev/null || ! command -v pre-commit >/dev/null 2>&1; then
+if ! python3 -c 'import jsonschema, pre_commit' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
         'jsonschema>=4,<5' 'pre-commit>=3.2,<5'
 fi

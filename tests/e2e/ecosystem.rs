@@ -268,7 +268,13 @@ fn html_report_renders_in_headless_chromium_with_the_jsonl_totals() {
 
 #[test]
 fn pre_commit_runs_the_manifest_of_this_repository() {
-    if require("pre-commit", runs("pre-commit", &["--version"])).is_none() {
+    // Run as a module: a console script installed by pip may not be on PATH (pyenv shims).
+    if require(
+        "pre-commit",
+        runs("python3", &["-m", "pre_commit", "--version"]),
+    )
+    .is_none()
+    {
         return;
     }
     let repo = Repo::new();
@@ -295,8 +301,9 @@ fn pre_commit_runs_the_manifest_of_this_repository() {
     let try_message = |message: &str| {
         let file = repo.home.path().join("COMMIT_EDITMSG");
         std::fs::write(&file, message).unwrap();
-        Command::new("pre-commit")
-            .args(["run", "--hook-stage", "commit-msg", "--commit-msg-filename"])
+        Command::new("python3")
+            .args(["-m", "pre_commit", "run", "--hook-stage", "commit-msg"])
+            .arg("--commit-msg-filename")
             .arg(&file)
             .current_dir(repo.path())
             .env("HOME", repo.home.path())
