@@ -10,11 +10,16 @@ use trailgate::install::ALL_HOOKS;
 use trailgate::scan::Judge;
 use trailgate::source::{self, LoadError};
 
+/// The hooks that run on the server, where whatever cannot be judged is rejected.
+fn is_server_hook(name: &str) -> bool {
+    matches!(name, "pre-receive" | "update")
+}
+
 /// Whether the hook has given its answer: the watchdog may only reject while it has not.
 static ANSWERED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 
 pub fn hook(args: HookArgs) -> Result<u8> {
-    let server = matches!(args.name.as_str(), "pre-receive" | "update");
+    let server = is_server_hook(&args.name);
     let result = run(&args);
     // From here on the watchdog stays quiet; if it already fired it holds the lock until the
     // process exits with its rejection, so a late pass can never get out.
@@ -94,10 +99,7 @@ fn timeout(repo: &git2::Repository, args: &HookArgs) -> Result<Option<f64>> {
 fn run(args: &HookArgs) -> Result<Outcome> {
     let repo = git::open_from_env()?;
     if let Some(seconds) = timeout(&repo, args)? {
-        start_watchdog(
-            seconds,
-            matches!(args.name.as_str(), "pre-receive" | "update"),
-        )?;
+        start_watchdog(seconds, is_server_hook(&args.name))?;
     }
     let mut stderr = std::io::stderr().lock();
     if args.name == "prepare-commit-msg" {

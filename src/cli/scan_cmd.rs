@@ -79,13 +79,9 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
         FormatArg::Junit => report::Format::Junit,
         FormatArg::Html => report::Format::Html,
     };
-    // A SARIF result needs a file: findings about a message point at the policy file when the
-    // policy lives in the repository.
     let policy_file = policy.always_production.first().cloned();
-    let render = |record: &report::CommitRecord| match format {
-        report::Format::Sarif => report::sarif::render_results(record, policy_file.as_deref()),
-        _ => report::render(format, record),
-    };
+    let render =
+        |record: &report::CommitRecord| report::render(format, record, policy_file.as_deref());
     scan::scan(&repo, &policy, &opts, &render, &mut |record, rendered| {
         progress.inc(1);
         summary.add(&record);

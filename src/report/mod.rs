@@ -36,7 +36,9 @@ pub enum Format {
 
 /// A commit's part of a report in `format`: rendered where the commit was judged (in worker
 /// threads), written in walk order by a [`Reporter`]. Empty when the format leaves it out.
-pub fn render(format: Format, record: &CommitRecord) -> Vec<u8> {
+/// `policy_file` (the policy's path in the repository) locates SARIF findings that name no
+/// path.
+pub fn render(format: Format, record: &CommitRecord, policy_file: Option<&str>) -> Vec<u8> {
     match format {
         // Plain structs with string keys: serialising them cannot fail.
         Format::Jsonl => {
@@ -47,7 +49,7 @@ pub fn render(format: Format, record: &CommitRecord) -> Vec<u8> {
         Format::Json if record.is_notable() => serde_json::to_vec(record).unwrap_or_default(),
         Format::Json => Vec::new(),
         Format::Human => human::render_commit(record),
-        Format::Sarif => sarif::render_results(record, None),
+        Format::Sarif => sarif::render_results(record, policy_file),
         Format::Junit => junit::render_case(record),
         Format::Html => Vec::new(),
     }
