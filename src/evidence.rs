@@ -337,8 +337,8 @@ impl<'c> Collector<'c> {
                 }
                 KeyClass::Ai | KeyClass::Identity => {
                     if let Declared::Assistant(id) = self.match_declaration(class, &value) {
-                        let folded_key =
-                            fold_key(line.split([':', '\u{FF1A}']).next().unwrap_or(""));
+                        let key = find_colon(&line).map_or("", |(at, _)| &line[..at]);
+                        let folded_key = fold_key(key);
                         if folded_key == fold_key("signed-off-by") {
                             ev.ai_signoffs.push((id.clone(), line.clone()));
                         }
@@ -362,21 +362,22 @@ impl<'c> Collector<'c> {
         }
     }
 
-    /// `Some((class, value, line))` when the line is `KEY: value` (or `KEY：value`) with a key
+    /// `Some((class, value, line))` when the line is `KEY: value` (or with a look-alike colon) with a key
     /// that folds to a known one.
     fn looks_like_declaration(&self, raw_line: &[u8]) -> Option<(KeyClass, String, String)> {
         let first = *raw_line.first()?;
         if first == b' ' || first == b'\t' {
             return None;
         }
-        // Cheap filter before decoding: a separator must appear early in the line.
-        let head = &raw_line[..raw_line.len().min(MAX_KEY_BYTES + 3)];
-        if !head.contains(&b':') && !head.windows(3).any(|w| w == "\u{FF1A}".as_bytes()) {
+        // Cheap filter before decoding: a separator must appear early in the line, and every
+        // look-alike colon is outside ASCII.
+        let head = &raw_line[..raw_line.len().min(MAX_KEY_BYTES + 4)];
+        if !head.contains(&b':') && head.is_ascii() {
             return None;
         }
         let line = String::from_utf8_lossy(raw_line);
         let line = line.trim_end_matches(['\r', ' ', '\t']);
-        let sep = line.find([':', '\u{FF1A}'])?;
+        let (sep, sep_len) = find_colon(line)?;
         let key = &line[..sep];
         if key.is_empty()
             || key.len() > MAX_KEY_BYTES
@@ -390,13 +391,58 @@ impl<'c> Collector<'c> {
             .iter()
             .find(|(k, _)| *k == folded)
             .map(|(_, c)| *c)?;
-        let sep_len = line[sep..].chars().next().map_or(1, char::len_utf8);
         let value = line[sep + sep_len..].trim().to_string();
         Some((class, value, line.to_string()))
     }
 }
 
 const MAX_KEY_BYTES: usize = 96;
+
+/// Every character UTS #39 confusables.txt maps to `:` alone, from the data of
+/// `unicode-security` 0.1.3 (a unit test keeps the two in step). A key may end in any of them.
+const LOOK_ALIKE_COLONS: &[char] = &[
+    '\u{02D0}',
+    '\u{02F8}',
+    '\u{0589}',
+    '\u{05C3}',
+    '\u{0703}',
+    '\u{0704}',
+    '\u{0831}',
+    '\u{0903}',
+    '\u{0A83}',
+    '\u{1361}',
+    '\u{1393}',
+    '\u{16EC}',
+    '\u{1803}',
+    '\u{1809}',
+    '\u{205A}',
+    '\u{2236}',
+    '\u{A4FD}',
+    '\u{A789}',
+    '\u{FE13}',
+    '\u{FE30}',
+    '\u{FE55}',
+    '\u{FF1A}',
+    '\u{1015B}',
+    '\u{10AF5}',
+    '\u{11002}',
+    '\u{11082}',
+    '\u{11182}',
+    '\u{1123A}',
+    '\u{115BE}',
+    '\u{116AC}',
+    '\u{11838}',
+    '\u{11DD9}',
+    '\u{1D108}',
+];
+
+/// Byte offset and length of the first `:` or look-alike colon in `line`, if any.
+fn find_colon(line: &str) -> Option<(usize, usize)> {
+    line.char_indices()
+        .take_while(|&(at, _)| at <= MAX_KEY_BYTES)
+        .find(|&(_, c)| c == ':' || (!c.is_ascii() && LOOK_ALIKE_COLONS.contains(&c)))
+        .map(|(at, c)| (at, c.len_utf8()))
+}
 
 enum Declared {
     Assistant(String),

@@ -122,3 +122,16 @@ fn signoff_by_assistant_in_body_and_trailers() {
     assert_eq!(ev.ai_signoffs.len(), 1);
     assert_eq!(ev.ignored.len(), 1);
 }
+
+#[test]
+fn look_alike_colons_are_exactly_the_confusables_of_colon() {
+    let from_data: Vec<char> = (0x80..=0x10FFFF)
+        .filter_map(char::from_u32)
+        .filter(|c| unicode_security::skeleton(&c.to_string()).eq([':']))
+        .collect();
+    assert_eq!(LOOK_ALIKE_COLONS, from_data.as_slice());
+    for &colon in LOOK_ALIKE_COLONS {
+        let ev = collect(&format!("subject\n\nAssisted-by{colon} Cursor\n"));
+        assert_eq!(ids(&ev), ["cursor"], "U+{:04X}", colon as u32);
+    }
+}
