@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use std::io::{Read, Write};
 use trailgate::git;
 use trailgate::policy::{STARTER_POLICY, STARTER_REGISTRY};
+use trailgate::report::Escaped;
 use trailgate::{source, trailers};
 
 pub fn trailers(args: TrailersArgs) -> Result<u8> {
@@ -33,7 +34,8 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for t in trailers::parse(&message).trailers {
-        writeln!(out, "{t}")?;
+        // The message may come from anyone: no raw control characters on the terminal.
+        writeln!(out, "{}", Escaped(&t.to_string()))?;
     }
     Ok(0)
 }

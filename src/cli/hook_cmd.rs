@@ -7,6 +7,7 @@ use std::io::Read;
 use trailgate::git;
 use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
 use trailgate::install::ALL_HOOKS;
+use trailgate::report::{Escaped, escape_join};
 use trailgate::scan::Judge;
 use trailgate::source::{self, LoadError};
 
@@ -37,14 +38,16 @@ pub fn hook(args: HookArgs) -> Result<u8> {
             };
             eprintln!("trailgate: rejecting the push: it cannot be judged:");
             for line in text.lines() {
-                eprintln!("trailgate:   {line}");
+                eprintln!("trailgate:   {}", Escaped(line));
             }
             Ok(2)
         }
         // A client hook that cannot judge stops the commit or push too, and says it is
         // trailgate speaking.
         Err(e) => {
-            eprintln!("trailgate: error: {e:#}");
+            let text = format!("{e:#}");
+            let lines: Vec<&str> = text.lines().collect();
+            eprintln!("trailgate: error: {}", escape_join(&lines, "\n"));
             Ok(2)
         }
     }

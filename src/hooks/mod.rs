@@ -15,7 +15,7 @@ pub use sessions::post_commit;
 
 use crate::findings::Verdict;
 use crate::git::{self, GitError, RevSelection};
-use crate::report::CommitRecord;
+use crate::report::{CommitRecord, Escaped, escape_join};
 use crate::scan::{At, Judge, judge_commit};
 use git2::{Oid, Repository};
 use std::io::{self, Write};
@@ -97,17 +97,22 @@ pub fn report(
         .filter(|r| r.verdict == Verdict::Fail)
         .count();
     for r in records.iter().filter(|r| !r.findings.is_empty()) {
-        writeln!(out, "{PREFIX} commit {} \"{}\"", r.short_id(), r.summary)?;
+        writeln!(
+            out,
+            "{PREFIX} commit {} \"{}\"",
+            r.short_id(),
+            Escaped(&r.summary)
+        )?;
         if detail.verbose {
             for a in &r.assistants {
                 for e in &a.evidence {
                     writeln!(
                         out,
                         "{PREFIX}   {} ({}) from {}: {}",
-                        a.id,
+                        Escaped(&a.id),
                         a.status.as_str(),
                         e.source.as_str(),
-                        e.text
+                        Escaped(&e.text)
                     )?;
                 }
             }
@@ -125,6 +130,7 @@ pub fn report(
         } else {
             "commits break"
         };
+        let what = Escaped(what);
         writeln!(
             out,
             "{PREFIX} refusing {what}: {failing} {commits} the policy; `trailgate check <commit>` explains each step"
@@ -171,19 +177,13 @@ fn write_findings(
             "{PREFIX} {indent}{}[{}] {}",
             f.severity.as_str(),
             f.code,
-            f.message
+            Escaped(&f.message)
         )?;
         if f.paths.is_empty() {
             continue;
         }
         let shown = shown.unwrap_or(f.paths.len());
-        let mut list = f
-            .paths
-            .iter()
-            .take(shown)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let mut list = escape_join(&f.paths[..shown.min(f.paths.len())], ", ");
         if f.paths.len() > shown {
             list.push_str(&format!(" and {} more", f.paths.len() - shown));
         }

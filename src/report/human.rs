@@ -1,7 +1,7 @@
 //! `--format human`: findings grouped by commit, then a summary; and `check`'s step-by-step
 //! explanation of one commit. Colour is decided by the caller (`colored`'s global switch).
 
-use super::{CommitRecord, Reporter, SummaryRecord};
+use super::{CommitRecord, Escaped, Reporter, SummaryRecord, escape_join};
 use crate::findings::{Finding, Severity, Verdict};
 use crate::policy::Policy;
 use colored::Colorize;
@@ -42,11 +42,11 @@ fn write_finding(out: &mut dyn Write, f: &Finding, indent: &str) -> io::Result<(
         "{indent}{}[{}] {}",
         severity_label(f.severity),
         f.code,
-        f.message
+        Escaped(&f.message)
     )?;
     if !f.paths.is_empty() {
         let label = if f.paths.len() == 1 { "path" } else { "paths" };
-        writeln!(out, "{indent}  {label}: {}", f.paths.join(", "))?;
+        writeln!(out, "{indent}  {label}: {}", escape_join(&f.paths, ", "))?;
     }
     Ok(())
 }
@@ -54,7 +54,7 @@ fn write_finding(out: &mut dyn Write, f: &Finding, indent: &str) -> io::Result<(
 fn assistants_line(r: &CommitRecord) -> String {
     r.assistants
         .iter()
-        .map(|a| format!("{} ({})", a.id, a.status.as_str()))
+        .map(|a| format!("{} ({})", Escaped(&a.id), a.status.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -78,13 +78,13 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 let width = s
                     .by_assistant
                     .keys()
-                    .map(String::len)
+                    .map(|id| Escaped(id).to_string().chars().count())
                     .max()
                     .unwrap_or(0)
                     .max(9);
                 writeln!(out, "  {:width$}  commits", "assistant")?;
                 for (id, n) in &s.by_assistant {
-                    writeln!(out, "  {id:width$}  {n}")?;
+                    writeln!(out, "  {:width$}  {n}", Escaped(id))?;
                 }
             }
         }
@@ -101,7 +101,7 @@ impl<W: Write> Reporter for HumanReporter<W> {
             let list: Vec<String> = s
                 .by_assistant
                 .iter()
-                .map(|(k, v)| format!("{k} {v}"))
+                .map(|(k, v)| format!("{} {v}", Escaped(k)))
                 .collect();
             writeln!(out, "  assistants (commits): {}", list.join(", "))?;
         }
@@ -114,20 +114,20 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 out,
                 "  {}[unused-exception] no scanned commit cited: {}",
                 "info".blue().bold(),
-                s.unused_exceptions.join(", ")
+                escape_join(&s.unused_exceptions, ", ")
             )?;
         }
         writeln!(
             out,
             "  policy: {} (sha256 {})",
-            s.policy.source,
+            Escaped(&s.policy.source),
             short_hash(&s.policy.sha256)
         )?;
         if let Some(r) = &s.registry {
             writeln!(
                 out,
                 "  registry: {} (sha256 {})",
-                r.source,
+                Escaped(&r.source),
                 short_hash(&r.sha256)
             )?;
         }
@@ -157,11 +157,13 @@ pub fn render_commit(r: &CommitRecord) -> Vec<u8> {
 }
 
 fn write_commit(out: &mut Vec<u8>, r: &CommitRecord) -> io::Result<()> {
-    writeln!(out, "{} {}", r.short_id().yellow(), r.summary)?;
+    writeln!(out, "{} {}", r.short_id().yellow(), Escaped(&r.summary))?;
     writeln!(
         out,
         "  author: {} <{}>, {}",
-        r.author.name, r.author.email, r.author.time
+        Escaped(&r.author.name),
+        Escaped(&r.author.email),
+        r.author.time
     )?;
     if !r.assistants.is_empty() {
         writeln!(out, "  assistants: {}", assistants_line(r))?;
@@ -175,16 +177,20 @@ fn write_commit(out: &mut Vec<u8>, r: &CommitRecord) -> io::Result<()> {
 /// `trailgate check`: every step that led to the verdict.
 pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Result<()> {
     writeln!(out, "{} {}", "commit".bold(), r.id.yellow())?;
-    writeln!(out, "  subject:   {}", r.summary)?;
+    writeln!(out, "  subject:   {}", Escaped(&r.summary))?;
     writeln!(
         out,
         "  author:    {} <{}>, {}",
-        r.author.name, r.author.email, r.author.time
+        Escaped(&r.author.name),
+        Escaped(&r.author.email),
+        r.author.time
     )?;
     writeln!(
         out,
         "  committer: {} <{}>, {}",
-        r.committer.name, r.committer.email, r.committer.time
+        Escaped(&r.committer.name),
+        Escaped(&r.committer.email),
+        r.committer.time
     )?;
 
     writeln!(out, "{}", "1. trailers (as git parses them)".bold())?;
@@ -192,7 +198,7 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
         writeln!(out, "  none")?;
     }
     for t in &r.trailers {
-        writeln!(out, "  {}: {}", t.key, t.value)?;
+        writeln!(out, "  {}: {}", Escaped(&t.key), Escaped(&t.value))?;
     }
 
     writeln!(out, "{}", "2. assistants and evidence".bold())?;
@@ -200,9 +206,14 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
         writeln!(out, "  none evidenced")?;
     }
     for a in &r.assistants {
-        writeln!(out, "  {} — {}", a.id.bold(), a.status.as_str())?;
+        writeln!(
+            out,
+            "  {} — {}",
+            Escaped(&a.id).to_string().bold(),
+            a.status.as_str()
+        )?;
         for e in &a.evidence {
-            writeln!(out, "    {:15} {}", e.source.as_str(), e.text)?;
+            writeln!(out, "    {:15} {}", e.source.as_str(), Escaped(&e.text))?;
         }
     }
 
@@ -215,7 +226,7 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
         Some(p) if p.is_empty() => writeln!(out, "  none touched")?,
         Some(p) => {
             for path in p {
-                writeln!(out, "  {path}")?;
+                writeln!(out, "  {}", Escaped(path))?;
             }
         }
     }
@@ -225,7 +236,7 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
         writeln!(out, "  none cited (trailer `{}`)", policy.exception_trailer)?;
     }
     for e in &r.exceptions {
-        writeln!(out, "  {} — {}", e.id, e.state)?;
+        writeln!(out, "  {} — {}", Escaped(&e.id), e.state)?;
     }
 
     writeln!(out, "{}", "5. findings".bold())?;
@@ -239,7 +250,7 @@ pub fn explain(out: &mut dyn Write, r: &CommitRecord, policy: &Policy) -> io::Re
     writeln!(
         out,
         "policy: {} (sha256 {})",
-        policy.source,
+        Escaped(&policy.source),
         short_hash(&policy.sha256)
     )?;
     out.flush()

@@ -1,12 +1,14 @@
 //! Rendering judged commits: `human`, `json`, `jsonl`, `sarif`, `junit` and `html` (SPEC §11), each consuming the same
 //! [`CommitRecord`]s and [`SummaryRecord`]. Reporters stream: nothing is held per commit.
 
+mod escape;
 mod html;
 mod human;
 mod junit;
 mod record;
 pub mod sarif;
 
+pub use escape::{Escaped, escape_join};
 pub use html::HtmlReporter;
 pub use human::{HumanReporter, explain, render_commit};
 pub use junit::JunitReporter;

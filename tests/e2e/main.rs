@@ -9,6 +9,7 @@ mod catalog_scan;
 mod changed_paths;
 mod colons;
 mod ecosystem;
+mod escapes;
 mod findings;
 mod hooks;
 mod install;
