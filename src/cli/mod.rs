@@ -5,6 +5,7 @@ mod commands;
 mod docs_cmd;
 mod hook_cmd;
 mod install_cmd;
+mod output;
 mod policy_cmd;
 mod scan_cmd;
 mod session_cmd;
@@ -152,7 +153,8 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
-    /// Write the report to FILE (replaced only when the scan completes).
+    /// Write the report to FILE (`-`: standard output). A regular file is replaced only when
+    /// the scan completes; a device, FIFO or symlink is written into and stays as it is.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Worker threads (default: one per core).

@@ -1,9 +1,9 @@
 //! `scan` and `check`: gather commits, judge them, render.
 
+use super::output::Output;
 use super::{CheckArgs, CheckFormatArg, FormatArg, ScanArgs};
-use anyhow::{Context, Result, anyhow};
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use anyhow::{Result, anyhow};
+use std::io::Write;
 use trailgate::exceptions::{Instant, day_start, parse_instant};
 use trailgate::findings::Severity;
 use trailgate::git::{self, RevSelection};
@@ -136,42 +136,4 @@ fn progress_bar() -> indicatif::ProgressBar {
         pb.set_style(style);
     }
     pb
-}
-
-/// Standard output, or a file replaced only when the report is complete.
-struct Output {
-    writer: BufWriter<Box<dyn Write>>,
-    file: Option<(tempfile::TempPath, std::path::PathBuf)>,
-}
-
-impl Output {
-    fn open(path: Option<&Path>) -> Result<Output> {
-        let Some(p) = path else {
-            return Ok(Output {
-                writer: BufWriter::new(Box::new(std::io::stdout())),
-                file: None,
-            });
-        };
-        let dir = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-        let (file, tmp_path) = tmp.into_parts();
-        Ok(Output {
-            writer: BufWriter::new(Box::new(file)),
-            file: Some((tmp_path, p.to_path_buf())),
-        })
-    }
-
-    fn commit(mut self) -> Result<()> {
-        self.writer.flush().context("cannot write the report")?;
-        drop(self.writer);
-        if let Some((tmp, path)) = self.file.take() {
-            tmp.persist(&path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        Ok(())
-    }
 }

@@ -15,6 +15,7 @@ mod hooks;
 mod install;
 mod objects;
 mod output;
+mod output_targets;
 mod policy_source;
 mod revisions;
 mod session;
