@@ -6,8 +6,8 @@
 //! - absent → write the shim;
 //! - ours (carries [`MARKER`]) and identical → leave it (not even its mtime changes);
 //!   ours but different (older shim, other binary path) → replace it atomically;
-//! - not ours → rename it to `NAME.local` (bytes, mode and symlinks kept as they are), then
-//!   write the shim, which runs `NAME.local` first;
+//! - not ours → keep it as `NAME.local` (bytes, mode and symlinks kept as they are) and put the
+//!   shim in its place, which runs `NAME.local` first;
 //! - not ours while `NAME.local` exists too → refuse, even with `--force`: trailgate keeps one
 //!   earlier hook per name and will neither overwrite nor silently disable either file;
 //! - absent while `NAME.local` exists (left from an earlier install) → refuse, because the shim
@@ -16,11 +16,27 @@
 //!
 //! Every name is checked before anything is written, so a refusal leaves the directory as it
 //! was. `uninstall` removes only our files and renames `NAME.local` back over them.
+//!
+//! Atomic per hook: at every instant `NAME` is the hook that was there or the shim, never
+//! missing. A kept hook is hard-linked to `NAME.local` (which fails rather than replace an
+//! existing one), then the shim, written under a temporary name, is renamed over `NAME`; a
+//! run killed between the two leaves `NAME` and `NAME.local` the same file, which the next run
+//! recognises and finishes. Exclusive: each run holds the hooks directory's lock
+//! ([`lock::LOCK_NAME`]) from its checks to its last rename.
 
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+mod lock;
+
+use lock::{HooksLock, failpoint};
+pub use lock::{LOCK_NAME, STALE_AGE, WAIT};
+
+/// Name prefix of a shim being written; only the lock holder writes one, so one found by the
+/// next holder was left by a killed run and is removed.
+const SHIM_TEMP_PREFIX: &str = ".trailgate-hook-";
 
 /// Hooks installed by default in a repository with a work tree.
 pub const CLIENT_HOOKS: &[&str] = &[
@@ -154,6 +170,19 @@ pub enum InstallError {
         /// Its `.local` beside it.
         local: PathBuf,
     },
+    /// Another run holds the hooks directory's lock.
+    #[error(
+        "another `trailgate install` or `uninstall` is running in this hooks directory (lock {}, \
+         held by process {holder}); waited {} s. Try again when it is done; if no such run is \
+         going on, remove the lock file",
+        .lock.display(), WAIT.as_secs()
+    )]
+    Locked {
+        /// The lock file.
+        lock: PathBuf,
+        /// The holder's process id, as the lock says.
+        holder: String,
+    },
     /// A filesystem operation failed.
     #[error("cannot {what} {}: {error}", .path.display())]
     Io {
@@ -264,10 +293,16 @@ pub fn install(
 ) -> Result<Vec<Action>, InstallError> {
     let names = validate(names)?;
     let text = shim(binary);
+    fs::create_dir_all(dir).map_err(io_err("create the hooks directory", dir))?;
+    let _lock = HooksLock::acquire(dir)?;
+    failpoint("install-locked");
 
     enum Plan {
         Write,
-        MoveThenWrite,
+        /// Keep the hook as `NAME.local`; `linked` when a killed run already did.
+        KeepThenWrite {
+            linked: bool,
+        },
         Adopt,
         Update,
         Keep,
@@ -286,10 +321,13 @@ pub fn install(
                     Plan::Update
                 }
             }
+            Existing::Foreign if local_exists && same_file(&hook, &local)? => {
+                Plan::KeepThenWrite { linked: true }
+            }
             Existing::Foreign if local_exists => {
                 return Err(InstallError::BothExist { hook, local });
             }
-            Existing::Foreign => Plan::MoveThenWrite,
+            Existing::Foreign => Plan::KeepThenWrite { linked: false },
             Existing::Absent if local_exists && !force => {
                 return Err(InstallError::OrphanLocal { hook, local });
             }
@@ -299,7 +337,6 @@ pub fn install(
         plans.push((name, hook, local, plan));
     }
 
-    fs::create_dir_all(dir).map_err(io_err("create the hooks directory", dir))?;
     let mut actions = Vec::new();
     for (name, hook, local, plan) in plans {
         let kind = match plan {
@@ -316,17 +353,22 @@ pub fn install(
                 write_shim(dir, &hook, &text, false)?;
                 ActionKind::AdoptedLocal
             }
-            Plan::MoveThenWrite => {
-                // rename keeps the file itself: bytes, mode, owner, and a symlink stays one.
-                fs::rename(&hook, &local).map_err(io_err("rename", &hook))?;
-                if let Err(e) = write_shim(dir, &hook, &text, false) {
-                    // Put the user's hook back rather than leave no hook at all.
-                    let _ = fs::rename(&local, &hook);
+            Plan::KeepThenWrite { linked } => {
+                if !linked {
+                    // A second name for the same file: bytes, mode and owner stay, a symlink
+                    // stays one, and `NAME` is never missing. Fails if `NAME.local` exists.
+                    fs::hard_link(&hook, &local).map_err(io_err("keep", &hook))?;
+                    failpoint("install-linked");
+                }
+                if let Err(e) = write_shim(dir, &hook, &text, true) {
+                    // `NAME` is still the user's hook: drop the second name again.
+                    let _ = fs::remove_file(&local);
                     return Err(e);
                 }
                 ActionKind::KeptExistingAsLocal
             }
         };
+        failpoint("install-hook-done");
         actions.push(Action {
             hook: name.to_string(),
             path: hook,
@@ -340,13 +382,26 @@ pub fn install(
 /// Hooks trailgate did not write are left alone.
 pub fn uninstall(dir: &Path, names: &[&str]) -> Result<Vec<Action>, InstallError> {
     let names = validate(names)?;
+    // No directory, no hooks: nothing to lock either.
+    let _lock = if dir.is_dir() {
+        Some(HooksLock::acquire(dir)?)
+    } else {
+        None
+    };
+    failpoint("uninstall-locked");
     let mut actions = Vec::new();
     for name in names {
         let hook = dir.join(name);
         let local = local_path(&hook);
         let kind = match inspect(&hook)? {
             Existing::Absent => ActionKind::NotInstalled,
-            Existing::Foreign => ActionKind::NotOurs,
+            Existing::Foreign => {
+                if exists_no_follow(&local)? && same_file(&hook, &local)? {
+                    // An install killed after keeping the hook: the second name goes.
+                    fs::remove_file(&local).map_err(io_err("remove", &local))?;
+                }
+                ActionKind::NotOurs
+            }
             Existing::Ours { .. } if exists_no_follow(&local)? => {
                 // One rename replaces the shim: there is never a moment without the hook.
                 fs::rename(&local, &hook).map_err(io_err("rename", &local))?;
@@ -357,6 +412,7 @@ pub fn uninstall(dir: &Path, names: &[&str]) -> Result<Vec<Action>, InstallError
                 ActionKind::Removed
             }
         };
+        failpoint("uninstall-hook-done");
         actions.push(Action {
             hook: name.to_string(),
             path: hook,
@@ -364,6 +420,13 @@ pub fn uninstall(dir: &Path, names: &[&str]) -> Result<Vec<Action>, InstallError
         });
     }
     Ok(actions)
+}
+
+/// Whether two paths name the same file (not following symlinks).
+fn same_file(a: &Path, b: &Path) -> Result<bool, InstallError> {
+    let ma = fs::symlink_metadata(a).map_err(io_err("inspect", a))?;
+    let mb = fs::symlink_metadata(b).map_err(io_err("inspect", b))?;
+    Ok(lock::same_file(&ma, &mb))
 }
 
 fn exists_no_follow(path: &Path) -> Result<bool, InstallError> {
@@ -379,7 +442,7 @@ fn exists_no_follow(path: &Path) -> Result<bool, InstallError> {
 /// a file that appeared meanwhile is not overwritten.
 fn write_shim(dir: &Path, hook: &Path, text: &str, replace: bool) -> Result<(), InstallError> {
     let mut tmp = tempfile::Builder::new()
-        .prefix(".trailgate-hook-")
+        .prefix(SHIM_TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(io_err("create a temporary file in", dir))?;
     tmp.write_all(text.as_bytes())
@@ -391,6 +454,7 @@ fn write_shim(dir: &Path, hook: &Path, text: &str, replace: bool) -> Result<(), 
         fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755))
             .map_err(io_err("make executable", tmp.path()))?;
     }
+    failpoint("install-shim-written");
     let persisted = if replace {
         tmp.persist(hook)
     } else {

@@ -329,7 +329,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => {
             // A report file gets colour only when asked for explicitly.
-            if args.output.is_some() && cli.color != ColorChoice::Always {
+            let to_file = args.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
+            if to_file && cli.color != ColorChoice::Always {
                 colored::control::set_override(false);
             }
             scan_cmd::scan(args)

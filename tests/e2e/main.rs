@@ -13,6 +13,7 @@ mod escapes;
 mod findings;
 mod hooks;
 mod install;
+mod install_atomic;
 mod objects;
 mod output;
 mod output_targets;
