@@ -321,7 +321,7 @@ pub fn install(
                     Plan::Update
                 }
             }
-            Existing::Foreign if local_exists && same_file(&hook, &local)? => {
+            Existing::Foreign if local_exists && already_kept(&hook, &local)? => {
                 Plan::KeepThenWrite { linked: true }
             }
             Existing::Foreign if local_exists => {
@@ -355,9 +355,7 @@ pub fn install(
             }
             Plan::KeepThenWrite { linked } => {
                 if !linked {
-                    // A second name for the same file: bytes, mode and owner stay, a symlink
-                    // stays one, and `NAME` is never missing. Fails if `NAME.local` exists.
-                    fs::hard_link(&hook, &local).map_err(io_err("keep", &hook))?;
+                    keep_as_local(dir, &hook, &local)?;
                     failpoint("install-linked");
                 }
                 if let Err(e) = write_shim(dir, &hook, &text, true) {
@@ -396,7 +394,7 @@ pub fn uninstall(dir: &Path, names: &[&str]) -> Result<Vec<Action>, InstallError
         let kind = match inspect(&hook)? {
             Existing::Absent => ActionKind::NotInstalled,
             Existing::Foreign => {
-                if exists_no_follow(&local)? && same_file(&hook, &local)? {
+                if exists_no_follow(&local)? && already_kept(&hook, &local)? {
                     // An install killed after keeping the hook: the second name goes.
                     fs::remove_file(&local).map_err(io_err("remove", &local))?;
                 }
@@ -422,11 +420,71 @@ pub fn uninstall(dir: &Path, names: &[&str]) -> Result<Vec<Action>, InstallError
     Ok(actions)
 }
 
-/// Whether two paths name the same file (not following symlinks).
-fn same_file(a: &Path, b: &Path) -> Result<bool, InstallError> {
-    let ma = fs::symlink_metadata(a).map_err(io_err("inspect", a))?;
-    let mb = fs::symlink_metadata(b).map_err(io_err("inspect", b))?;
-    Ok(lock::same_file(&ma, &mb))
+/// Give the hook at `hook` its second name `local` while `hook` stays in place: a hard link
+/// (the same file: bytes, mode and owner, a symlink stays one), else, where the file system
+/// refuses links, a copy of the same kind, bytes and mode. Never replaces an existing `local`.
+fn keep_as_local(dir: &Path, hook: &Path, local: &Path) -> Result<(), InstallError> {
+    match fs::hard_link(hook, local) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(io_err("keep", hook)(e)),
+        Err(_) => copy_no_clobber(dir, hook, local),
+    }
+}
+
+#[cfg(unix)]
+fn copy_no_clobber(dir: &Path, hook: &Path, local: &Path) -> Result<(), InstallError> {
+    let meta = fs::symlink_metadata(hook).map_err(io_err("inspect", hook))?;
+    if meta.file_type().is_symlink() {
+        // Creating a symlink fails when the name exists: no clobbering.
+        let target = fs::read_link(hook).map_err(io_err("read", hook))?;
+        return std::os::unix::fs::symlink(target, local).map_err(io_err("write", local));
+    }
+    let bytes = fs::read(hook).map_err(io_err("read", hook))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(SHIM_TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(io_err("create a temporary file in", dir))?;
+    tmp.write_all(&bytes)
+        .and_then(|()| tmp.as_file().set_permissions(meta.permissions()))
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(io_err("write", tmp.path()))?;
+    tmp.persist_noclobber(local)
+        .map_err(|e| io_err("write", local)(e.error))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn copy_no_clobber(_dir: &Path, hook: &Path, local: &Path) -> Result<(), InstallError> {
+    let mut out = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(local)
+        .map_err(io_err("write", local))?;
+    let bytes = fs::read(hook).map_err(io_err("read", hook))?;
+    out.write_all(&bytes).map_err(io_err("write", local))
+}
+
+/// Whether `local` already is the kept `hook`, as an install killed after keeping it leaves
+/// them: the same file, or (a copy) the same kind, mode and bytes. Replacing `hook` with the
+/// shim then changes nothing that runs.
+fn already_kept(hook: &Path, local: &Path) -> Result<bool, InstallError> {
+    let mh = fs::symlink_metadata(hook).map_err(io_err("inspect", hook))?;
+    let ml = fs::symlink_metadata(local).map_err(io_err("inspect", local))?;
+    if lock::same_file(&mh, &ml) {
+        return Ok(true);
+    }
+    if mh.file_type() != ml.file_type() || mh.permissions() != ml.permissions() {
+        return Ok(false);
+    }
+    if mh.file_type().is_symlink() {
+        return Ok(fs::read_link(hook).ok() == fs::read_link(local).ok());
+    }
+    if !mh.file_type().is_file() || mh.len() != ml.len() {
+        return Ok(false);
+    }
+    let a = fs::read(hook).map_err(io_err("read", hook))?;
+    let b = fs::read(local).map_err(io_err("read", local))?;
+    Ok(a == b)
 }
 
 fn exists_no_follow(path: &Path) -> Result<bool, InstallError> {
@@ -701,6 +759,35 @@ mod tests {
             );
             assert_eq!(snapshot(dir), before);
         }
+    }
+
+    #[test]
+    fn a_hook_kept_by_a_killed_install_is_finished_not_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write_mode(&dir.join("pre-push"), b"#!/bin/sh\necho mine\n", 0o750);
+        write_mode(&dir.join("commit-msg"), b"#!/bin/sh\necho copy\n", 0o700);
+        let before = snapshot(dir);
+        // Left as a killed install leaves them: a hard link, and a copy (no-link file systems).
+        fs::hard_link(dir.join("pre-push"), dir.join("pre-push.local")).unwrap();
+        fs::copy(dir.join("commit-msg"), dir.join("commit-msg.local")).unwrap();
+        let a = install(dir, &["pre-push", "commit-msg"], false, None).unwrap();
+        assert_eq!(
+            kinds(&a),
+            vec![
+                ActionKind::KeptExistingAsLocal,
+                ActionKind::KeptExistingAsLocal
+            ]
+        );
+        assert!(is_ours(&fs::read(dir.join("pre-push")).unwrap()));
+        uninstall(dir, &["pre-push", "commit-msg"]).unwrap();
+        assert_eq!(snapshot(dir), before);
+
+        // Uninstall after such a kill drops the second name.
+        fs::hard_link(dir.join("pre-push"), dir.join("pre-push.local")).unwrap();
+        let a = uninstall(dir, &["pre-push"]).unwrap();
+        assert_eq!(kinds(&a), vec![ActionKind::NotOurs]);
+        assert_eq!(snapshot(dir), before);
     }
 
     #[test]
