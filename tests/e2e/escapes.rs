@@ -77,7 +77,7 @@ fn a_concealing_subject_cannot_hide_the_server_rejection() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert_no_controls(&e, "pre-push");
-    assert!(e.contains(&format!("\"hide\\x1b[8m\"")), "{e}");
+    assert!(e.contains("\"hide\\x1b[8m\""), "{e}");
 
     let o = s.push(&["--no-verify", "origin", "main"]);
     assert!(!o.status.success());
