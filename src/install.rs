@@ -22,7 +22,7 @@
 //! existing one), then the shim, written under a temporary name, is renamed over `NAME`; a
 //! run killed between the two leaves `NAME` and `NAME.local` the same file, which the next run
 //! recognises and finishes. Exclusive: each run holds the hooks directory's lock
-//! ([`lock::LOCK_NAME`]) from its checks to its last rename.
+//! ([`LOCK_NAME`]) from its checks to its last rename.
 
 use std::fmt;
 use std::fs;
