@@ -3,6 +3,8 @@
 
 mod bytes;
 mod commitgraph;
+mod delta;
+pub mod integrity;
 mod object;
 mod objects;
 mod pack;

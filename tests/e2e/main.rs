@@ -17,4 +17,5 @@ mod policy_source;
 mod revisions;
 mod session;
 mod session_flow;
+mod store_integrity;
 mod trailer_parity;
