@@ -97,6 +97,13 @@ impl Pack {
         if data.get(0..4)? != b"PACK" || !(version == 2 || version == 3) {
             return None;
         }
+        // As git's `open_packed_git_1`: the pack holds as many objects as its index lists,
+        // and ends with the checksum the index recorded for it (compared, not recomputed).
+        let trailer = data.get(data.len().checked_sub(SHA1_LEN)?..)?;
+        let recorded = idx.get(idx.len() - 2 * SHA1_LEN..idx.len() - SHA1_LEN)?;
+        if be32(&data, 8)? != count || trailer != recorded {
+            return None;
+        }
         Some(Pack {
             idx,
             data,

@@ -2,9 +2,13 @@
 //! equals a parent's is never entered, nor one the caller says cannot matter. For a merge a
 //! path counts only when it differs from every parent, as `git diff-tree -c --name-only`.
 //! Trees are read raw through the worker's [`Objects`].
+//!
+//! A submodule (gitlink, mode 160000) is a path like a file, but git matches patterns against
+//! it as against a directory; it is reported with a trailing `/` so the path matcher (and
+//! anything else judging the path) knows, and shown without it.
 
 use super::GitError;
-use super::object::{TreeEntry, next_entry};
+use super::object::{S_IFGITLINK, TreeEntry, next_entry};
 use super::objects::{Bytes, Objects};
 use super::pack::Kind;
 use git2::{Oid, Repository};
@@ -199,8 +203,15 @@ impl Walk<'_> {
                     });
                     continue;
                 }
-            } else if (self.keep)(&self.prefix) {
-                self.out.push(self.prefix.clone());
+            } else {
+                // A gitlink on either side: what the path was or became is a directory to git.
+                let gitlink = |e: &Option<Entry>| e.is_some_and(|e| e.mode == S_IFGITLINK);
+                if gitlink(&new_entry) || old_entries.iter().any(gitlink) {
+                    self.prefix.push(b'/');
+                }
+                if (self.keep)(&self.prefix) {
+                    self.out.push(self.prefix.clone());
+                }
             }
             self.prefix.truncate(len);
         }

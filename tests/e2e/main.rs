@@ -18,4 +18,5 @@ mod revisions;
 mod session;
 mod session_flow;
 mod store_integrity;
+mod submodules;
 mod trailer_parity;
