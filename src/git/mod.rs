@@ -8,6 +8,8 @@ pub mod integrity;
 mod object;
 mod objects;
 mod pack;
+#[doc(hidden)]
+pub mod readers;
 mod revs;
 mod tree;
 

@@ -84,15 +84,7 @@ impl Pack {
         let idx = map(idx_path)?;
         let path = idx_path.with_extension("pack");
         let data = map(&path)?;
-        if idx.get(0..8)? != b"\xfftOc\x00\x00\x00\x02" {
-            return None; // version 1 indexes predate 2006 git: leave them to libgit2
-        }
-        let count = be32(&idx, IDX_HEADER + 255 * 4)?;
-        // ids, CRCs and 32-bit offsets, then the two trailing checksums.
-        let tables = (count as usize).checked_mul(SHA1_LEN + 8)?;
-        if idx.len() < IDX_HEADER + FANOUT_LEN + tables + 2 * SHA1_LEN {
-            return None;
-        }
+        let count = index_count(&idx)?;
         let version = be32(&data, 4)?;
         if data.get(0..4)? != b"PACK" || !(version == 2 || version == 3) {
             return None;
@@ -114,17 +106,7 @@ impl Pack {
 
     /// Offset of the object `id` in this pack.
     pub(crate) fn find(&self, id: &[u8]) -> Option<u64> {
-        let oids = IDX_HEADER + FANOUT_LEN;
-        let i = fanout_find(&self.idx, IDX_HEADER, oids, self.count, id)? as usize;
-        let n = self.count as usize;
-        let small = oids + n * (SHA1_LEN + 4);
-        let off = be32(&self.idx, small + i * 4)?;
-        if off & 0x8000_0000 == 0 {
-            return Some(u64::from(off));
-        }
-        // Offsets past 2 GiB live in a table of 64-bit values after the 32-bit ones.
-        let large = small + n * 4 + (off & 0x7fff_ffff) as usize * 8;
-        be64(&self.idx, large)
+        index_find(&self.idx, self.count, id)
     }
 
     /// The entry header at `offset`.
@@ -146,6 +128,42 @@ impl Pack {
             .unwrap_or(self.path.as_os_str())
             .to_string_lossy()
     }
+}
+
+/// How many objects a version-2 pack index lists, when it is well formed as git's
+/// `check_packed_git_idx` checks it: header, a fan-out that never decreases, and room for the
+/// tables it announces.
+pub(crate) fn index_count(idx: &[u8]) -> Option<u32> {
+    if idx.get(0..8)? != b"\xfftOc\x00\x00\x00\x02" {
+        return None; // version 1 indexes predate 2006 git: leave them to libgit2
+    }
+    let mut previous = 0;
+    for i in 0..256 {
+        let n = be32(idx, IDX_HEADER + i * 4)?;
+        if n < previous {
+            return None;
+        }
+        previous = n;
+    }
+    // ids, CRCs and 32-bit offsets, then the two trailing checksums.
+    let tables = (previous as usize).checked_mul(SHA1_LEN + 8)?;
+    (idx.len() >= IDX_HEADER + FANOUT_LEN + tables + 2 * SHA1_LEN).then_some(previous)
+}
+
+/// Offset of the object `id` in the pack a version-2 index `idx` of `count` objects
+/// describes.
+pub(crate) fn index_find(idx: &[u8], count: u32, id: &[u8]) -> Option<u64> {
+    let oids = IDX_HEADER + FANOUT_LEN;
+    let i = fanout_find(idx, IDX_HEADER, oids, count, id)? as usize;
+    let n = count as usize;
+    let small = oids + n * (SHA1_LEN + 4);
+    let off = be32(idx, small + i * 4)?;
+    if off & 0x8000_0000 == 0 {
+        return Some(u64::from(off));
+    }
+    // Offsets past 2 GiB live in a table of 64-bit values after the 32-bit ones.
+    let large = small + n * 4 + (off & 0x7fff_ffff) as usize * 8;
+    be64(idx, large)
 }
 
 /// A pack without its trailing checksum: the last 20 bytes are never object data.
