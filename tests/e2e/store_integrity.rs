@@ -248,3 +248,53 @@ fn a_tree_nested_5000_levels_deep_is_walked() {
     let paths = record["production_paths"].to_string();
     assert!(paths.contains(&deep), "the deep path is named");
 }
+
+#[test]
+fn a_server_hook_that_cannot_read_an_object_rejects_the_push() {
+    let server = Repo::bare();
+    let (code, out, err) = server.run(&["install", "--server"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let client = Repo::new();
+    client.policy(
+        "version = 1\n[defaults]\nstatus = \"restricted\"\n[production]\npaths = [\"docs/\"]\n[refs]\nprotected = [\"refs/heads/main\"]\n",
+        None,
+    );
+    client.commit("import\n", &[("src/a", "1\n"), ("src/markerfile", "m\n")]);
+    client.git(&["remote", "add", "origin", server.path().to_str().unwrap()]);
+    client.git(&["push", "-q", "origin", "main"]);
+    let damaged = client.git(&["rev-parse", "HEAD:src"]).trim().to_string();
+
+    // On the server, the tree `src` of the pushed commit is damaged in its pack.
+    server.git(&[
+        "-c",
+        "pack.compression=0",
+        "repack",
+        "-a",
+        "-d",
+        "-f",
+        "-q",
+        "--window=0",
+    ]);
+    let dir = server.path().join("objects/pack");
+    let pack = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let at = bytes
+        .windows(10)
+        .position(|w| w == b"markerfile")
+        .expect("the tree is stored as written");
+    bytes[at + 1] = b'A';
+    rewrite(&pack, &bytes);
+
+    // A restricted assistant's change outside production: judging it needs the damaged tree
+    // (the parent's side of the diff), so the hook cannot decide and rejects.
+    client.commit(&format!("two\n\n{CLAUDE}\n"), &[("src/a", "2\n")]);
+    let push = client.git_output(&["push", "origin", "main"], &[]);
+    let err = String::from_utf8_lossy(&push.stderr);
+    assert!(!push.status.success(), "{err}");
+    assert!(err.contains(&damaged), "the object is named: {err}");
+    assert!(err.contains("pre-receive hook declined"), "{err}");
+}
