@@ -58,8 +58,15 @@ impl CommitGraph {
         for (file, named) in files {
             let data =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let layer = verify_checksum(&data, named.as_deref())
-                .and_then(|()| Layer::parse(data, base, layers.len()))
+            let seen = Verified::of(&file, &data);
+            if !seen.as_ref().is_some_and(Verified::known) {
+                verify_checksum(&data, named.as_deref())
+                    .map_err(|why| format!("{} {why}", file.display()))?;
+                if let Some(seen) = seen {
+                    seen.remember();
+                }
+            }
+            let layer = Layer::parse(data, base, layers.len())
                 .map_err(|why| format!("{} {why}", file.display()))?;
             base = base
                 .checked_add(layer.count)
@@ -163,6 +170,41 @@ impl CommitGraph {
             return None;
         }
         Some((self.oid_at(pos)?, time, parents))
+    }
+}
+
+/// A graph file whose checksum verified earlier in this run, known by its path, size,
+/// modification time and stored checksum: a hook judging many refs opens the graph once per
+/// ref, and hashes it once.
+#[derive(PartialEq)]
+struct Verified {
+    path: PathBuf,
+    len: usize,
+    modified: Option<std::time::SystemTime>,
+    checksum: Vec<u8>,
+}
+
+static VERIFIED: std::sync::Mutex<Vec<Verified>> = std::sync::Mutex::new(Vec::new());
+
+impl Verified {
+    fn of(path: &Path, data: &[u8]) -> Option<Verified> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Verified {
+            path: path.to_path_buf(),
+            len: data.len(),
+            modified: meta.modified().ok(),
+            checksum: data.get(data.len().checked_sub(SHA1_LEN)?..)?.to_vec(),
+        })
+    }
+
+    fn known(&self) -> bool {
+        self.modified.is_some() && VERIFIED.lock().is_ok_and(|v| v.contains(self))
+    }
+
+    fn remember(self) {
+        if let Ok(mut v) = VERIFIED.lock() {
+            v.push(self);
+        }
     }
 }
 
