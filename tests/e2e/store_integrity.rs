@@ -150,8 +150,14 @@ fn a_pack_entry_claiming_2_pow_59_bytes_is_an_error_not_an_abort() {
     let (code, out, err) = repo.run(&["scan", "--format", "jsonl"]);
     assert_eq!(code, 2, "stdout: {out}\nstderr: {err}");
     assert!(err.contains(&middle), "the object is named: {err}");
+    assert!(err.contains("claims 576460752303423488 bytes"), "{err}");
     let (code, _, err) = repo.run(&["check", &middle]);
     assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&middle), "the object is named: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("memory allocation"),
+        "{err}"
+    );
 }
 
 /// Byte offset of chunk `name` in a commit-graph file.
