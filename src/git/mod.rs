@@ -3,9 +3,13 @@
 
 mod bytes;
 mod commitgraph;
+mod delta;
+pub mod integrity;
 mod object;
 mod objects;
 mod pack;
+#[doc(hidden)]
+pub mod readers;
 mod revs;
 mod tree;
 
