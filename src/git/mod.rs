@@ -6,6 +6,7 @@ mod commitgraph;
 mod object;
 mod objects;
 mod pack;
+mod refs;
 mod revs;
 mod tree;
 
@@ -13,6 +14,10 @@ pub use commitgraph::CommitGraph;
 pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
+pub use refs::{
+    Naming, RevError, Symrefs, TreeFile, exact_ref, read_tree_file, resolve_policy_rev,
+    short_name_candidates,
+};
 pub use revs::{RevSelection, Walk, Walked, walk_revisions};
 pub use tree::changed_between;
 

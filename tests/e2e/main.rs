@@ -18,3 +18,4 @@ mod revisions;
 mod session;
 mod session_flow;
 mod trailer_parity;
+mod trusted_policy;
