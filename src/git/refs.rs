@@ -197,10 +197,13 @@ fn kind_of(mode: i32) -> &'static str {
 /// link or submodule standing where a directory of the path should be is reported, never
 /// taken for a missing file.
 pub fn read_tree_file(repo: &Repository, commit: Oid, path: &str) -> Result<TreeFile, GitError> {
-    let mut tree = repo
+    let tree_id = repo
         .find_commit(commit)
-        .and_then(|c| c.tree())
-        .context(|| format!("cannot read the tree of {commit}"))?;
+        .context(|| format!("cannot read commit {commit}"))?
+        .tree_id();
+    let mut tree = repo
+        .find_tree(tree_id)
+        .context(|| format!("cannot read tree {tree_id} of commit {commit}"))?;
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let mut walked = String::new();
     for (i, part) in parts.iter().enumerate() {

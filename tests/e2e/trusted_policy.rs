@@ -358,3 +358,18 @@ fn a_dangling_policy_symlink_in_the_work_tree_is_an_error() {
     assert_eq!(code, 2, "never the approve-all default: {err}");
     assert!(err.contains(".trailgate/policy.toml"), "{err}");
 }
+
+#[test]
+fn install_server_names_the_full_form_and_warns_of_a_setting_the_hooks_reject() {
+    let server = Repo::bare();
+    let (code, out, err) = server.run(&["install", "--server"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(FIX), "{out}");
+    server.git(&["config", "trailgate.policy", "main:.trailgate/policy.toml"]);
+    let (code, out, err) = server.run(&["install", "--server"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("will reject every push") && err.contains(FIX),
+        "{err}"
+    );
+}
