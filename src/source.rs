@@ -216,7 +216,8 @@ fn rev_diagnostic(name: &str, rev: &str, path: &str, e: RevError) -> Diagnostic 
         RevError::Ambiguous { candidates, .. } => {
             let example = candidates
                 .iter()
-                .find(|c| c.starts_with("refs/"))
+                .find(|c| c.starts_with("refs/heads/"))
+                .or_else(|| candidates.iter().find(|c| c.starts_with("refs/")))
                 .map_or_else(|| format!("refs/heads/{rev}"), String::clone);
             Diagnostic::file(
                 name,
@@ -339,7 +340,7 @@ fn regular_file(path: &Path, name: &str, what: &str) -> Result<bool, LoadError> 
                 format!("the {what} is {kind}, not a file"),
             )
             .help(format!(
-                "make it a regular file: a {what} is never read through a link"
+                "make it a regular file: a symbolic link or directory is never read as the {what}"
             ))))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
