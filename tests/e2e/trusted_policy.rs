@@ -373,3 +373,34 @@ fn install_server_names_the_full_form_and_warns_of_a_setting_the_hooks_reject() 
         "{err}"
     );
 }
+
+#[test]
+fn a_registry_that_is_not_a_file_is_an_error() {
+    let repo = Repo::new();
+    repo.policy(
+        &format!("{RESTRICTIVE}[exceptions]\nregistry = \"exceptions.toml\"\n"),
+        None,
+    );
+    repo.write("real-exceptions.toml", "");
+    std::os::unix::fs::symlink(
+        "../real-exceptions.toml",
+        repo.path().join(".trailgate/exceptions.toml"),
+    )
+    .unwrap();
+    repo.commit("policy\n", &[("src/lib.rs", "v1\n")]);
+    let (code, _, err) = repo.run(&["scan", "--policy", "refs/heads/main:.trailgate/policy.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "`.trailgate/exceptions.toml` in `refs/heads/main` is a symbolic link, not a file"
+        ),
+        "{err}"
+    );
+    // Found in the work tree, the same link is refused too.
+    let (code, _, err) = repo.run(&["scan"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(".trailgate/exceptions.toml") && err.contains("symbolic link"),
+        "{err}"
+    );
+}
