@@ -243,9 +243,15 @@ impl Symrefs {
     /// Read every symbolic ref (they are few; packed refs are never symbolic).
     pub fn read(repo: &Repository) -> Result<Symrefs, GitError> {
         let mut map = HashMap::new();
-        let head = repo.find_reference("HEAD");
-        let refs = repo.references().context(|| "cannot list refs".into())?;
-        for r in head.into_iter().chain(refs.filter_map(Result::ok)) {
+        // A ref that cannot be read might be a symbolic ref into a protected branch: fail.
+        let mut all = vec![
+            repo.find_reference("HEAD")
+                .context(|| "cannot read HEAD".into())?,
+        ];
+        for r in repo.references().context(|| "cannot list refs".into())? {
+            all.push(r.context(|| "cannot read a ref".into())?);
+        }
+        for r in all {
             if r.kind() != Some(ReferenceType::Symbolic) {
                 continue;
             }
