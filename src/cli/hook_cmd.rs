@@ -9,7 +9,7 @@ use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
 use trailgate::install::ALL_HOOKS;
 use trailgate::report::{Escaped, escape_join};
 use trailgate::scan::Judge;
-use trailgate::source::{self, LoadError};
+use trailgate::source::{self, LoadError, ServerPolicy};
 
 /// The hooks that run on the server, where whatever cannot be judged is rejected.
 fn is_server_hook(name: &str) -> bool {
@@ -133,6 +133,9 @@ fn run(args: &HookArgs) -> Result<Outcome> {
         }
         return Ok(Outcome::Pass);
     }
+    if is_server_hook(&args.name) {
+        return server_hook(&repo, args, &mut stderr);
+    }
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let judge = Judge::new(&repo, &policy);
     let outcome = match args.name.as_str() {
@@ -160,21 +163,49 @@ fn run(args: &HookArgs) -> Result<Outcome> {
                 hooks::pre_push(&repo, &judge, &remote, &line, &mut stderr)?
             }
         },
-        "pre-receive" => {
-            let updates = RefUpdate::parse_lines(&read_stdin()?)?;
-            hooks::pre_receive(&repo, &judge, &updates, push_detail(), &mut stderr)?
+        other => bail!("unknown hook `{other}`"),
+    };
+    Ok(outcome)
+}
+
+/// `pre-receive` and `update`: judged by a policy the pusher cannot choose; with none, every
+/// update of a ref protected without a policy is rejected, with how to set one.
+fn server_hook(
+    repo: &git2::Repository,
+    args: &HookArgs,
+    stderr: &mut dyn std::io::Write,
+) -> Result<Outcome> {
+    let updates = if args.name == "pre-receive" {
+        RefUpdate::parse_lines(&read_stdin()?)?
+    } else {
+        let [name, old, new] = &args.args[..] else {
+            bail!("update needs REF OLD NEW, got {:?}", args.args);
+        };
+        RefUpdate::parse_lines(&format!("{old} {new} {name}"))?
+    };
+    let policy = match source::load_server_policy(repo, args.policy.policy.as_deref())? {
+        ServerPolicy::Trusted(policy) => policy,
+        ServerPolicy::Untrusted { reason } => {
+            let default = source::embedded_default()?;
+            if let Some(u) = hooks::first_protected(repo, &default, &updates)? {
+                bail!(
+                    "{} is protected, and this repository has no policy trailgate can trust: {reason}\n  \
+                     help: set one: `git config trailgate.policy refs/heads/main:.trailgate/policy.toml` \
+                     (a branch the policy protects), or a policy file on the server",
+                    u.name
+                );
+            }
+            return Ok(Outcome::Pass);
         }
-        _ => {
-            let [name, old, new] = &args.args[..] else {
-                bail!("update needs REF OLD NEW, got {:?}", args.args);
-            };
-            let line = format!("{old} {new} {name}");
-            let updates = RefUpdate::parse_lines(&line)?;
-            let update = updates
-                .first()
-                .ok_or_else(|| anyhow!("update needs REF OLD NEW"))?;
-            hooks::update(&repo, &judge, update, push_detail(), &mut stderr)?
-        }
+    };
+    let judge = Judge::new(repo, &policy);
+    let outcome = if args.name == "pre-receive" {
+        hooks::pre_receive(repo, &judge, &updates, push_detail(), stderr)?
+    } else {
+        let update = updates
+            .first()
+            .ok_or_else(|| anyhow!("update needs REF OLD NEW"))?;
+        hooks::update(repo, &judge, update, push_detail(), stderr)?
     };
     Ok(outcome)
 }

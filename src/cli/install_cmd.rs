@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use trailgate::git;
 use trailgate::install::{self, Action, ActionKind};
+use trailgate::source::ServerPolicy;
 
 pub fn install(args: InstallArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
@@ -33,12 +34,35 @@ pub fn install(args: InstallArgs) -> Result<u8> {
     print(&actions, false)?;
     warn_self_named(&actions);
     if args.server || repo.is_bare() {
-        println!(
-            "hint: set the server policy with `git config trailgate.policy FILE` (or REV:PATH); \
-             without it trailgate reads HEAD:.trailgate/policy.toml, else its embedded default"
-        );
+        server_policy_hint(&repo);
     }
     Ok(0)
+}
+
+/// Say which policy the server hooks will judge with, and how to name one in the form they
+/// accept (a full ref name or commit id), so a setting they would reject shows up now.
+fn server_policy_hint(repo: &git2::Repository) {
+    let set = "`git config trailgate.policy refs/heads/main:.trailgate/policy.toml` \
+               (a full ref name or commit id), or a policy file on the server";
+    match trailgate::source::load_server_policy(repo, None) {
+        Ok(ServerPolicy::Trusted(p)) if !p.embedded => {
+            println!("server policy: {}", p.source);
+            println!("hint: to choose another, set {set}");
+        }
+        Ok(ServerPolicy::Trusted(_)) => {
+            println!("hint: no policy yet, so the hooks approve every assistant; set {set}")
+        }
+        Ok(ServerPolicy::Untrusted { reason }) => println!(
+            "hint: no trusted policy ({reason}), so every push to refs/heads/main or \
+             refs/heads/master is rejected; set {set}"
+        ),
+        Err(e) => {
+            eprintln!(
+                "warning: the server hooks cannot load their policy and will reject every push:\n{e}"
+            );
+            println!("hint: set {set}");
+        }
+    }
 }
 
 pub fn uninstall(args: UninstallArgs) -> Result<u8> {

@@ -10,6 +10,7 @@ mod objects;
 mod pack;
 #[doc(hidden)]
 pub mod readers;
+mod refs;
 mod revs;
 mod tree;
 
@@ -17,6 +18,10 @@ pub use commitgraph::CommitGraph;
 pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
+pub use refs::{
+    Naming, RevError, Symrefs, TreeFile, exact_ref, read_tree_file, resolve_policy_rev,
+    short_name_candidates,
+};
 pub use revs::{RevSelection, Walk, Walked, walk_revisions};
 pub use tree::changed_between;
 

@@ -1,11 +1,15 @@
 //! `pre-receive` and `update` on the server: the authority. Commits are judged per protected
 //! ref (`new ^old`; for a new ref, `new --not` every other protected ref as it was before the
 //! push; never `--not --all`, which would let a commit parked on an unprotected branch into
-//! `main` unjudged). Anything that cannot be decided rejects the push.
+//! `main` unjudged). An update is protected when its name or any name that leads to the same
+//! ref through the server's symbolic refs is (`refs/heads/master -> refs/heads/main` is no side
+//! door). Anything that cannot be decided rejects the push.
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
-use crate::git::RevSelection;
+use crate::git::{RevSelection, Symrefs};
+use crate::policy::Policy;
 use crate::scan::Judge;
+use crate::source::protects;
 use git2::Repository;
 use std::io::Write;
 
@@ -53,9 +57,10 @@ pub fn pre_receive(
     detail: Detail,
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
+    let symrefs = Symrefs::read(repo)?;
     let mut outcome = Outcome::Pass;
     for u in updates {
-        if judge_update(repo, judge, u, detail, out)? == Outcome::Refuse {
+        if judge_update(repo, judge, &symrefs, u, detail, out)? == Outcome::Refuse {
             outcome = Outcome::Refuse;
         }
     }
@@ -70,23 +75,36 @@ pub fn update(
     detail: Detail,
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
-    judge_update(repo, judge, u, detail, out)
+    judge_update(repo, judge, &Symrefs::read(repo)?, u, detail, out)
+}
+
+/// The first update that `policy` protects on this server (symbolic refs followed), if any:
+/// what a server with no trusted policy must reject.
+pub fn first_protected<'u>(
+    repo: &Repository,
+    policy: &Policy,
+    updates: &'u [RefUpdate],
+) -> Result<Option<&'u RefUpdate>, HookError> {
+    let symrefs = Symrefs::read(repo)?;
+    Ok(updates.iter().find(|u| protects(policy, &symrefs, &u.name)))
 }
 
 fn judge_update(
     repo: &Repository,
     judge: &Judge<'_>,
+    symrefs: &Symrefs,
     u: &RefUpdate,
     detail: Detail,
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
-    if is_zero(&u.new) || !judge.policy.is_protected(&u.name) {
+    if is_zero(&u.new) || !protects(judge.policy, symrefs, &u.name) {
         return Ok(Outcome::Pass);
     }
     let mut revs = vec![u.new.clone()];
     if is_zero(&u.old) {
         // A new protected ref: only what no other protected ref already holds. Refs are not
         // updated yet while the hook runs, so these are the refs as they were before the push.
+        let created = symrefs.landing(&u.name);
         let refs = repo.references().map_err(|e| crate::git::GitError::Git {
             context: "cannot list refs".into(),
             source: e,
@@ -99,7 +117,7 @@ fn judge_update(
             let (Some(name), Ok(commit)) = (r.name(), r.peel_to_commit()) else {
                 continue;
             };
-            if name != u.name && judge.policy.is_protected(name) {
+            if symrefs.landing(name) != created && protects(judge.policy, symrefs, name) {
                 revs.push(format!("^{}", commit.id()));
             }
         }

@@ -24,3 +24,4 @@ mod session_flow;
 mod store_integrity;
 mod submodules;
 mod trailer_parity;
+mod trusted_policy;
