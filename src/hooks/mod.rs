@@ -4,6 +4,8 @@
 //! closed.
 
 mod commit;
+mod commit_argv;
+mod commit_message;
 mod push;
 mod receive;
 pub mod sessions;
