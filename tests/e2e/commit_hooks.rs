@@ -233,12 +233,12 @@ fn commit_msg_judges_the_message_git_commits() {
             env: vec![],
             claude_committed: false,
         },
-        // Comment characters given on git's command line: `;` lines are stripped, so the
-        // trailer block is all trailers to git.
+        // Comment characters given on git's command line: `;` lines are stripped and the
+        // `# note` title is kept, so the trailer is committed.
         Case {
             name: "git -c core.commentChar=;",
             git: &["-c", "core.commentChar=;"],
-            args: [&["--cleanup=strip"][..], &semicolon]
+            args: [&["--cleanup=strip"][..], &hidden]
                 .concat()
                 .iter()
                 .map(|a| a.to_string())
@@ -250,7 +250,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "git -c core.commentChar=; -e",
             git: &["-c", "core.commentChar=;"],
-            args: [&["-e"][..], &semicolon]
+            args: [&["-e"][..], &hidden]
                 .concat()
                 .iter()
                 .map(|a| a.to_string())
@@ -262,7 +262,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "GIT_CONFIG_COUNT",
             git: &[],
-            args: [&["--cleanup=strip"][..], &semicolon]
+            args: [&["--cleanup=strip"][..], &hidden]
                 .concat()
                 .iter()
                 .map(|a| a.to_string())
@@ -279,12 +279,25 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "-c over the repository's config",
             git: &["-c", "core.commentChar=;"],
-            args: [&["--cleanup=strip"][..], &semicolon]
+            args: [&["--cleanup=strip"][..], &hidden]
                 .concat()
                 .iter()
                 .map(|a| a.to_string())
                 .collect(),
             config: &[("core.commentChar", "#")],
+            env: vec![],
+            claude_committed: true,
+        },
+        // A `;` line git strips leaves a block of trailers only.
+        Case {
+            name: "core.commentChar=; strips a non-trailer line",
+            git: &[],
+            args: [&["--cleanup=strip"][..], &semicolon]
+                .concat()
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+            config: &[("core.commentChar", ";")],
             env: vec![],
             claude_committed: true,
         },
