@@ -181,13 +181,13 @@ fn canonical_key(key: &str) -> Result<String, String> {
 mod tests {
     use super::parse_parameters;
 
-    fn setting(k: &str, v: Option<&str>) -> (String, Option<String>) {
+    fn setting(k: &str, v: Option<&str>) -> super::Setting {
         (k.to_owned(), v.map(str::to_owned))
     }
 
     #[test]
     fn both_quoting_forms_as_git_writes_and_reads_them() {
-        let rows: &[(&str, Vec<(String, Option<String>)>)] = &[
+        let rows: &[(&str, Vec<super::Setting>)] = &[
             (
                 "'core.commentChar=;'",
                 vec![setting("core.commentchar", Some(";"))],
