@@ -2,8 +2,8 @@
 //! exactly as `git commit` will clean it and the staged paths (index against `HEAD`, or against
 //! `HEAD`'s parents when amending).
 
-use super::commit_argv::{self, CommitArgs};
 use super::commit_message::{self, CommentSetting};
+use super::commit_process::{Running, running_commit};
 use super::{HookError, Outcome, report_new_commit};
 use crate::facts::{CommitFacts, Signature};
 use crate::git::{self, Context};
@@ -35,13 +35,6 @@ struct Attempt {
     auto_comment: Option<Vec<u8>>,
 }
 
-/// The `git commit` process both hooks run under: an identity that no later process shares
-/// (its id and start time) and its command line, where it can be read.
-struct Running {
-    id: String,
-    argv: Option<CommitArgs>,
-}
-
 /// `prepare-commit-msg FILE [SOURCE [SHA]]`: record for `commit-msg` of the same run whether
 /// this commit amends `HEAD` and which comment character `auto` picked, and declare the
 /// sessions active since the commit's parent with `Assisted-by` and `AI-Session` trailers
@@ -61,11 +54,12 @@ pub fn prepare_commit_msg(
     let path = Path::new(file);
     let before = read_message(path)?;
     let source = args.get(1).map(String::as_str);
-    let running = running_commit();
+    let running = running_commit(repo);
     let amend = amend_from_hook_args(source, args.get(2).map(String::as_str), &running);
     let editor = commit_message::editor_used(running.argv.as_ref());
     let setting = commit_message::comment_setting(repo)?;
-    let comment = commit_message::resolve_comment(&setting, &before, editor)?;
+    let status = commit_message::status_below(repo, running.argv.as_ref(), editor)?;
+    let comment = commit_message::resolve_comment(&setting, &before, status)?;
     let mut state = format!("process={}\namend={}\n", running.id, amend_word(amend));
     if setting == CommentSetting::Auto {
         state.push_str(&format!("auto-comment={}\n", hex(&comment)));
@@ -131,7 +125,7 @@ pub fn commit_msg(
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
     let raw = read_message(file)?;
-    let running = running_commit();
+    let running = running_commit(repo);
     let attempt = read_attempt(repo, &running);
     let argv = running.argv.as_ref();
     let editor = commit_message::editor_used(argv);
@@ -143,7 +137,10 @@ pub fn commit_msg(
                 ..
             }),
         ) => c.clone(),
-        (setting, _) => commit_message::resolve_comment(&setting, &raw, editor)?,
+        (setting, _) => {
+            let status = commit_message::status_below(repo, argv, editor)?;
+            commit_message::resolve_comment(&setting, &raw, status)?
+        }
     };
     let mode = commit_message::cleanup_mode(repo, argv, editor)?;
     let verbose = commit_message::verbose(repo, argv)?;
@@ -340,86 +337,6 @@ fn merge_heads(repo: &Repository) -> Result<Vec<git2::Oid>, HookError> {
             })
         })
         .collect()
-}
-
-/// The `git commit` process these hooks run under: the nearest ancestor that is a git
-/// program (hook managers may sit between git and the hook). Its command line counts only
-/// when it reads as `git commit`.
-#[cfg(target_os = "linux")]
-fn running_commit() -> Running {
-    let parent = std::os::unix::process::parent_id();
-    let mut pid = parent;
-    for _ in 0..8 {
-        if pid <= 1 {
-            break;
-        }
-        let Ok(raw) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
-            break;
-        };
-        let args: Vec<String> = raw
-            .split(|&b| b == 0)
-            .filter(|a| !a.is_empty())
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        let is_git = args.first().is_some_and(|a| {
-            a.rsplit('/')
-                .next()
-                .is_some_and(|n| n == "git" || n.starts_with("git-"))
-        });
-        if is_git {
-            return Running {
-                id: process_id(pid),
-                argv: commit_argv::parse(&args),
-            };
-        }
-        let Some(next) = parent_of(pid) else {
-            break;
-        };
-        pid = next;
-    }
-    Running {
-        id: process_id(parent),
-        argv: None,
-    }
-}
-
-#[cfg(all(unix, not(target_os = "linux")))]
-fn running_commit() -> Running {
-    Running {
-        id: std::os::unix::process::parent_id().to_string(),
-        argv: None,
-    }
-}
-
-#[cfg(not(unix))]
-fn running_commit() -> Running {
-    Running {
-        id: "0".into(),
-        argv: None,
-    }
-}
-
-/// A process id with the process's start time, so a later process given the same id is
-/// another one.
-#[cfg(target_os = "linux")]
-fn process_id(pid: u32) -> String {
-    let start = stat_field(pid, 19).unwrap_or_default();
-    format!("{pid}:{start}")
-}
-
-/// Parent of a process, from `/proc/PID/stat`.
-#[cfg(target_os = "linux")]
-fn parent_of(pid: u32) -> Option<u32> {
-    stat_field(pid, 1)?.parse().ok()
-}
-
-/// Field `n` (from 0) after the parenthesised name in `/proc/PID/stat`: 1 is the parent,
-/// 19 the start time.
-#[cfg(target_os = "linux")]
-fn stat_field(pid: u32, n: usize) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = stat.get(stat.rfind(')')? + 1..)?;
-    after_name.split_whitespace().nth(n).map(str::to_owned)
 }
 
 fn identity_from_env(who: &str) -> Option<Signature> {

@@ -14,6 +14,8 @@ pub struct CommitArgs {
     pub verbose: Option<u32>,
     /// Whether git opens an editor, decided as `git commit` decides it.
     pub use_editor: bool,
+    /// `--status` / `--no-status` given (`None`: `commit.status` decides).
+    pub status: Option<bool>,
 }
 
 /// How an option takes a value.
@@ -96,35 +98,51 @@ struct Seen {
     file: bool,
     reuse: bool,
     fixup: Option<String>,
+    status: Option<bool>,
 }
 
 /// Read a whole `git [OPTIONS] commit ARGS` command line (as the process was started: `git`
-/// or a `git-commit` program first). `None` when it is not `git commit` (an alias, another
-/// command) or not one git would have accepted: then nothing can be concluded from it.
-pub fn parse(argv: &[String]) -> Option<CommitArgs> {
+/// or a `git-commit` program first), expanding git aliases (`alias(NAME)` gives `alias.NAME`)
+/// as git does. `None` when it is not `git commit` (a shell alias, another command) or not one
+/// git would have accepted: then nothing can be concluded from it.
+pub fn parse(argv: &[String], alias: &dyn Fn(&str) -> Option<String>) -> Option<CommitArgs> {
     let program = argv.first()?.rsplit('/').next()?;
-    let args = if program == "git-commit" {
-        argv.get(1..)?
+    let args: Vec<String> = if program == "git-commit" {
+        argv.get(1..)?.to_vec()
     } else if program == "git" {
-        let mut i = 1;
+        let mut words = argv.get(1..)?.to_vec();
+        // An alias may name another alias; git stops at a loop, so a few rounds suffice.
+        let mut rounds = 0;
         loop {
-            let arg = argv.get(i)?;
-            if !arg.starts_with('-') {
-                break;
+            let mut i = 0;
+            loop {
+                let arg = words.get(i)?;
+                if !arg.starts_with('-') {
+                    break;
+                }
+                i += if GIT_OPTIONS_WITH_VALUE.contains(&arg.as_str()) {
+                    2
+                } else {
+                    1
+                };
             }
-            i += if GIT_OPTIONS_WITH_VALUE.contains(&arg.as_str()) {
-                2
-            } else {
-                1
-            };
+            let command = words.get(i)?;
+            if command == "commit" {
+                break words.get(i + 1..)?.to_vec();
+            }
+            rounds += 1;
+            let expansion = alias(command).filter(|_| rounds <= 16)?;
+            if expansion.starts_with('!') {
+                return None;
+            }
+            let mut expanded = split_cmdline(&expansion)?;
+            expanded.extend(words.get(i + 1..)?.iter().cloned());
+            words = expanded;
         }
-        if argv.get(i)? != "commit" {
-            return None;
-        }
-        argv.get(i + 1..)?
     } else {
         return None;
     };
+    let args = &args[..];
     let seen = parse_commit_options(args)?;
 
     // builtin/commit.c: `-m`, `-F` and `-C` mean no editor, so does `--fixup=COMMIT`; `-e`
@@ -141,7 +159,45 @@ pub fn parse(argv: &[String]) -> Option<CommitArgs> {
         amend: seen.amend,
         verbose: seen.verbose,
         use_editor,
+        status: seen.status,
     })
+}
+
+/// git's `split_cmdline` for alias values: words separated by whitespace, single and double
+/// quotes, backslash escaping the next character outside single quotes. `None` for an
+/// unclosed quote or a trailing backslash, which git refuses.
+fn split_cmdline(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line
+        .trim_start_matches(|c: char| c.is_ascii_whitespace())
+        .chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            None if c.is_ascii_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            None if c == '\'' || c == '"' => quote = Some(c),
+            Some(q) if c == q => quote = None,
+            q => {
+                if c == '\\' && q != Some('\'') {
+                    word.push(chars.next()?);
+                } else {
+                    word.push(c);
+                }
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    Some(words)
 }
 
 fn parse_commit_options(args: &[String]) -> Option<Seen> {
@@ -251,6 +307,7 @@ fn apply(seen: &mut Seen, opt: &Opt, unset: bool, value: Option<String>) {
         "file" => seen.file = !unset,
         "reuse-message" => seen.reuse = !unset,
         "fixup" => seen.fixup = if unset { None } else { value },
+        "status" => seen.status = Some(!unset),
         _ => {}
     }
 }

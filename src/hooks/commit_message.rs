@@ -98,17 +98,43 @@ pub fn verbose(repo: &Repository, argv: Option<&CommitArgs>) -> Result<bool, Hoo
     })
 }
 
+/// Whether git wrote its status lines below the message for the editor: with an editor,
+/// unless `--no-status` or `commit.status=false` says otherwise.
+pub fn status_below(
+    repo: &Repository,
+    argv: Option<&CommitArgs>,
+    editor: bool,
+) -> Result<bool, HookError> {
+    if !editor {
+        return Ok(false);
+    }
+    if let Some(shown) = argv.and_then(|a| a.status) {
+        return Ok(shown);
+    }
+    Ok(match git::effective_value(repo, &["commit.status"])? {
+        None | Some(None) => true,
+        Some(Some(v)) => match v.to_ascii_lowercase().as_str() {
+            "false" | "no" | "off" | "0" | "" => false,
+            "true" | "yes" | "on" => true,
+            n => n
+                .parse::<i64>()
+                .map(|n| n != 0)
+                .map_err(|_| HookError::Input(format!("commit.status is `{v}`: use a boolean")))?,
+        },
+    })
+}
+
 /// The comment string for `message` when the setting is `auto`: the character git picked
-/// from the message it wrote (with the status below it when an editor runs).
+/// from the message it wrote (`status_below`: with its status lines below it).
 pub fn resolve_comment(
     setting: &CommentSetting,
     message: &[u8],
-    editor: bool,
+    status_below: bool,
 ) -> Result<Vec<u8>, HookError> {
     match setting {
         CommentSetting::Fixed(c) => Ok(c.clone()),
         CommentSetting::Auto => {
-            let picked = if editor {
+            let picked = if status_below {
                 trailers::auto_comment_char_below_status(message)
             } else {
                 trailers::auto_comment_char(message)

@@ -6,6 +6,7 @@
 mod commit;
 mod commit_argv;
 mod commit_message;
+mod commit_process;
 mod push;
 mod receive;
 pub mod sessions;

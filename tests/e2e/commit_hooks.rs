@@ -15,6 +15,13 @@ const FORBID_CLAUDE: &str = r#"version = 1
 status = "approved"
 [assistants.claude-code]
 status = "forbidden"
+[exceptions]
+registry = "exceptions.toml"
+"#;
+const REGISTRY: &str = r#"[[exception]]
+id = "EXC-1"
+assistants = ["claude-code"]
+expires = "2099-12-31"
 "#;
 
 /// Claude is restricted on production paths, with no exception.
@@ -27,7 +34,7 @@ paths = ["src/**"]
 
 fn setup(policy: &str) -> Repo {
     let repo = Repo::new();
-    repo.policy(policy, None);
+    repo.policy(policy, Some(REGISTRY));
     repo.commit(
         "import\n",
         &[("src/lib.rs", "v1\n"), ("docs/a.txt", "v1\n")],
@@ -70,7 +77,8 @@ fn run(repo: &Repo, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 /// One row: git's arguments (before and after `commit`), extra config, extra environment,
-/// and whether git commits the Claude trailer (then the hook must refuse).
+/// and whether git commits the Claude trailer. The hook must refuse exactly when
+/// `trailgate scan` fails the commit git makes.
 struct Case {
     name: &'static str,
     git: &'static [&'static str],
@@ -326,6 +334,26 @@ fn commit_msg_judges_the_message_git_commits() {
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
         },
+        // Without status lines `auto` looks at the whole message: `;` starts a line, so `@`
+        // is picked and the `; end` paragraph stays: the exception is no trailer, and the
+        // Claude line outside the trailer block still names Claude.
+        Case {
+            name: "core.commentChar=auto -e --no-status",
+            git: &["-c", "core.commentChar=auto"],
+            args: s(&[
+                "-e",
+                "--no-status",
+                "-m",
+                "# note",
+                "-m",
+                &format!("{CLAUDE}\nAI-Exception: EXC-1"),
+                "-m",
+                "; end",
+            ]),
+            config: &[],
+            env: vec![("GIT_EDITOR", noop.clone())],
+            claude_committed: false,
+        },
     ];
     let mut failures = Vec::new();
     for case in &cases {
@@ -359,14 +387,22 @@ fn commit_msg_judges_the_message_git_commits() {
             "{}: git committed trailers {committed:?}",
             case.name
         );
-        let ok = if case.claude_committed {
+        // trailgate's verdict on the commit git made is what the hook had to decide.
+        let (scan_code, _, _) = repo.run(&["scan", "HEAD^..HEAD"]);
+        assert!(
+            scan_code == 0 || scan_code == 1,
+            "{}: scan {scan_code}",
+            case.name
+        );
+        let ok = if scan_code == 1 {
             refused && text(&judged.stderr).contains("claude")
         } else {
             judged.status.success()
         };
         if !ok {
             failures.push(format!(
-                "{}: hook exit {:?}, git commits {committed:?}: {}",
+                "{}: hook exit {:?}, scan of the commit git makes exits {scan_code}, its trailers \
+                 {committed:?}: {}",
                 case.name,
                 judged.status.code(),
                 text(&judged.stderr)
@@ -468,4 +504,25 @@ fn a_commit_after_an_aborted_amend_is_judged_as_a_new_commit() {
         &[],
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn an_amend_through_an_alias_is_an_amend() {
+    let message = format!("human change\n\n{CLAUDE}");
+    let repo = human_production_commit();
+    repo.git(&["config", "alias.fix", "commit --am"]);
+    let head = repo.head();
+    for argv in [
+        &["-c", "alias.ci=commit", "ci", "--amend", "-m", &message][..],
+        &["fix", "-m", &message][..],
+    ] {
+        let o = run(&repo, argv, &[]);
+        assert_eq!(o.status.code(), Some(1), "{argv:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("src/lib.rs"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert_eq!(repo.head(), head);
+    }
 }

@@ -12,6 +12,35 @@ fn parsed(cleanup: Option<&str>, amend: bool, verbose: Option<u32>, editor: bool
         amend,
         verbose,
         use_editor: editor,
+        status: None,
+    }
+}
+
+fn no_alias(_: &str) -> Option<String> {
+    None
+}
+
+#[test]
+fn aliases_are_expanded_as_git_expands_them() {
+    let alias = |name: &str| match name {
+        "ci" => Some("commit".to_owned()),
+        "fix" => Some("ci --am -m 'a message'".to_owned()),
+        "sh" => Some("!git commit --amend".to_owned()),
+        "loop" => Some("loop".to_owned()),
+        _ => None,
+    };
+    let rows: &[(&str, Option<CommitArgs>)] = &[
+        ("git ci --amend", Some(parsed(None, true, None, true))),
+        (
+            "git fix --cl=strip",
+            Some(parsed(Some("strip"), true, None, false)),
+        ),
+        ("git -c x.y=z ci -e", Some(parsed(None, false, None, true))),
+        ("git sh", None),
+        ("git loop", None),
+    ];
+    for (line, want) in rows {
+        assert_eq!(&parse(&args(line), &alias), want, "{line}");
     }
 }
 
@@ -114,6 +143,10 @@ fn options_are_read_as_parse_options_reads_them() {
         ("sh -c x", None),
     ];
     for (line, want) in rows {
-        assert_eq!(&parse(&args(line)), want, "{line}");
+        assert_eq!(&parse(&args(line), &no_alias), want, "{line}");
     }
+    let status = |line: &str| parse(&args(line), &no_alias).and_then(|a| a.status);
+    assert_eq!(status("git commit --no-status"), Some(false));
+    assert_eq!(status("git commit --no-status --stat"), Some(true));
+    assert_eq!(status("git commit"), None);
 }
