@@ -361,3 +361,49 @@ fn identity_from_config(repo: &Repository) -> Signature {
         offset_minutes: 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Amend, amend_from_hook_args};
+    use crate::hooks::commit_argv::CommitArgs;
+    use crate::hooks::commit_process::Running;
+
+    #[test]
+    fn amends_from_the_hook_arguments_and_the_command_line() {
+        let running = |amend: Option<bool>| Running {
+            id: "1:1".into(),
+            argv: amend.map(|amend| CommitArgs {
+                amend,
+                ..CommitArgs::default()
+            }),
+        };
+        let rows = [
+            (Some("commit"), Some("HEAD"), Some(true), Amend::Yes),
+            // `-C HEAD` / `-c HEAD`: the command line says it is no amend.
+            (Some("commit"), Some("HEAD"), Some(false), Amend::No),
+            // Unreadable command line: both readings are judged.
+            (Some("commit"), Some("HEAD"), None, Amend::Maybe),
+            (Some("commit"), Some("v1.0"), None, Amend::Maybe),
+            (Some("message"), None, Some(true), Amend::Yes),
+            (Some("message"), None, None, Amend::No),
+            // Never an amend, whatever a command line seems to say.
+            (
+                Some("commit"),
+                Some("CHERRY_PICK_HEAD"),
+                Some(true),
+                Amend::No,
+            ),
+            (Some("template"), None, Some(true), Amend::No),
+            (Some("merge"), None, Some(true), Amend::No),
+            (Some("squash"), None, Some(true), Amend::No),
+            (None, None, Some(true), Amend::No),
+        ];
+        for (source, rev, amend, want) in rows {
+            assert_eq!(
+                amend_from_hook_args(source, rev, &running(amend)),
+                want,
+                "{source:?} {rev:?} {amend:?}"
+            );
+        }
+    }
+}
