@@ -9,7 +9,7 @@ use crate::facts::{CommitFacts, Signature};
 use crate::git::{self, Context};
 use crate::policy::Policy;
 use crate::scan::Judge;
-use crate::trailers;
+use crate::trailers::{self, CleanupMode};
 use git2::{Oid, Repository};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -88,7 +88,14 @@ pub fn prepare_commit_msg(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let after = trailers::insert::add_trailers(&before, &comment, &pairs);
+    // The trailers go where `git log` will find them in the message as git cleans it: comment
+    // lines stay in it under `whitespace` and `verbatim`.
+    let mode = commit_message::cleanup_mode(repo, running.argv.as_ref(), editor)?;
+    let insert_comment: &[u8] = match mode {
+        CleanupMode::Strip | CleanupMode::Scissors => &comment,
+        CleanupMode::Whitespace | CleanupMode::Verbatim => b"",
+    };
+    let after = trailers::insert::add_trailers(&before, insert_comment, &pairs);
     if after != before {
         crate::fsutil::write_atomic(path, &after)?;
     }
