@@ -104,6 +104,74 @@ pub fn cleanup(message: &[u8], comment: &[u8]) -> Vec<u8> {
     stripspace(message.get(..end).unwrap_or(message), comment)
 }
 
+/// How `git commit` cleans a message (`--cleanup`, `commit.cleanup`; `get_cleanup_mode` in
+/// git's sequencer.c resolves `default`, and `scissors` without an editor, to one of these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CleanupMode {
+    /// Keep the message as it is.
+    Verbatim,
+    /// git's stripspace without comments: trailing whitespace, runs of blank lines.
+    Whitespace,
+    /// Whitespace, and drop comment lines.
+    Strip,
+    /// Whitespace, and drop everything from the scissors line on.
+    Scissors,
+}
+
+/// Clean a message file as `git commit` does in `cleanup_message` (builtin/commit.c): cut at
+/// the scissors line under `Scissors` or when `verbose` (`-v` puts a diff below it), then
+/// stripspace, dropping lines that start with `comment` only under `Strip`.
+pub fn cleanup_as(message: &[u8], mode: CleanupMode, comment: &[u8], verbose: bool) -> Vec<u8> {
+    let mut end = message.len();
+    if verbose || mode == CleanupMode::Scissors {
+        end = cut_line_start(message, comment).unwrap_or(end);
+    }
+    let kept = message.get(..end).unwrap_or(message);
+    match mode {
+        CleanupMode::Verbatim => kept.to_vec(),
+        CleanupMode::Whitespace | CleanupMode::Scissors => stripspace(kept, b""),
+        CleanupMode::Strip => stripspace(kept, comment),
+    }
+}
+
+/// The candidates `core.commentChar=auto` chooses from, in git's order.
+const AUTO_COMMENT_CANDIDATES: &[u8] = b"#;@!$%^&|:";
+
+/// The comment character `core.commentChar=auto` picks for `message`, as git's
+/// `adjust_comment_line_char`: the first candidate that starts no line (a line starts after
+/// LF or CR too) before the trailing comment, blank and `Conflicts:` lines; `#` whenever no `#`
+/// appears at all. `None` when every candidate is taken (git then refuses to commit).
+pub fn auto_comment_char(message: &[u8]) -> Option<u8> {
+    if !message.contains(&b'#') {
+        return Some(b'#');
+    }
+    let cutoff = end_of_log_message(message);
+    AUTO_COMMENT_CANDIDATES
+        .iter()
+        .copied()
+        .find(|&c| !starts_a_line(message, cutoff, c))
+}
+
+/// The character `core.commentChar=auto` picked for a message file git wrote for an editor:
+/// the message git chose it for, followed by status lines that all start with it. So it is
+/// the first candidate that starts no line before its own trailing run of comment lines.
+pub fn auto_comment_char_below_status(file: &[u8]) -> Option<u8> {
+    AUTO_COMMENT_CANDIDATES
+        .iter()
+        .copied()
+        .find(|&c| !starts_a_line(file, end_of_log_message_with(file, &[c]), c))
+}
+
+/// Does a line within `buf[..cutoff]` start with `c`? As git checks it: the first byte, and any
+/// byte after LF or CR.
+fn starts_a_line(buf: &[u8], cutoff: usize, c: u8) -> bool {
+    let scan = buf.get(..cutoff.min(buf.len())).unwrap_or(buf);
+    buf.first() == Some(&c)
+        || scan
+            .windows(2)
+            .any(|w| matches!(w[0], b'\n' | b'\r') && w[1] == c)
+}
+
 /// git's parser proper, as interpret-trailers runs it: `buf` starts at the subject and holds
 /// no NUL.
 fn parse_from_subject(buf: &[u8]) -> Trailers {
@@ -186,7 +254,12 @@ fn unfold(value: &[u8]) -> Vec<u8> {
 /// scissors line, and before a trailing run of comment lines, empty lines and an old
 /// `Conflicts:` block with its tab-indented paths.
 fn end_of_log_message(buf: &[u8]) -> usize {
-    let cutoff = cut_line_start(buf, COMMENT).unwrap_or(buf.len());
+    end_of_log_message_with(buf, COMMENT)
+}
+
+/// [`end_of_log_message`] with another comment string.
+fn end_of_log_message_with(buf: &[u8], comment: &[u8]) -> usize {
+    let cutoff = cut_line_start(buf, comment).unwrap_or(buf.len());
     // `boc` is "beginning of comments"; git uses 0 for "none", so a run starting on the very
     // first line only starts counting at the second. Kept as is to give the same answer.
     let mut boc = 0;
@@ -196,7 +269,7 @@ fn end_of_log_message(buf: &[u8]) -> usize {
         let next = next_line(buf, bol);
         let rest = buf.get(bol..).unwrap_or_default();
         let head = buf.get(bol..cutoff).unwrap_or_default();
-        if head.starts_with(COMMENT) || rest.first() == Some(&b'\n') {
+        if head.starts_with(comment) || rest.first() == Some(&b'\n') {
             if boc == 0 {
                 boc = bol;
             }

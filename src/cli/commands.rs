@@ -24,7 +24,7 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
     if args.cleanup {
         let comment = match &args.comment_char {
             Some(c) => c.clone(),
-            None => comment_string(),
+            None => comment_string(&message)?,
         };
         if comment.is_empty() {
             bail!("--comment-char: the comment string must not be empty");
@@ -40,21 +40,24 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// git's comment string for cleaning hook messages: `core.commentString`, then
-/// `core.commentChar`, else `#`. `auto` falls back to `#`.
-pub(super) fn comment_string() -> String {
+/// git's comment string for cleaning `message`: `core.commentString` / `core.commentChar`
+/// (command-line settings included), `auto` picking the character git would pick for this
+/// message, else `#`.
+fn comment_string(message: &[u8]) -> Result<String> {
     let Ok(repo) = git::open_from_env() else {
-        return "#".into();
+        return Ok("#".into());
     };
-    for key in ["core.commentString", "core.commentChar"] {
-        if let Some(v) = git::config_string(&repo, key) {
-            if v == "auto" || v.is_empty() {
-                return "#".into();
-            }
-            return v;
+    match git::effective_value(&repo, &["core.commentChar", "core.commentString"])? {
+        None => Ok("#".into()),
+        Some(Some(v)) if v.eq_ignore_ascii_case("auto") => {
+            let c = trailers::auto_comment_char(message).ok_or_else(|| {
+                anyhow::anyhow!("core.commentChar=auto finds no free comment character here")
+            })?;
+            Ok(char::from(c).to_string())
         }
+        Some(Some(v)) if !v.is_empty() => Ok(v),
+        _ => bail!("core.commentChar must be at least one character, or `auto`"),
     }
-    "#".into()
 }
 
 pub fn init(args: InitArgs) -> Result<u8> {

@@ -108,11 +108,9 @@ fn run(args: &HookArgs) -> Result<Outcome> {
     if args.name == "prepare-commit-msg" {
         // A broken policy adds no trailers here; commit-msg refuses the commit with the reason.
         let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref()).ok();
-        let comment = super::commands::comment_string();
         return Ok(hooks::prepare_commit_msg(
             &repo,
             policy.as_ref(),
-            comment.as_bytes(),
             &args.args,
         )?);
     }
@@ -144,14 +142,7 @@ fn run(args: &HookArgs) -> Result<Outcome> {
                 .args
                 .first()
                 .ok_or_else(|| anyhow!("commit-msg needs the message file"))?;
-            let comment = super::commands::comment_string();
-            hooks::commit_msg(
-                &repo,
-                &judge,
-                file.as_ref(),
-                comment.as_bytes(),
-                &mut stderr,
-            )?
+            hooks::commit_msg(&repo, &judge, file.as_ref(), &mut stderr)?
         }
         "pre-push" => match args.args.first() {
             Some(remote) => hooks::pre_push(&repo, &judge, remote, &read_stdin()?, &mut stderr)?,

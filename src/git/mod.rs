@@ -3,6 +3,7 @@
 
 mod bytes;
 mod commitgraph;
+mod config;
 mod delta;
 pub mod integrity;
 mod object;
@@ -15,6 +16,7 @@ mod revs;
 mod tree;
 
 pub use commitgraph::CommitGraph;
+pub use config::{command_line_settings, effective_value, parse_parameters};
 pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};

@@ -1,29 +1,49 @@
-//! `commit-msg` and `prepare-commit-msg`: judge the commit about to be made from the cleaned
-//! message and the staged paths (index against `HEAD`, or against `HEAD`'s parents for
-//! `--amend`).
+//! `commit-msg` and `prepare-commit-msg`: judge the commit about to be made from the message
+//! exactly as `git commit` will clean it and the staged paths (index against `HEAD`, or against
+//! `HEAD`'s parents when amending).
 
+use super::commit_message::{self, CommentSetting};
+use super::commit_process::{Running, running_commit};
 use super::{HookError, Outcome, report_new_commit};
 use crate::facts::{CommitFacts, Signature};
 use crate::git::{self, Context};
 use crate::policy::Policy;
 use crate::scan::Judge;
-use crate::trailers;
+use crate::trailers::{self, CleanupMode};
 use git2::{Oid, Repository};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// File under the git dir where `prepare-commit-msg` tells `commit-msg` about the commit.
 const STATE_FILE: &str = "trailgate/commit-state";
 
-/// `prepare-commit-msg FILE [SOURCE [SHA]]`: remember whether this commit amends `HEAD` (git
-/// passes `commit HEAD` then) for `commit-msg` of the same run, and declare the sessions active
-/// since the commit's parent with `Assisted-by` and `AI-Session` trailers (SPEC §8): never on
-/// merges or squashes, and not for `-m`/`-F` when the policy says so. `policy` is `None` when
-/// it could not be loaded: then nothing is added (`commit-msg` refuses the commit anyway).
+/// Whether the commit being made replaces `HEAD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Amend {
+    No,
+    Yes,
+    /// git said `commit HEAD`-like (`--amend`, or `-c`/`-C`) and nothing tells which: judged
+    /// on the paths of both readings.
+    Maybe,
+}
+
+/// What `prepare-commit-msg` learned for `commit-msg` of the same `git commit` process.
+struct Attempt {
+    amend: Amend,
+    /// The comment character `core.commentChar=auto` picked, from the file as git wrote it.
+    auto_comment: Option<Vec<u8>>,
+}
+
+/// `prepare-commit-msg FILE [SOURCE [SHA]]`: record for `commit-msg` of the same run whether
+/// this commit amends `HEAD` and which comment character `auto` picked, and declare the
+/// sessions active since the commit's parent with `Assisted-by` and `AI-Session` trailers
+/// (SPEC §8): never on merges or squashes, and not for `-m`/`-F` when the policy says so.
+/// `policy` is `None` when it could not be loaded: then nothing is added (`commit-msg`
+/// refuses the commit anyway).
 pub fn prepare_commit_msg(
     repo: &Repository,
     policy: Option<&Policy>,
-    comment: &[u8],
     args: &[String],
 ) -> Result<Outcome, HookError> {
     let Some(file) = args.first() else {
@@ -31,10 +51,19 @@ pub fn prepare_commit_msg(
             "prepare-commit-msg needs the message file as its first argument".into(),
         ));
     };
+    let path = Path::new(file);
+    let before = read_message(path)?;
     let source = args.get(1).map(String::as_str);
-    let amend = (source == Some("commit") && args.get(2).map(String::as_str) == Some("HEAD"))
-        || git_commit_args().is_some_and(|a| a.iter().any(|x| x == "--amend"));
-    let state = format!("parent={}\namend={amend}\n", parent_pid());
+    let running = running_commit(repo);
+    let amend = amend_from_hook_args(source, args.get(2).map(String::as_str), &running);
+    let editor = commit_message::editor_used(running.argv.as_ref());
+    let setting = commit_message::comment_setting(repo)?;
+    let status = commit_message::status_below(repo, running.argv.as_ref(), editor)?;
+    let comment = commit_message::resolve_comment(&setting, &before, status)?;
+    let mut state = format!("process={}\namend={}\n", running.id, amend_word(amend));
+    if setting == CommentSetting::Auto {
+        state.push_str(&format!("auto-comment={}\n", hex(&comment)));
+    }
     crate::fsutil::write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
 
     let Some(policy) = policy else {
@@ -49,7 +78,7 @@ pub fn prepare_commit_msg(
         return Ok(Outcome::Pass);
     }
     let head = git::head_commit(repo)?;
-    let since = previous_commit_time(head.as_ref(), amend);
+    let since = previous_commit_time(head.as_ref(), amend == Amend::Yes);
     let sessions = super::sessions::active(repo, since);
     if sessions.is_empty() {
         return Ok(Outcome::Pass);
@@ -59,18 +88,40 @@ pub fn prepare_commit_msg(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let path = Path::new(file);
-    let before = std::fs::read(path).map_err(|e| {
-        HookError::Input(format!(
-            "cannot read the message file {}: {e}",
-            path.display()
-        ))
-    })?;
-    let after = trailers::insert::add_trailers(&before, comment, &pairs);
+    // The trailers go where `git log` will find them in the message as git cleans it: comment
+    // lines stay in it under `whitespace` and `verbatim`.
+    let mode = commit_message::cleanup_mode(repo, running.argv.as_ref(), editor)?;
+    let insert_comment: &[u8] = match mode {
+        CleanupMode::Strip | CleanupMode::Scissors => &comment,
+        CleanupMode::Whitespace | CleanupMode::Verbatim => b"",
+    };
+    let after = trailers::insert::add_trailers(&before, insert_comment, &pairs);
     if after != before {
         crate::fsutil::write_atomic(path, &after)?;
     }
     Ok(Outcome::Pass)
+}
+
+/// Does the commit amend `HEAD`, from what git passed `prepare-commit-msg`? git passes
+/// `commit HEAD` for `--amend`, but also for `-c`/`-C HEAD`, and `commit REV` for
+/// `--amend -C REV`; `message` for `--amend -m`/`-F` as for any `-m`/`-F`. Any other source
+/// (none, `template`, `merge`, `squash`, a cherry-pick) is never an amend. Where an amend is
+/// possible the command line decides; unreadable, `commit REV` stays ambiguous.
+fn amend_from_hook_args(source: Option<&str>, rev: Option<&str>, running: &Running) -> Amend {
+    let possible = match source {
+        Some("message") => true,
+        Some("commit") => rev != Some("CHERRY_PICK_HEAD"),
+        _ => false,
+    };
+    if !possible {
+        return Amend::No;
+    }
+    match (&running.argv, source) {
+        (Some(argv), _) if argv.amend => Amend::Yes,
+        (Some(_), _) => Amend::No,
+        (None, Some("commit")) => Amend::Maybe,
+        (None, _) => Amend::No,
+    }
 }
 
 /// `commit-msg FILE`: judge the message as `git commit` will store it, with the staged paths.
@@ -78,23 +129,44 @@ pub fn commit_msg(
     repo: &Repository,
     judge: &Judge<'_>,
     file: &Path,
-    comment: &[u8],
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
-    let raw = std::fs::read(file).map_err(|e| {
-        HookError::Input(format!(
-            "cannot read the message file {}: {e}",
-            file.display()
-        ))
-    })?;
-    let message = trailers::cleanup(&raw, comment);
-    let head = git::head_commit(repo)?;
-    let amend = head.is_some() && amends(repo);
+    let raw = read_message(file)?;
+    let running = running_commit(repo);
+    let attempt = read_attempt(repo, &running);
+    let argv = running.argv.as_ref();
+    let editor = commit_message::editor_used(argv);
+    let comment = match (commit_message::comment_setting(repo)?, &attempt) {
+        (
+            CommentSetting::Auto,
+            Some(Attempt {
+                auto_comment: Some(c),
+                ..
+            }),
+        ) => c.clone(),
+        (setting, _) => {
+            let status = commit_message::status_below(repo, argv, editor)?;
+            commit_message::resolve_comment(&setting, &raw, status)?
+        }
+    };
+    let mode = commit_message::cleanup_mode(repo, argv, editor)?;
+    let verbose = commit_message::verbose(repo, argv)?;
+    let message = trailers::cleanup_as(&raw, mode, &comment, verbose);
 
-    // The new commit's parents: HEAD, or HEAD's own parents when amending.
+    let head = git::head_commit(repo)?;
+    let amend = match (&head, &attempt, argv) {
+        (None, _, _) => Amend::No,
+        (Some(_), Some(a), _) => a.amend,
+        // No record from `prepare-commit-msg` of this run: the command line alone.
+        (Some(_), None, Some(a)) if a.amend => Amend::Yes,
+        (Some(_), None, _) => Amend::No,
+    };
+
+    // The new commit's parents: HEAD, or HEAD's own parents when amending. The paths are
+    // judged against each set of bases in `path_bases` (both readings of an ambiguous amend).
     let (parents, base_trees): (Vec<String>, Vec<Option<Oid>>) = match (&head, amend) {
         (None, _) => (Vec::new(), Vec::new()),
-        (Some(h), false) => {
+        (Some(h), Amend::No) => {
             // Concluding a merge: the other parents are in MERGE_HEAD, and the merge is judged
             // on what differs from every parent.
             let mut ids = vec![h.id()];
@@ -108,16 +180,18 @@ pub fn commit_msg(
             }
             (ids.iter().map(|i| i.to_string()).collect(), trees)
         }
-        (Some(h), true) => {
-            let mut trees = Vec::new();
-            for p in h.parents() {
-                trees.push(Some(p.tree_id()));
-            }
-            (h.parent_ids().map(|p| p.to_string()).collect(), trees)
-        }
+        (Some(h), Amend::Yes | Amend::Maybe) => (
+            h.parent_ids().map(|p| p.to_string()).collect(),
+            h.parents().map(|p| Some(p.tree_id())).collect(),
+        ),
     };
+    let mut path_bases = vec![base_trees.clone()];
+    if let (Some(h), Amend::Maybe) = (&head, amend) {
+        path_bases.push(vec![Some(h.tree_id())]);
+    }
+    let amending = amend != Amend::No;
     let now = jiff::Timestamp::now();
-    let author = match (&head, amend, identity_from_env("AUTHOR")) {
+    let author = match (&head, amending, identity_from_env("AUTHOR")) {
         (_, _, Some(sig)) => sig,
         // `--amend` keeps the author unless told otherwise (then git sets GIT_AUTHOR_*).
         (Some(h), true, None) => git::commit_facts(repo, h.id())?.author,
@@ -144,7 +218,7 @@ pub fn commit_msg(
     // Sessions that worked since the new commit's parent: evidence of their own (never on
     // merges, which get no declaration trailers either).
     if base_trees.len() <= 1 {
-        let since = previous_commit_time(head.as_ref(), amend);
+        let since = previous_commit_time(head.as_ref(), amending);
         super::sessions::add_record_evidence(
             judge.policy,
             &super::sessions::active(repo, since),
@@ -153,9 +227,74 @@ pub fn commit_msg(
     }
     let mut objects = git::Objects::new(git::packs(repo));
     let record = judge.decide(facts, evidence, now, &mut |descend, keep| {
-        git::changed_between(repo, &mut objects, index_tree, &base_trees, descend, keep)
+        let mut all = BTreeSet::new();
+        for bases in &path_bases {
+            all.extend(git::changed_between(
+                repo,
+                &mut objects,
+                index_tree,
+                bases,
+                descend,
+                keep,
+            )?);
+        }
+        Ok(all.into_iter().collect())
     })?;
     Ok(report_new_commit(out, &record, file)?)
+}
+
+fn read_message(path: &Path) -> Result<Vec<u8>, HookError> {
+    std::fs::read(path).map_err(|e| {
+        HookError::Input(format!(
+            "cannot read the message file {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn amend_word(amend: Amend) -> &'static str {
+    match amend {
+        Amend::No => "no",
+        Amend::Yes => "yes",
+        Amend::Maybe => "maybe",
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || text.is_empty() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The record `prepare-commit-msg` left, if it was left by this same `git commit` process:
+/// a record from an earlier, aborted commit says nothing about this one.
+fn read_attempt(repo: &Repository, running: &Running) -> Option<Attempt> {
+    let state = std::fs::read_to_string(repo.path().join(STATE_FILE)).ok()?;
+    let field = |name: &str| {
+        state
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+    };
+    if field("process")? != running.id {
+        return None;
+    }
+    let amend = match field("amend")? {
+        "yes" => Amend::Yes,
+        "maybe" => Amend::Maybe,
+        _ => Amend::No,
+    };
+    Some(Attempt {
+        amend,
+        auto_comment: field("auto-comment").and_then(unhex),
+    })
 }
 
 /// The tree the commit will record: the index git uses for this commit (`GIT_INDEX_FILE` for
@@ -207,72 +346,6 @@ fn merge_heads(repo: &Repository) -> Result<Vec<git2::Oid>, HookError> {
         .collect()
 }
 
-/// Is this `git commit` an `--amend`? The `git commit` process's arguments say so where they
-/// can be read; otherwise `prepare-commit-msg` of the same run recorded it.
-fn amends(repo: &Repository) -> bool {
-    if let Some(args) = git_commit_args() {
-        return args.iter().any(|a| a == "--amend");
-    }
-    let Ok(state) = std::fs::read_to_string(repo.path().join(STATE_FILE)) else {
-        return false;
-    };
-    // Only a record from this same `git commit` process counts.
-    state
-        .lines()
-        .any(|l| l == format!("parent={}", parent_pid()))
-        && state.lines().any(|l| l == "amend=true")
-}
-
-/// The arguments of the `git commit` process this hook runs under: the nearest ancestor whose
-/// arguments include `commit` (hook managers may sit between git and the hook).
-#[cfg(target_os = "linux")]
-fn git_commit_args() -> Option<Vec<String>> {
-    let mut pid = parent_pid();
-    for _ in 0..8 {
-        if pid <= 1 {
-            return None;
-        }
-        let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-        let args: Vec<String> = raw
-            .split(|&b| b == 0)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        let is_git = args.first().is_some_and(|a| {
-            a.rsplit('/')
-                .next()
-                .is_some_and(|n| n == "git" || n.starts_with("git-"))
-        });
-        if is_git && args.iter().any(|a| a == "commit") {
-            return Some(args);
-        }
-        pid = parent_of(pid)?;
-    }
-    None
-}
-
-#[cfg(not(target_os = "linux"))]
-fn git_commit_args() -> Option<Vec<String>> {
-    None
-}
-
-/// Parent of a process, from `/proc/PID/stat` (the field after the parenthesised name).
-#[cfg(target_os = "linux")]
-fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(1)?.parse().ok()
-}
-
-#[cfg(unix)]
-fn parent_pid() -> u32 {
-    std::os::unix::process::parent_id()
-}
-
-#[cfg(not(unix))]
-fn parent_pid() -> u32 {
-    0
-}
-
 fn identity_from_env(who: &str) -> Option<Signature> {
     let name = std::env::var(format!("GIT_{who}_NAME")).ok();
     let email = std::env::var(format!("GIT_{who}_EMAIL")).ok();
@@ -293,5 +366,51 @@ fn identity_from_config(repo: &Repository) -> Signature {
         email: git::config_string(repo, "user.email").unwrap_or_default(),
         time: 0,
         offset_minutes: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Amend, amend_from_hook_args};
+    use crate::hooks::commit_argv::CommitArgs;
+    use crate::hooks::commit_process::Running;
+
+    #[test]
+    fn amends_from_the_hook_arguments_and_the_command_line() {
+        let running = |amend: Option<bool>| Running {
+            id: "1:1".into(),
+            argv: amend.map(|amend| CommitArgs {
+                amend,
+                ..CommitArgs::default()
+            }),
+        };
+        let rows = [
+            (Some("commit"), Some("HEAD"), Some(true), Amend::Yes),
+            // `-C HEAD` / `-c HEAD`: the command line says it is no amend.
+            (Some("commit"), Some("HEAD"), Some(false), Amend::No),
+            // Unreadable command line: both readings are judged.
+            (Some("commit"), Some("HEAD"), None, Amend::Maybe),
+            (Some("commit"), Some("v1.0"), None, Amend::Maybe),
+            (Some("message"), None, Some(true), Amend::Yes),
+            (Some("message"), None, None, Amend::No),
+            // Never an amend, whatever a command line seems to say.
+            (
+                Some("commit"),
+                Some("CHERRY_PICK_HEAD"),
+                Some(true),
+                Amend::No,
+            ),
+            (Some("template"), None, Some(true), Amend::No),
+            (Some("merge"), None, Some(true), Amend::No),
+            (Some("squash"), None, Some(true), Amend::No),
+            (None, None, Some(true), Amend::No),
+        ];
+        for (source, rev, amend, want) in rows {
+            assert_eq!(
+                amend_from_hook_args(source, rev, &running(amend)),
+                want,
+                "{source:?} {rev:?} {amend:?}"
+            );
+        }
     }
 }

@@ -4,6 +4,9 @@
 //! closed.
 
 mod commit;
+mod commit_argv;
+mod commit_message;
+mod commit_process;
 mod push;
 mod receive;
 pub mod sessions;

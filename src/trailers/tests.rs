@@ -1,5 +1,6 @@
 //! Tests of the trailer parser and the hook cleanup, most of them checked against git itself.
 
+mod cleanup_modes;
 mod differential;
 pub(in crate::trailers) mod oracle;
 mod table;

@@ -8,6 +8,7 @@ mod bad_input;
 mod catalog_scan;
 mod changed_paths;
 mod colons;
+mod commit_hooks;
 mod ecosystem;
 mod escapes;
 mod findings;
