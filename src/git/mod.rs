@@ -107,9 +107,7 @@ pub fn changed_paths(
     descend: &dyn Fn(&[u8]) -> bool,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Vec<Vec<u8>>, GitError> {
-    let tree = commit
-        .tree
-        .ok_or_else(|| GitError::Corrupt(format!("commit {} has no valid tree line", commit.id)))?;
+    let tree = commit.tree;
     let mut parent_trees = Vec::with_capacity(commit.parents.len());
     for p in &commit.parents {
         parent_trees.push(Some(objects.tree_of(repo, *p)?));

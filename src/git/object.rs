@@ -21,8 +21,8 @@ pub struct ParsedCommit {
 pub struct CommitShape {
     /// Its id.
     pub id: Oid,
-    /// Its root tree (`None` only in a commit without a valid `tree` line).
-    pub tree: Option<Oid>,
+    /// Its root tree.
+    pub tree: Oid,
     /// Parents, in order.
     pub parents: Vec<Oid>,
     /// The date git orders and limits a walk by (`--since`), which need not be the date of
@@ -49,7 +49,7 @@ pub fn parse_commit(id: Oid, raw: &[u8]) -> Result<ParsedCommit, GitError> {
         facts,
         shape: CommitShape {
             id,
-            tree: Some(links.tree),
+            tree: links.tree,
             parents: links.parents,
             date: links.date,
         },
@@ -371,7 +371,7 @@ mod tests {
         let pos = bytes.windows(2).position(|w| w == [0xc3, 0xa9]).unwrap();
         bytes.splice(pos..pos + 2, [0xe9]);
         let c = parse_commit(Oid::zero(), &bytes).unwrap();
-        assert_eq!(c.shape.tree, Oid::from_str(tree).ok());
+        assert_eq!(Some(c.shape.tree), Oid::from_str(tree).ok());
         assert_eq!(c.shape.parents, vec![Oid::from_str(p).unwrap()]);
         assert_eq!(c.facts.author.name, "A");
         assert_eq!(c.facts.committer.time, 2);
