@@ -36,7 +36,7 @@ pub struct CommitShape {
 pub fn parse_commit(id: Oid, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     let links = links(id, raw)?;
     let reencoded = reencode::to_utf8(raw);
-    let shown = shown(&reencoded.text);
+    let shown = shown(&reencoded.text, reencoded.end);
     let facts = CommitFacts {
         id: id.to_string(),
         parents: links.parents.iter().map(Oid::to_string).collect(),
@@ -164,10 +164,11 @@ struct Shown<'a> {
 
 /// `pretty.c` `parse_commit_header`: every header line is read until the first empty line,
 /// the last `author` and `committer` lines win, and a NUL ends a line as git's C strings do
-/// (what follows it is read as the next line). The message starts after the empty line; a
-/// header that ends at a NUL or at the end of the object shows no message (kept here from that
-/// NUL on, where only markers look).
-fn shown(text: &[u8]) -> Shown<'_> {
+/// (what follows it is read as the next line, up to git's reading past the end of an edited
+/// string into what the edit left there: `text` beyond `end`). The message starts after the
+/// empty line and ends with the object's text; a header that ends at a NUL shows no message
+/// (kept here from that NUL on, where only markers look).
+fn shown(text: &[u8], end: usize) -> Shown<'_> {
     let at = |i: usize| text.get(i).copied().unwrap_or(0);
     let mut shown = Shown {
         author: None,
@@ -192,7 +193,8 @@ fn shown(text: &[u8]) -> Shown<'_> {
         i = eol + 1;
     }
     let from = if at(i) == b'\n' { i + 1 } else { i };
-    shown.message = text.get(from..).unwrap_or_default();
+    let to = if from <= end { end } else { text.len() };
+    shown.message = text.get(from..to).unwrap_or_default();
     shown
 }
 

@@ -12,6 +12,9 @@ use std::ffi::CString;
 pub(super) struct Reencoded<'a> {
     /// The object's bytes, converted to UTF-8 where git converts them.
     pub text: Cow<'a, [u8]>,
+    /// Where the object's own text ends in `text`: what follows is left over from git's
+    /// in-place edit of the C string, read only by headers that run into it.
+    pub end: usize,
     /// The declared encoding, when this system's iconv does not know it: git here shows the
     /// raw bytes too, but a git with another iconv may show other text.
     pub unknown_encoding: Option<String>,
@@ -21,26 +24,64 @@ pub(super) struct Reencoded<'a> {
 pub(super) fn to_utf8(raw: &[u8]) -> Reencoded<'_> {
     let unchanged = |unknown_encoding| Reencoded {
         text: Cow::Borrowed(raw),
+        end: raw.len(),
         unknown_encoding,
     };
     let Some(encoding) = header_value(raw, b"encoding") else {
         return unchanged(None);
     };
-    if same_encoding(encoding, b"UTF-8") {
-        return unchanged(None);
-    }
-    // git hands iconv the object as a C string.
-    let input = raw.split(|&b| b == 0).next().unwrap_or_default();
-    match converter(encoding) {
-        Some(mut c) => match c.convert(input) {
-            Some(out) => Reencoded {
-                text: Cow::Owned(out),
-                unknown_encoding: None,
+    // From here git handles the object as a C string: it ends at the first NUL.
+    let c_string = raw.split(|&b| b == 0).next().unwrap_or_default();
+    let utf8 = if same_encoding(encoding, b"UTF-8") {
+        c_string.to_vec()
+    } else {
+        match converter(encoding) {
+            Some(mut c) => match c.convert(c_string) {
+                Some(out) => out,
+                None => return unchanged(None),
             },
-            None => unchanged(None),
-        },
-        None => unchanged(Some(String::from_utf8_lossy(encoding).into_owned())),
+            None => return unchanged(Some(String::from_utf8_lossy(encoding).into_owned())),
+        }
+    };
+    let (text, end) = drop_encoding_header(utf8);
+    Reencoded {
+        text: Cow::Owned(text),
+        end,
+        unknown_encoding: None,
     }
+}
+
+/// `pretty.c` `replace_encoding_header`: the first `encoding` line before an empty line is cut
+/// out of the C string in place, so the string's last bytes stay behind its new end, where git
+/// reads on when the headers run into that end. Those bytes are kept here after a NUL; the
+/// new end is returned with the text.
+fn drop_encoding_header(buf: Vec<u8>) -> (Vec<u8>, usize) {
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let unchanged = |buf: Vec<u8>| {
+        let len = buf.len();
+        (buf, len)
+    };
+    let mut start = 0;
+    while !buf[start..end].starts_with(b"encoding ") {
+        let Some(nl) = buf[start..end].iter().position(|&b| b == b'\n') else {
+            return unchanged(buf);
+        };
+        start += nl + 1;
+        if buf.get(start) == Some(&b'\n') {
+            return unchanged(buf);
+        }
+    }
+    let Some(nl) = buf[start..end].iter().position(|&b| b == b'\n') else {
+        return unchanged(buf);
+    };
+    let len = nl + 1;
+    let mut out = Vec::with_capacity(buf.len());
+    out.extend_from_slice(&buf[..start]);
+    out.extend_from_slice(&buf[start + len..end]);
+    out.push(0);
+    out.extend_from_slice(&buf[end - len + 1..end]);
+    out.extend_from_slice(&buf[end..]);
+    (out, end - len)
 }
 
 /// The value of the first header line `KEY value`, as `commit.c` `find_commit_header` finds
@@ -140,9 +181,10 @@ mod tests {
     #[test]
     fn converted_as_git_converts() {
         let text = |raw: &[u8]| to_utf8(raw).text.into_owned();
+        // The encoding line is cut out in place: the string's old last bytes stay after a NUL.
         assert_eq!(
             text(b"tree x\nencoding UTF-7\n\n+AEM-o: 1\0+AEM-"),
-            b"tree x\nencoding UTF-7\n\nCo: 1"
+            b"tree x\n\nCo: 1\0g UTF-7\n\nCo: 1"
         );
         // A conversion that fails leaves the raw bytes.
         assert_eq!(
@@ -150,10 +192,14 @@ mod tests {
             b"encoding UTF-7\n\n+0000 x"
         );
         assert_eq!(
-            text(b"encoding latin-1\n\n\xe9"),
-            "encoding latin-1\n\n\u{e9}".as_bytes()
+            text(b"t\nencoding latin-1\n\n\xe9"),
+            b"t\n\n\xc3\xa9\0ding latin-1\n\n\xc3\xa9"
         );
-        assert_eq!(text(b"encoding utf8\n\n\xe9"), b"encoding utf8\n\n\xe9");
+        assert_eq!(to_utf8(b"t\nencoding latin-1\n\n\xe9").end, 5);
+        assert_eq!(
+            text(b"t\nencoding utf8\n\n\xe9\0z"),
+            b"t\n\n\xe9\0oding utf8\n\n\xe9"
+        );
         let unknown = to_utf8(b"encoding X-NONE\n\nx");
         assert_eq!(unknown.unknown_encoding.as_deref(), Some("X-NONE"));
         assert_eq!(&*unknown.text, b"encoding X-NONE\n\nx");

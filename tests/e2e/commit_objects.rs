@@ -329,6 +329,15 @@ fn hand_made_objects_read_as_git_log_reads_them() {
             Some(false),
         ),
         (
+            // git cuts the `encoding` line out of the string in place and reads on past the
+            // new end into the old last bytes: here `\nSubject from here!`.
+            "headers running into the end of a re-encoded object",
+            plain(&format!(
+                "author {JANE} {DATE}\ncommitter {JANE} {DATE}\nencoding ISO-8859-1\nSubject from here!"
+            )),
+            Some(false),
+        ),
+        (
             "utf8 spelled without a hyphen is not converted",
             object(JANE, JANE, "encoding utf8\n", "subject é\n".as_bytes()),
             Some(false),
