@@ -9,6 +9,7 @@ mod catalog_scan;
 mod changed_paths;
 mod colons;
 mod commit_hooks;
+mod commit_objects;
 mod ecosystem;
 mod escapes;
 mod findings;
