@@ -153,7 +153,12 @@ fn signature(s: &git2::Signature<'_>) -> Signature {
 /// whole commit, identities included, when it shows it (SPEC §2). The date git will write is
 /// taken as `facts`' time in the local time zone.
 pub fn as_logged(repo: &Repository, facts: CommitFacts) -> CommitFacts {
-    let Some(encoding) = config_string(repo, "i18n.commitEncoding") else {
+    // As git reads it: `git -c i18n.commitEncoding=...` counts too.
+    let encoding = match config::effective_value(repo, &["i18n.commitEncoding"]) {
+        Ok(value) => value.flatten(),
+        Err(_) => config_string(repo, "i18n.commitEncoding"),
+    };
+    let Some(encoding) = encoding else {
         return facts;
     };
     if reencode::is_utf8(encoding.as_bytes()) {

@@ -582,4 +582,20 @@ fn commit_msg_judges_the_message_as_git_log_will_show_it() {
     let passed = commit("UTC", &[]);
     assert!(passed.status.success(), "{}", stderr(&passed));
     assert_eq!(shown().trim(), "");
+
+    // The encoding given on the command line counts as git counts it.
+    s.client.git(&["config", "--unset", "i18n.commitEncoding"]);
+    s.client.write("src/lib.rs", "command line");
+    s.client.git(&["add", "-A"]);
+    let args = [
+        "-c",
+        "i18n.commitEncoding=UTF-7",
+        "commit",
+        "-q",
+        "-m",
+        &message,
+    ];
+    let refused = s.client.git_output(&args, &[("TZ", "America/New_York")]);
+    assert!(!refused.status.success(), "the commit was made");
+    assert!(stderr(&refused).contains("restricted-assistant"));
 }
