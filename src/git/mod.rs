@@ -169,6 +169,44 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
     }
 }
 
+/// What the worktree of `repo` has checked out: `HEAD`'s branch (or `HEAD` itself when
+/// detached) and its commit (`None` while the branch is unborn).
+pub fn checkout(repo: &Repository) -> Result<crate::session::Checkout, GitError> {
+    let head = repo
+        .find_reference("HEAD")
+        .context(|| "cannot read HEAD".into())?;
+    let branch = match head.symbolic_target_bytes() {
+        Some(target) => String::from_utf8_lossy(target).into_owned(),
+        None => "HEAD".to_string(),
+    };
+    let id = match head.resolve() {
+        Ok(r) => r.target().map(|id| id.to_string()),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+        Err(e) => {
+            return Err(GitError::Git {
+                context: "cannot resolve HEAD".into(),
+                source: e,
+            });
+        }
+    };
+    Ok(crate::session::Checkout { branch, head: id })
+}
+
+/// The commit `HEAD` pointed to before it moved to `now`: the old id of `HEAD`'s newest
+/// reflog entry when that entry is the move to `now` (so `--amend` gives the amended commit),
+/// else `now`'s first parent. `None` before the first commit.
+pub fn head_before(repo: &Repository, now: &Commit<'_>) -> Option<String> {
+    let from_reflog = repo.reflog("HEAD").ok().and_then(|log| {
+        let entry = log.get(0)?;
+        (entry.id_new() == now.id()).then(|| entry.id_old())
+    });
+    match from_reflog {
+        Some(old) if old.is_zero() => None,
+        Some(old) => Some(old.to_string()),
+        None => now.parent_ids().next().map(|p| p.to_string()),
+    }
+}
+
 /// A commit's committer time.
 pub fn committer_time(commit: &Commit<'_>) -> jiff::Timestamp {
     signature(&commit.committer()).timestamp()

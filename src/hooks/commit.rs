@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 const STATE_FILE: &str = "trailgate/commit-state";
 
 /// `prepare-commit-msg FILE [SOURCE [SHA]]`: remember whether this commit amends `HEAD` (git
-/// passes `commit HEAD` then) for `commit-msg` of the same run, and declare the sessions active
-/// since the commit's parent with `Assisted-by` and `AI-Session` trailers (SPEC §8): never on
+/// passes `commit HEAD` then) for `commit-msg` of the same run, and declare the sessions this
+/// commit holds with `Assisted-by` and `AI-Session` trailers (SPEC §8 lifecycle): never on
 /// merges or squashes, and not for `-m`/`-F` when the policy says so. `policy` is `None` when
 /// it could not be loaded: then nothing is added (`commit-msg` refuses the commit anyway).
 pub fn prepare_commit_msg(
@@ -48,9 +48,7 @@ pub fn prepare_commit_msg(
     {
         return Ok(Outcome::Pass);
     }
-    let head = git::head_commit(repo)?;
-    let since = previous_commit_time(head.as_ref(), amend);
-    let sessions = super::sessions::active(repo, since);
+    let sessions = super::sessions::counting(repo, &policy.sessions)?;
     if sessions.is_empty() {
         return Ok(Outcome::Pass);
     }
@@ -141,13 +139,12 @@ pub fn commit_msg(
     };
     let index_tree = staged_tree(repo)?;
     let mut evidence = judge.evidence(&facts);
-    // Sessions that worked since the new commit's parent: evidence of their own (never on
-    // merges, which get no declaration trailers either).
+    // Sessions this commit declares: evidence of their own (never on merges, which get no
+    // declaration trailers either).
     if base_trees.len() <= 1 {
-        let since = previous_commit_time(head.as_ref(), amend);
         super::sessions::add_record_evidence(
             judge.policy,
-            &super::sessions::active(repo, since),
+            &super::sessions::counting(repo, &judge.policy.sessions)?,
             &mut evidence,
         );
     }
@@ -179,18 +176,6 @@ fn staged_tree(repo: &Repository) -> Result<Oid, HookError> {
     Ok(index
         .write_tree_to(repo)
         .context(|| "cannot write the staged tree".into())?)
-}
-
-/// When the commit the new one follows was made: `HEAD`, or `HEAD`'s first parent when
-/// amending; `None` before the first commit. Sessions that worked since then belong to the new
-/// commit.
-fn previous_commit_time(head: Option<&git2::Commit<'_>>, amend: bool) -> Option<jiff::Timestamp> {
-    let head = head?;
-    if amend {
-        head.parents().next().map(|p| git::committer_time(&p))
-    } else {
-        Some(git::committer_time(head))
-    }
 }
 
 /// The other parents of a merge being concluded, from `MERGE_HEAD`.
