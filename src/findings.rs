@@ -29,11 +29,13 @@ pub enum Code {
     AiSignoff,
     /// A registry entry no scanned commit cited.
     UnusedException,
+    /// A note on a session-metadata ref that cannot be read: it adds nothing.
+    UnreadableNote,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::RestrictedAssistant,
         Code::ForbiddenAssistant,
         Code::MissingDeclaration,
@@ -45,6 +47,7 @@ impl Code {
         Code::IgnoredDeclaration,
         Code::AiSignoff,
         Code::UnusedException,
+        Code::UnreadableNote,
     ];
 
     /// The code as written in policies and reports.
@@ -61,6 +64,7 @@ impl Code {
             Code::IgnoredDeclaration => "ignored-declaration",
             Code::AiSignoff => "ai-signoff",
             Code::UnusedException => "unused-exception",
+            Code::UnreadableNote => "unreadable-note",
         }
     }
 
@@ -89,6 +93,7 @@ impl Code {
             }
             Code::AiSignoff => "A Signed-off-by names an AI assistant",
             Code::UnusedException => "A registry entry that no scanned commit cites",
+            Code::UnreadableNote => "A session-metadata note cannot be read",
         }
     }
 
@@ -128,6 +133,9 @@ impl Code {
             Code::UnusedException => {
                 "An entry of the exception registry was not cited by any commit of the scan."
             }
+            Code::UnreadableNote => {
+                "A note on a session-metadata ref (trailgate's or git-ai's) cannot be parsed, is over the size limit, is not a blob, or is given twice for the commit. It adds nothing to the evidence; the commit is judged on everything else."
+            }
         }
     }
 
@@ -165,15 +173,19 @@ impl Code {
                 "Replace the sign-off with `Assisted-by: NAME` and sign off as the human author."
             }
             Code::UnusedException => "Remove or revoke exceptions nobody needs any more.",
+            Code::UnreadableNote => {
+                "Rewrite the note in its format with `git notes --ref=REF edit COMMIT`, or remove it with `git notes --ref=REF remove COMMIT`, and push the notes ref."
+            }
         }
     }
 
     /// Severity when the policy does not override it.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::UndeclaredAssistant | Code::IgnoredDeclaration | Code::AiSignoff => {
-                Severity::Warning
-            }
+            Code::UndeclaredAssistant
+            | Code::IgnoredDeclaration
+            | Code::AiSignoff
+            | Code::UnreadableNote => Severity::Warning,
             Code::UnusedException => Severity::Info,
             _ => Severity::Error,
         }

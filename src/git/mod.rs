@@ -3,6 +3,7 @@
 
 mod bytes;
 mod commitgraph;
+mod notes;
 mod object;
 mod objects;
 mod pack;
@@ -10,6 +11,7 @@ mod revs;
 mod tree;
 
 pub use commitgraph::CommitGraph;
+pub use notes::{FoundNote, MAX_NOTES_TREE_BYTES, NotesReader};
 pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
@@ -308,32 +310,6 @@ pub enum NoteFormat {
     Trailgate,
     /// git-ai `authorship/3.0.0` notes.
     GitAi,
-}
-
-/// Of the given notes refs (with their formats), those that exist in this repository; checked
-/// once per scan.
-pub fn existing_notes_refs(
-    repo: &Repository,
-    refs: &[(&str, NoteFormat)],
-) -> Vec<(String, NoteFormat)> {
-    refs.iter()
-        .filter(|(r, _)| repo.refname_to_id(r).is_ok())
-        .map(|(r, f)| (r.to_string(), *f))
-        .collect()
-}
-
-/// The raw note attached to `commit` under each notes ref that has one.
-pub fn notes_of(
-    repo: &Repository,
-    refs: &[(String, NoteFormat)],
-    commit: Oid,
-) -> Vec<(String, NoteFormat, Vec<u8>)> {
-    refs.iter()
-        .filter_map(|(r, f)| {
-            let note = repo.find_note(Some(r), commit).ok()?;
-            Some((r.clone(), *f, note.message_bytes().to_vec()))
-        })
-        .collect()
 }
 
 /// The hooks directory git uses for this repository: `core.hooksPath` (relative to the work
