@@ -237,3 +237,71 @@ fn a_flat_tree_of_200000_notes_does_not_slow_a_push() {
     // GitHub Enterprise allows all hooks together 5 seconds.
     assert!(noted < Duration::from_secs(5), "took {noted:?}");
 }
+
+#[test]
+fn notes_in_fan_out_directories_are_found_and_a_note_given_twice_is_unreadable() {
+    let repo = Repo::new();
+    repo.policy(POLICY, None);
+    repo.commit("import\n", &[("src/lib.rs", "v1\n")]);
+    let nested = repo.commit("docs\n", &[("docs/a.md", "a\n")]);
+    let twice = repo.commit("more docs\n", &[("docs/b.md", "b\n")]);
+    let hash =
+        |text: &str| git_with_input(&repo, &["hash-object", "-w", "--stdin"], text.as_bytes());
+    let tree = |listing: String| git_with_input(&repo, &["mktree"], listing.as_bytes());
+    let note = hash(GIT_AI_NOTE);
+    // `ab/cd/<36 hex>`, as git lays out a large notes tree, with upper-case digits as git
+    // also reads them.
+    let inner = tree(format!(
+        "100644 blob {note}\t{}\n",
+        nested[4..].to_uppercase()
+    ));
+    let middle = tree(format!("040000 tree {inner}\t{}\n", &nested[2..4]));
+    // The same commit noted twice: flat and under a fan-out directory.
+    let flat_twice = format!("100644 blob {note}\t{twice}\n");
+    let dir_twice = tree(format!("100644 blob {note}\t{}\n", &twice[2..]));
+    let mut root = vec![
+        format!("040000 tree {middle}\t{}", &nested[..2]),
+        flat_twice.trim_end().to_string(),
+        format!("040000 tree {dir_twice}\t{}", &twice[..2]),
+    ];
+    if nested[..2] == twice[..2] {
+        // Both under one directory: git keeps one entry per name.
+        root.remove(0);
+        let both = tree(format!(
+            "040000 tree {inner}\t{}\n100644 blob {note}\t{}\n",
+            &nested[2..4],
+            &twice[2..]
+        ));
+        root[1] = format!("040000 tree {both}\t{}", &twice[..2]);
+    }
+    let root = tree(root.join("\n") + "\n");
+    let commit = git_with_input(
+        &repo,
+        &[
+            "-c",
+            "user.name=Notes",
+            "-c",
+            "user.email=notes@example.com",
+            "commit-tree",
+            &root,
+            "-m",
+            "notes",
+        ],
+        b"",
+    );
+    repo.git(&["update-ref", "refs/notes/ai", &commit]);
+    // git itself finds the nested note.
+    assert_eq!(
+        repo.git(&["notes", "--ref=ai", "show", &nested]),
+        GIT_AI_NOTE
+    );
+
+    let (code, records) = repo.scan_jsonl(&[]);
+    assert_eq!(code, 0);
+    let r = record(&records, &nested);
+    assert_eq!(codes(r), ["undeclared-assistant"]);
+    let r = record(&records, &twice);
+    assert_eq!(codes(r), ["unreadable-note"]);
+    let message = finding(r, "unreadable-note")["message"].as_str().unwrap();
+    assert!(message.contains("more than one note"), "{message}");
+}
