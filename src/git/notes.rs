@@ -46,18 +46,28 @@ struct NotesRef {
 }
 
 /// One tree of a notes ref, indexed: notes by the rest of the object id they are for, and
-/// fan-out subtrees by the next byte of it.
+/// fan-out subtrees by the next byte of it, each sorted for binary search. git writes tree
+/// entries in name order, so a tree of lower-case names arrives sorted and is indexed in one
+/// sequential pass.
 #[derive(Default)]
 struct NotesTree {
-    notes: HashMap<[u8; 20], Slot>,
-    subtrees: HashMap<u8, Vec<Oid>>,
+    notes: Vec<([u8; 20], Oid)>,
+    subtrees: Vec<(u8, Oid)>,
 }
 
-#[derive(Clone, Copy)]
-enum Slot {
-    Blob(Oid),
-    /// Two entries name the same object (e.g. `AB…` and `ab…`).
-    Twice,
+impl NotesTree {
+    /// The notes for `rest` (two or more: the same object noted twice, e.g. `AB…` and `ab…`).
+    fn notes_for(&self, rest: &[u8; 20]) -> &[([u8; 20], Oid)] {
+        let start = self.notes.partition_point(|(k, _)| k < rest);
+        let end = self.notes.partition_point(|(k, _)| k <= rest);
+        &self.notes[start..end]
+    }
+
+    fn subtrees_for(&self, byte: u8) -> &[(u8, Oid)] {
+        let start = self.subtrees.partition_point(|(b, _)| *b < byte);
+        let end = self.subtrees.partition_point(|(b, _)| *b <= byte);
+        &self.subtrees[start..end]
+    }
 }
 
 impl NotesReader {
@@ -112,15 +122,15 @@ impl NotesReader {
         while let Some((tree, depth)) = pending.pop() {
             let indexed = self.indexed(repo, tree, depth);
             let indexed = indexed.as_ref().as_ref().map_err(Clone::clone)?;
-            match indexed.notes.get(&key(&id[depth..])) {
-                Some(Slot::Blob(blob)) if found.is_none() => found = Some(*blob),
-                Some(_) => twice = true,
-                None => {}
+            for (_, blob) in indexed.notes_for(&key(&id[depth..])) {
+                match found {
+                    None => found = Some(*blob),
+                    Some(_) => twice = true,
+                }
             }
-            if depth + 1 < id.len()
-                && let Some(subtrees) = indexed.subtrees.get(&id[depth])
-            {
-                pending.extend(subtrees.iter().map(|t| (*t, depth + 1)));
+            if depth + 1 < id.len() {
+                let subtrees = indexed.subtrees_for(id[depth]);
+                pending.extend(subtrees.iter().map(|(_, t)| (*t, depth + 1)));
             }
         }
         if twice {
@@ -157,34 +167,44 @@ fn key(rest: &[u8]) -> [u8; 20] {
 /// `load_subtree` reads it: a regular file named by the remaining hex digits is a note, a
 /// directory named by two hex digits is a fan-out subtree, anything else is not a note.
 fn index_tree(repo: &Repository, tree: Oid, depth: usize) -> Result<NotesTree, String> {
-    let raw = read_limited(repo, tree, ObjectType::Tree, MAX_NOTES_TREE_BYTES)
-        .map_err(|e| format!("notes tree {tree}: {e}"))?;
-    let mut indexed = NotesTree::default();
+    read_limited(repo, tree, ObjectType::Tree, MAX_NOTES_TREE_BYTES, |raw| {
+        index_raw_tree(raw, depth).ok_or_else(|| "not a valid tree object".to_string())
+    })
+    .map_err(|e| format!("notes tree {tree}: {e}"))
+}
+
+/// [`index_tree`] over the raw tree; `None` when it is not a valid tree object.
+fn index_raw_tree(raw: &[u8], depth: usize) -> Option<NotesTree> {
     let rest_len = 20 - depth;
-    let mut bytes = raw.as_slice();
+    // Every note entry takes at least its name, a mode and an id.
+    let mut indexed = NotesTree {
+        notes: Vec::with_capacity(raw.len() / (2 * rest_len + 28)),
+        subtrees: Vec::new(),
+    };
+    let mut bytes = raw;
     while !bytes.is_empty() {
-        let (TreeEntry { mode, name, id }, next) = tree_entry(bytes)
-            .ok_or_else(|| format!("notes tree {tree} is not a valid tree object"))?;
+        let (TreeEntry { mode, name, id }, next) = tree_entry(bytes)?;
         bytes = next;
         let is_file = mode.starts_with(b"10");
         let is_dir = mode == b"40000" || mode == b"040000";
         if is_file && name.len() == 2 * rest_len {
             if let Some(rest) = decode_hex(name) {
-                indexed
-                    .notes
-                    .entry(rest)
-                    .and_modify(|slot| *slot = Slot::Twice)
-                    .or_insert(Slot::Blob(id));
+                indexed.notes.push((rest, id));
             }
         } else if is_dir
             && name.len() == 2
             && depth + 1 < 20
             && let Some(byte) = decode_hex(name)
         {
-            indexed.subtrees.entry(byte[0]).or_default().push(id);
+            indexed.subtrees.push((byte[0], id));
         }
     }
-    Ok(indexed)
+    // Upper-case names, or a tree not written by git, come out of order.
+    if !indexed.notes.is_sorted_by(|a, b| a.0 <= b.0) {
+        indexed.notes.sort_unstable_by_key(|a| a.0);
+    }
+    indexed.subtrees.sort_unstable_by_key(|(byte, _)| *byte);
+    Some(indexed)
 }
 
 /// The first raw entry of `bytes`, and the bytes after it.
@@ -223,38 +243,46 @@ fn decode_hex(hex: &[u8]) -> Option<[u8; 20]> {
 
 /// A note's text, refused unread when its blob is over the size limit.
 fn read_note(repo: &Repository, blob: Oid) -> Result<Vec<u8>, String> {
-    read_limited(repo, blob, ObjectType::Blob, crate::notes::MAX_NOTE_BYTES)
-        .map_err(|e| format!("note {blob}: {e}"))
+    read_limited(
+        repo,
+        blob,
+        ObjectType::Blob,
+        crate::notes::MAX_NOTE_BYTES,
+        |data| Ok(data.to_vec()),
+    )
+    .map_err(|e| format!("note {blob}: {e}"))
 }
 
-/// The object `id` of kind `kind`, its size checked from its header before it is inflated.
-fn read_limited(
+/// `use_data` of the object `id` of kind `kind`, its size checked from its header before it
+/// is inflated; the object is read in place, not copied.
+fn read_limited<T>(
     repo: &Repository,
     id: Oid,
     kind: ObjectType,
     max: usize,
-) -> Result<Vec<u8>, String> {
-    let read = || -> Result<Vec<u8>, GitError> {
-        let odb = repo
-            .odb()
-            .context(|| "cannot open the object database".into())?;
-        let (size, actual) = odb
-            .read_header(id)
-            .context(|| "cannot read the object".into())?;
-        if actual != kind {
-            return Err(GitError::Corrupt(format!("is a {actual}, not a {kind}")));
-        }
-        if size > max {
-            return Err(GitError::Corrupt(format!(
-                "{size} bytes is over the {} MiB limit",
-                max >> 20
-            )));
-        }
-        let object = odb.read(id).context(|| "cannot read the object".into())?;
-        Ok(object.data().to_vec())
-    };
-    read().map_err(|e| match e {
+    use_data: impl FnOnce(&[u8]) -> Result<T, String>,
+) -> Result<T, String> {
+    let message = |e: GitError| match e {
         GitError::Git { context, source } => format!("{context}: {}", source.message()),
         other => other.to_string(),
-    })
+    };
+    let odb = repo
+        .odb()
+        .context(|| "cannot open the object database".into())
+        .map_err(message)?;
+    let (size, actual) = odb
+        .read_header(id)
+        .context(|| "cannot read the object".into())
+        .map_err(message)?;
+    if actual != kind {
+        return Err(format!("is a {actual}, not a {kind}"));
+    }
+    if size > max {
+        return Err(format!("{size} bytes is over the {} MiB limit", max >> 20));
+    }
+    let object = odb
+        .read(id)
+        .context(|| "cannot read the object".into())
+        .map_err(message)?;
+    use_data(object.data())
 }
