@@ -286,3 +286,76 @@ fn read_limited<T>(
         .map_err(message)?;
     use_data(object.data())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(mode: &str, name: &str, id: u8) -> Vec<u8> {
+        let mut e = format!("{mode} {name}\0").into_bytes();
+        e.extend_from_slice(&[id; 20]);
+        e
+    }
+
+    fn oid(byte: u8) -> Oid {
+        Oid::from_bytes(&[byte; 20]).expect("oid")
+    }
+
+    #[test]
+    fn a_tree_is_indexed_as_git_reads_notes() {
+        let a = "ab".repeat(19);
+        let raw = [
+            entry("100644", &format!("01{a}"), 1),
+            // Upper case is a note too, out of order: it is sorted in.
+            entry("100755", &format!("00{}", a.to_uppercase()), 2),
+            entry("40000", "cd", 3),
+            entry("40000", "CD", 4),
+            entry("40000", "xy", 5),
+            entry("40000", "abc", 6),
+            entry("120000", &format!("02{a}"), 7),
+            entry("160000", &format!("03{a}"), 8),
+            entry("100644", "README", 9),
+            entry("100644", &format!("04{a}"), 10),
+            entry("100644", &format!("04{a}"), 11),
+        ]
+        .concat();
+        let t = index_raw_tree(&raw, 0).expect("valid tree");
+        let key_of = |first: u8| {
+            let mut k = [0xab; 20];
+            k[0] = first;
+            k
+        };
+        assert_eq!(t.notes_for(&key_of(1)), [(key_of(1), oid(1))]);
+        assert_eq!(t.notes_for(&key_of(0)), [(key_of(0), oid(2))]);
+        assert!(t.notes_for(&key_of(2)).is_empty(), "a symlink is no note");
+        assert!(t.notes_for(&key_of(3)).is_empty(), "a gitlink is no note");
+        assert_eq!(t.notes_for(&key_of(4)).len(), 2, "given twice");
+        assert_eq!(t.subtrees_for(0xcd), [(0xcd, oid(3)), (0xcd, oid(4))]);
+        assert_eq!(t.subtrees.len(), 2, "`xy` and `abc` are no fan-out");
+
+        // One level down, names are two hex digits shorter.
+        let raw = entry("100644", &"ef".repeat(19), 1);
+        let t = index_raw_tree(&raw, 1).expect("valid tree");
+        assert_eq!(t.notes.len(), 1);
+        assert!(index_raw_tree(&raw, 0).expect("valid").notes.is_empty());
+    }
+
+    #[test]
+    fn a_broken_tree_is_refused() {
+        let mut raw = entry("100644", &"ab".repeat(20), 1);
+        raw.truncate(raw.len() - 1);
+        assert!(index_raw_tree(&raw, 0).is_none());
+        assert!(index_raw_tree(b"100644 no-nul", 0).is_none());
+    }
+
+    #[test]
+    fn hex_names() {
+        assert_eq!(
+            decode_hex(b"0aFf").map(|k| k[..2].to_vec()),
+            Some(vec![0x0a, 0xff])
+        );
+        assert_eq!(decode_hex(b"0g"), None);
+        assert_eq!(decode_hex(b"abc"), None);
+        assert_eq!(decode_hex("ab".repeat(21).as_bytes()), None);
+    }
+}
