@@ -102,6 +102,17 @@ pub struct Evidence {
     pub ignored: Vec<IgnoredLine>,
     /// `Signed-off-by` values naming an assistant: (assistant id, text).
     pub ai_signoffs: Vec<(String, String)>,
+    /// Notes on session-metadata refs that could not be read: they add nothing.
+    pub unreadable_notes: Vec<UnreadableNote>,
+}
+
+/// A note that adds nothing because it cannot be read or parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableNote {
+    /// The notes ref it is on.
+    pub notes_ref: String,
+    /// Why, in one line.
+    pub reason: String,
 }
 
 impl Evidence {
@@ -124,6 +135,14 @@ impl Evidence {
     /// Add evidence from session metadata (notes, records); never removes anything.
     pub fn add_metadata(&mut self, id: &str, source: Source, text: String) {
         self.add(id, source, text);
+    }
+
+    /// Record a note of `notes_ref` that could not be read.
+    pub fn add_unreadable_note(&mut self, notes_ref: &str, reason: String) {
+        self.unreadable_notes.push(UnreadableNote {
+            notes_ref: notes_ref.to_string(),
+            reason,
+        });
     }
 
     /// Did the commit declare anything (an assistant, or an explicit `none`)?

@@ -31,11 +31,13 @@ pub enum Code {
     UnusedException,
     /// The commit declares an encoding that cannot be converted here as git would.
     UndecodableMessage,
+    /// A note on a session-metadata ref that cannot be read: it adds nothing.
+    UnreadableNote,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 13] = [
         Code::RestrictedAssistant,
         Code::ForbiddenAssistant,
         Code::MissingDeclaration,
@@ -48,6 +50,7 @@ impl Code {
         Code::AiSignoff,
         Code::UnusedException,
         Code::UndecodableMessage,
+        Code::UnreadableNote,
     ];
 
     /// The code as written in policies and reports.
@@ -65,6 +68,7 @@ impl Code {
             Code::AiSignoff => "ai-signoff",
             Code::UnusedException => "unused-exception",
             Code::UndecodableMessage => "undecodable-message",
+            Code::UnreadableNote => "unreadable-note",
         }
     }
 
@@ -96,6 +100,7 @@ impl Code {
             Code::UndecodableMessage => {
                 "The commit declares an encoding that cannot be converted as git would"
             }
+            Code::UnreadableNote => "A session-metadata note cannot be read",
         }
     }
 
@@ -138,6 +143,9 @@ impl Code {
             Code::UndecodableMessage => {
                 "The commit has an `encoding` header naming an encoding the system's iconv does not know. git re-encodes a commit to UTF-8 before showing it, so a git built with another iconv may show trailers or identities that the raw bytes, which trailgate read instead, do not."
             }
+            Code::UnreadableNote => {
+                "A note on a session-metadata ref (trailgate's or git-ai's) cannot be parsed, is over the size limit, is not a blob, or is given twice for the commit. It adds nothing to the evidence; the commit is judged on everything else."
+            }
         }
     }
 
@@ -178,15 +186,19 @@ impl Code {
             Code::UndecodableMessage => {
                 "Recommit with a UTF-8 message (no `i18n.commitEncoding`), or an encoding this system's iconv knows."
             }
+            Code::UnreadableNote => {
+                "Rewrite the note in its format with `git notes --ref=REF edit COMMIT`, or remove it with `git notes --ref=REF remove COMMIT`, and push the notes ref."
+            }
         }
     }
 
     /// Severity when the policy does not override it.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::UndeclaredAssistant | Code::IgnoredDeclaration | Code::AiSignoff => {
-                Severity::Warning
-            }
+            Code::UndeclaredAssistant
+            | Code::IgnoredDeclaration
+            | Code::AiSignoff
+            | Code::UnreadableNote => Severity::Warning,
             Code::UnusedException => Severity::Info,
             _ => Severity::Error,
         }

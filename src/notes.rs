@@ -20,6 +20,10 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 /// attacker-written note can cause.
 pub const MAX_NOTE_BYTES: usize = 1 << 20;
 
+/// Most sessions one note may name: each becomes evidence and report text, so the count is
+/// capped like the size.
+pub const MAX_NOTE_SESSIONS: usize = 1000;
+
 /// One assistant session a note claims for a commit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NoteSession {
@@ -96,6 +100,7 @@ pub fn parse_trailgate_note(text: &[u8]) -> Result<Vec<NoteSession>, NoteError> 
         }
         None => vec![single],
     };
+    too_many(WHAT, raws.len())?;
 
     raws.into_iter()
         .enumerate()
@@ -141,6 +146,7 @@ pub fn parse_git_ai_note(text: &[u8]) -> Result<Vec<NoteSession>, NoteError> {
             "{WHAT}: expected `prompts` or `sessions` in the JSON metadata"
         )));
     }
+    too_many(WHAT, meta.records.len())?;
     meta.records
         .into_iter()
         .map(|(section, key, agent)| {
@@ -220,6 +226,15 @@ fn note_text<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, NoteError> {
         return Err(NoteError::new(format!("{what}: empty")));
     }
     Ok(text)
+}
+
+fn too_many(what: &str, sessions: usize) -> Result<(), NoteError> {
+    if sessions > MAX_NOTE_SESSIONS {
+        return Err(NoteError::new(format!(
+            "{what}: {sessions} sessions is over the limit of {MAX_NOTE_SESSIONS}"
+        )));
+    }
+    Ok(())
 }
 
 fn build_session(

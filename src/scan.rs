@@ -55,7 +55,7 @@ pub struct Judge<'p> {
     /// The policy.
     pub policy: &'p Policy,
     collector: Collector<'p>,
-    notes_refs: Vec<(String, NoteFormat)>,
+    notes: git::NotesReader,
 }
 
 impl<'p> Judge<'p> {
@@ -64,7 +64,7 @@ impl<'p> Judge<'p> {
         Judge {
             policy,
             collector: Collector::new(&policy.catalog, &policy.exception_trailer),
-            notes_refs: git::existing_notes_refs(
+            notes: git::NotesReader::open(
                 repo,
                 &[
                     (policy.sessions.notes_ref.as_str(), NoteFormat::Trailgate),
@@ -162,15 +162,25 @@ impl Judge<'_> {
     }
 }
 
-/// Session metadata in notes only ever adds evidence (SPEC §3 channel 5). A note that cannot be
-/// parsed adds nothing.
+/// Session metadata in notes only ever adds evidence (SPEC §3 channel 5). A note that cannot
+/// be read or parsed adds nothing, and the report says so (`unreadable-note`).
 fn add_note_evidence(repo: &Repository, judge: &Judge<'_>, id: Oid, evidence: &mut Evidence) {
-    for (notes_ref, format, bytes) in git::notes_of(repo, &judge.notes_refs, id) {
-        let sessions = match format {
-            NoteFormat::Trailgate => notes::parse_trailgate_note(&bytes),
-            NoteFormat::GitAi => notes::parse_git_ai_note(&bytes),
+    for (notes_ref, format, text) in judge.notes.notes_of(repo, id) {
+        let sessions = text.and_then(|bytes| {
+            match format {
+                NoteFormat::Trailgate => notes::parse_trailgate_note(&bytes),
+                NoteFormat::GitAi => notes::parse_git_ai_note(&bytes),
+            }
+            .map_err(|e| e.message)
+        });
+        let sessions = match sessions {
+            Ok(s) => s,
+            Err(reason) => {
+                evidence.add_unreadable_note(&notes_ref, reason);
+                continue;
+            }
         };
-        for s in sessions.unwrap_or_default() {
+        for s in sessions {
             let assistant = notes::tool_to_catalog_id(&s.tool)
                 .and_then(|id| judge.policy.catalog.index_of(id))
                 .map_or(UNKNOWN.to_string(), |i| {

@@ -1,11 +1,13 @@
 //! Session records (SPEC §8): which assistant sessions ran in a worktree and when. Assistants'
 //! own hooks call `trailgate session start|end`; the commit hooks read the sessions whose work
-//! the next commit may hold. This module owns the record format, the store under the
+//! the next commit may hold. This module owns the record format, each record's life (active,
+//! pending until the next commit on the branch it ended on, then consumed; expired when left
+//! open too long), the store under the
 //! worktree's git dir (`trailgate/sessions/`, one TOML file per session, each replaced
 //! atomically) and the lenient parser for the JSON that assistants' hooks send on stdin. It
 //! never opens a repository: callers pass the git dir.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io;
@@ -29,12 +31,55 @@ pub struct SessionRecord {
     pub model: Option<String>,
     /// When the session first started (kept when it resumes).
     pub started: Timestamp,
+    /// When it last started or resumed; `None` when that was its first start.
+    pub resumed: Option<Timestamp>,
     /// When it ended; `None` while it is open.
     pub ended: Option<Timestamp>,
+    /// Where the worktree was when it ended: only the next commit made from there may hold
+    /// its last work.
+    pub ended_at: Option<Checkout>,
+    /// The commit that was the next one on that branch after the end: the session's last
+    /// chance to be declared is used up.
+    pub consumed_by: Option<String>,
     /// The assistant's transcript file, when its hook named one.
     pub transcript: Option<String>,
     /// The directory the assistant ran in.
     pub cwd: Option<String>,
+}
+
+/// What a worktree has checked out: the branch (`refs/heads/main`, or `HEAD` when detached)
+/// and the commit it points to (`None` while the branch is unborn).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkout {
+    /// Full ref name of the branch, or `HEAD`.
+    pub branch: String,
+    /// Hex id of the commit checked out.
+    pub head: Option<String>,
+}
+
+/// Where a record is in its life (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Open and younger than `max_age`: declared on every commit.
+    Active,
+    /// Ended; the next commit on the branch it ended on may still declare it.
+    Pending,
+    /// Ended, and that next commit was made: never declared again.
+    Consumed,
+    /// Open, but not started or resumed for longer than `max_age`: never declared.
+    Expired,
+}
+
+impl State {
+    /// Lowercase name, as `session status` shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Active => "active",
+            State::Pending => "pending",
+            State::Consumed => "consumed",
+            State::Expired => "expired",
+        }
+    }
 }
 
 impl SessionRecord {
@@ -43,12 +88,31 @@ impl SessionRecord {
         self.ended.is_none()
     }
 
-    /// Whether the next commit may hold this session's work: it is open, or it ended at or
-    /// after `since` (the last commit's time). Without a last commit every session counts.
-    pub fn is_active_since(&self, since: Option<Timestamp>) -> bool {
-        match (self.ended, since) {
-            (None, _) | (_, None) => true,
-            (Some(ended), Some(since)) => ended >= since,
+    /// The record's state at `now` when open records last `max_age`.
+    pub fn state(&self, now: Timestamp, max_age: SignedDuration) -> State {
+        if self.ended.is_some() {
+            return match self.consumed_by {
+                Some(_) => State::Consumed,
+                None => State::Pending,
+            };
+        }
+        let last = self.resumed.unwrap_or(self.started);
+        if now.duration_since(last) > max_age {
+            State::Expired
+        } else {
+            State::Active
+        }
+    }
+
+    /// Whether the next commit made from `here` declares this session: it is active, or it
+    /// is pending and the worktree is exactly where it was when the session ended (same branch,
+    /// same commit). Another branch, a reset or a rebase moves the worktree elsewhere, and a
+    /// record ended without a known place (an older trailgate wrote it) never counts.
+    pub fn counts_for(&self, here: &Checkout, now: Timestamp, max_age: SignedDuration) -> bool {
+        match self.state(now, max_age) {
+            State::Active => true,
+            State::Pending => self.ended_at.as_ref() == Some(here),
+            State::Consumed | State::Expired => false,
         }
     }
 }
@@ -72,7 +136,7 @@ pub enum SessionError {
     /// Reading or writing a file failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
-        /// `read`, `write` or `list`.
+        /// `read`, `write`, `remove` or `list`.
         action: &'static str,
         /// The file or directory.
         path: PathBuf,
@@ -160,6 +224,9 @@ impl SessionStore {
                     });
                 }
                 old.ended = None;
+                old.ended_at = None;
+                old.consumed_by = None;
+                old.resumed = Some(now);
                 if let Some(m) = model {
                     old.model = Some(m.to_string());
                 }
@@ -176,7 +243,10 @@ impl SessionStore {
                 session,
                 model: model.map(str::to_string),
                 started: now,
+                resumed: None,
                 ended: None,
+                ended_at: None,
+                consumed_by: None,
                 transcript: transcript.map(str::to_string),
                 cwd: cwd.map(str::to_string),
             },
@@ -189,11 +259,14 @@ impl SessionStore {
     /// with only an assistant: its most recently started open session; with neither: the most
     /// recently started open session. Returns what was ended; empty when nothing matching was
     /// open, which is not an error (an assistant may end a session trailgate never saw start).
+    /// `here` is what the worktree has checked out: only the next commit made from there may
+    /// still declare the session.
     pub fn end(
         &self,
         assistant: Option<&str>,
         session: Option<&str>,
         now: Timestamp,
+        here: &Checkout,
     ) -> Result<Vec<SessionRecord>, SessionError> {
         if let Some(a) = assistant {
             validate_assistant(a)?;
@@ -219,6 +292,7 @@ impl SessionStore {
         let mut ended = Vec::new();
         for (path, mut record) in open {
             record.ended = Some(now);
+            record.ended_at = Some(here.clone());
             write_record(&path, &record)?;
             ended.push(record);
         }
@@ -231,14 +305,83 @@ impl SessionStore {
         self.entries().into_iter().map(|(_, r)| r).collect()
     }
 
-    /// Open sessions, and sessions that ended at or after `since` (the last commit's time):
-    /// those whose work the next commit may hold. `None` (no commit yet): every session.
-    pub fn active_since(&self, since: Option<Timestamp>) -> Vec<SessionRecord> {
+    /// The sessions the next commit made from `here` declares (see
+    /// [`SessionRecord::counts_for`]). Unreadable records count for nothing; `list` reports
+    /// them.
+    pub fn counting(
+        &self,
+        here: &Checkout,
+        now: Timestamp,
+        max_age: SignedDuration,
+    ) -> Vec<SessionRecord> {
         self.list()
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|r| r.is_active_since(since))
+            .filter(|r| r.counts_for(here, now, max_age))
             .collect()
+    }
+
+    /// A commit `commit` was made on `branch`: every pending session that ended on that
+    /// branch has had its next commit, declared or not, and is consumed. Returns how many.
+    pub fn consume(&self, branch: &str, commit: &str) -> Result<usize, SessionError> {
+        let mut consumed = 0;
+        for (path, record) in self.entries() {
+            let Ok(mut record) = record else { continue };
+            let pending = record.ended.is_some()
+                && record.consumed_by.is_none()
+                && record
+                    .ended_at
+                    .as_ref()
+                    .is_some_and(|at| at.branch == branch);
+            if pending {
+                record.consumed_by = Some(commit.to_string());
+                write_record(&path, &record)?;
+                consumed += 1;
+            }
+        }
+        Ok(consumed)
+    }
+
+    /// End and forget every record of this worktree, unreadable ones included: nothing
+    /// recorded so far is declared again. Returns how many files were removed.
+    pub fn clear(&self) -> Result<usize, SessionError> {
+        let dir = match std::fs::read_dir(&self.dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(source) => {
+                return Err(SessionError::Io {
+                    action: "list",
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut removed = 0;
+        for entry in dir {
+            let path = entry
+                .map_err(|source| SessionError::Io {
+                    action: "list",
+                    path: self.dir.clone(),
+                    source,
+                })?
+                .path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                // Removed meanwhile by another clear: gone is what was asked.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(SessionError::Io {
+                        action: "remove",
+                        path,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Each record file with its parsed record, records by start time, errors last.
@@ -391,7 +534,17 @@ struct RawRecord {
     model: Option<String>,
     started: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    resumed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     ended: Option<String>,
+    /// Branch checked out when the session ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ended_on: Option<String>,
+    /// Commit checked out when the session ended (absent on an unborn branch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ended_head: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    consumed_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     transcript: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,7 +591,17 @@ fn parse_record(text: &str) -> Result<SessionRecord, String> {
     };
     Ok(SessionRecord {
         started: time("started", &raw.started)?,
+        resumed: raw
+            .resumed
+            .as_deref()
+            .map(|e| time("resumed", e))
+            .transpose()?,
         ended: raw.ended.as_deref().map(|e| time("ended", e)).transpose()?,
+        ended_at: raw.ended_on.map(|branch| Checkout {
+            branch,
+            head: raw.ended_head,
+        }),
+        consumed_by: raw.consumed_by,
         assistant: raw.assistant,
         session: raw.session,
         model: raw.model,
@@ -454,7 +617,11 @@ fn render_record(record: &SessionRecord) -> Result<String, toml::ser::Error> {
         session: record.session.clone(),
         model: record.model.clone(),
         started: record.started.to_string(),
+        resumed: record.resumed.map(|t| t.to_string()),
         ended: record.ended.map(|t| t.to_string()),
+        ended_on: record.ended_at.as_ref().map(|at| at.branch.clone()),
+        ended_head: record.ended_at.as_ref().and_then(|at| at.head.clone()),
+        consumed_by: record.consumed_by.clone(),
         transcript: record.transcript.clone(),
         cwd: record.cwd.clone(),
     })

@@ -225,6 +225,24 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
         });
     }
 
+    for note in &evidence.unreadable_notes {
+        let short_ref = note
+            .notes_ref
+            .strip_prefix("refs/notes/")
+            .unwrap_or(&note.notes_ref);
+        findings.push(Finding {
+            code: Code::UnreadableNote,
+            severity: policy.severity(Code::UnreadableNote),
+            assistant: None,
+            paths: Vec::new(),
+            exception: None,
+            message: format!(
+                "the note on {} cannot be read, so it adds nothing to this commit ({}); rewrite it with `git notes --ref={short_ref} edit <commit>` or remove it with `git notes --ref={short_ref} remove <commit>`, then push {}",
+                note.notes_ref, note.reason, note.notes_ref
+            ),
+        });
+    }
+
     findings.retain(|f| f.severity != crate::findings::Severity::Off);
     let verdict = verdict_of(&findings);
     Judgement {

@@ -64,8 +64,13 @@ pub fn show(spec: Option<String>) -> Result<u8> {
     let sx = &p.sessions;
     writeln!(
         out,
-        "\n[sessions]\nadd_trailers = {}\nskip_with_message = {}\nwrite_notes = {}\nnotes_ref = {:?}\ngit_ai_notes_ref = {:?}",
-        sx.add_trailers, sx.skip_with_message, sx.write_notes, sx.notes_ref, sx.git_ai_notes_ref
+        "\n[sessions]\nadd_trailers = {}\nskip_with_message = {}\nwrite_notes = {}\nnotes_ref = {:?}\ngit_ai_notes_ref = {:?}\nmax_age = \"{:#}\"",
+        sx.add_trailers,
+        sx.skip_with_message,
+        sx.write_notes,
+        sx.notes_ref,
+        sx.git_ai_notes_ref,
+        sx.max_age
     )?;
     writeln!(out, "\n[severity]")?;
     for code in Code::ALL {

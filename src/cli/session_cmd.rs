@@ -1,4 +1,4 @@
-//! `trailgate session start|end|status`: the session records of SPEC §8. `start` and `end` are
+//! `trailgate session start|end|status|clear`: the session records of SPEC §8. `start` and `end` are
 //! made to be assistants' hook commands: they take the hook's JSON from stdin, print nothing on
 //! stdout (Claude Code and Codex hand a `SessionStart` hook's stdout to the model), and outside
 //! a repository they say so on stderr and succeed, since an assistant may run anywhere and its
@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
 use std::time::Duration;
 use trailgate::git;
-use trailgate::session::{self, HookPayload, SessionRecord, SessionStore};
+use trailgate::policy::Sessions;
+use trailgate::session::{self, Checkout, HookPayload, SessionRecord, SessionStore, State};
 
 /// `trailgate session`.
 #[derive(Debug, Subcommand)]
@@ -21,8 +21,11 @@ pub enum SessionCommand {
     Start(StartArgs),
     /// Record that a session ended (run from the assistant's session-end hook).
     End(EndArgs),
-    /// List this worktree's session records and which count for the next commit.
+    /// List this worktree's session records, each with its state and whether the next commit
+    /// declares it.
     Status(StatusArgs),
+    /// End and forget every session record of this worktree: none of them is declared again.
+    Clear,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +77,7 @@ pub fn session(cmd: SessionCommand) -> Result<u8> {
         SessionCommand::Start(args) => start(args),
         SessionCommand::End(args) => end(args),
         SessionCommand::Status(args) => status(args),
+        SessionCommand::Clear => clear(),
     }
 }
 
@@ -84,7 +88,7 @@ fn start(args: StartArgs) -> Result<u8> {
         session::validate_session(s)?;
     }
     let payload = read_payload()?;
-    let Some(git_dir) = find_git_dir(payload.cwd.as_deref()) else {
+    let Some(repo) = find_repo(payload.cwd.as_deref()) else {
         return Ok(0);
     };
     let cwd = payload.cwd.clone().or_else(|| {
@@ -92,7 +96,7 @@ fn start(args: StartArgs) -> Result<u8> {
             .ok()
             .map(|d| d.to_string_lossy().into_owned())
     });
-    SessionStore::new(&git_dir).start(
+    SessionStore::new(repo.path()).start(
         &args.assistant,
         args.session.as_deref().or(payload.session_id.as_deref()),
         args.model.as_deref().or(payload.model.as_deref()),
@@ -111,14 +115,17 @@ fn end(args: EndArgs) -> Result<u8> {
         session::validate_session(s)?;
     }
     let payload = read_payload()?;
-    let Some(git_dir) = find_git_dir(payload.cwd.as_deref()) else {
+    let Some(repo) = find_repo(payload.cwd.as_deref()) else {
         return Ok(0);
     };
+    // Where the worktree is now decides which commit may still declare the session.
+    let here = git::checkout(&repo)?;
     let id = args.session.or(payload.session_id);
-    let ended = SessionStore::new(&git_dir).end(
+    let ended = SessionStore::new(repo.path()).end(
         args.assistant.as_deref(),
         id.as_deref(),
         Timestamp::now(),
+        &here,
     )?;
     if ended.is_empty() {
         // Not an error (the start may predate trailgate), but worth a word to a person.
@@ -158,9 +165,9 @@ fn read_payload() -> Result<HookPayload> {
     Ok(session::parse_payload(&bytes)?)
 }
 
-/// The worktree's git dir, found from the hook's `cwd` when it gave one, else as git does;
+/// The worktree's repository, found from the hook's `cwd` when it gave one, else as git does;
 /// `None` (after a note on stderr) outside a repository.
-fn find_git_dir(cwd: Option<&str>) -> Option<PathBuf> {
+fn find_repo(cwd: Option<&str>) -> Option<git2::Repository> {
     if let Some(dir) = cwd
         && let Err(e) = std::env::set_current_dir(dir)
     {
@@ -168,7 +175,7 @@ fn find_git_dir(cwd: Option<&str>) -> Option<PathBuf> {
         return None;
     }
     match git::open_from_env() {
-        Ok(repo) => Some(repo.path().to_path_buf()),
+        Ok(repo) => Some(repo),
         Err(_) => {
             let here = std::env::current_dir()
                 .map(|d| d.display().to_string())
@@ -179,9 +186,21 @@ fn find_git_dir(cwd: Option<&str>) -> Option<PathBuf> {
     }
 }
 
+fn clear() -> Result<u8> {
+    let repo = git::open_from_env()?;
+    let removed = SessionStore::new(repo.path()).clear()?;
+    // stderr, as `start` and `end` keep stdout empty for assistants' hooks.
+    eprintln!("trailgate: cleared {removed} session record(s) of this worktree");
+    Ok(0)
+}
+
 fn status(args: StatusArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
-    let since = git::head_commit_time(&repo)?;
+    let here = git::checkout(&repo)?;
+    // The policy only says how long open records last; without a readable one, the default.
+    let max_age = trailgate::source::load_policy(Some(&repo), None)
+        .map_or_else(|_| Sessions::default().max_age, |p| p.sessions.max_age);
+    let now = Timestamp::now();
     let mut records: Vec<SessionRecord> = Vec::new();
     let mut errors = Vec::new();
     for entry in SessionStore::new(repo.path()).list() {
@@ -190,25 +209,43 @@ fn status(args: StatusArgs) -> Result<u8> {
             Err(e) => errors.push(e),
         }
     }
+    let rows: Vec<Row> = records
+        .into_iter()
+        .map(|r| Row {
+            state: r.state(now, max_age),
+            next: r.counts_for(&here, now, max_age),
+            record: r,
+        })
+        .collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
         StatusFormat::Json => {
-            let sessions: Vec<serde_json::Value> = records
+            let sessions: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "assistant": r.assistant,
-                        "session": r.session,
-                        "model": r.model,
-                        "started": r.started.to_string(),
-                        "ended": r.ended.map(|t| t.to_string()),
-                        "transcript": r.transcript,
-                        "cwd": r.cwd,
-                        "state": state(r),
-                        "active": r.is_active_since(since),
-                    })
-                })
+                .map(
+                    |Row {
+                         record: r,
+                         state,
+                         next,
+                     }| {
+                        serde_json::json!({
+                            "assistant": r.assistant,
+                            "session": r.session,
+                            "model": r.model,
+                            "started": r.started.to_string(),
+                            "resumed": r.resumed.map(|t| t.to_string()),
+                            "ended": r.ended.map(|t| t.to_string()),
+                            "ended_on": r.ended_at.as_ref().map(|at| &at.branch),
+                            "ended_head": r.ended_at.as_ref().and_then(|at| at.head.as_ref()),
+                            "consumed_by": r.consumed_by,
+                            "transcript": r.transcript,
+                            "cwd": r.cwd,
+                            "state": state.as_str(),
+                            "next_commit": next,
+                        })
+                    },
+                )
                 .collect();
             let errors: Vec<serde_json::Value> = errors
                 .iter()
@@ -220,14 +257,16 @@ fn status(args: StatusArgs) -> Result<u8> {
                 })
                 .collect();
             let doc = serde_json::json!({
-                "since": since.map(|t| t.to_string()),
+                "branch": here.branch,
+                "head": here.head,
+                "max_age": format!("{max_age:#}"),
                 "sessions": sessions,
                 "errors": errors,
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         StatusFormat::Human => {
-            write_table(&mut out, &records, since)?;
+            write_table(&mut out, &rows, &here)?;
             for e in &errors {
                 eprintln!("error: {e}");
             }
@@ -236,8 +275,11 @@ fn status(args: StatusArgs) -> Result<u8> {
     Ok(if errors.is_empty() { 0 } else { 2 })
 }
 
-fn state(r: &SessionRecord) -> &'static str {
-    if r.is_open() { "open" } else { "ended" }
+/// A record with what `status` says about it.
+struct Row {
+    record: SessionRecord,
+    state: State,
+    next: bool,
 }
 
 /// Seconds are enough for a person; JSON keeps the full time.
@@ -245,44 +287,41 @@ fn short_time(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn write_table(
-    out: &mut dyn Write,
-    records: &[SessionRecord],
-    since: Option<Timestamp>,
-) -> std::io::Result<()> {
-    if records.is_empty() {
+fn write_table(out: &mut dyn Write, rows: &[Row], here: &Checkout) -> std::io::Result<()> {
+    if rows.is_empty() {
         return writeln!(out, "no session records in this worktree");
     }
     let header = [
         "STATE",
-        "ACTIVE",
+        "NEXT",
         "ASSISTANT",
         "SESSION",
         "STARTED",
         "ENDED",
         "MODEL",
     ];
-    let rows: Vec<[String; 7]> = records
+    let cells: Vec<[String; 7]> = rows
         .iter()
-        .map(|r| {
-            [
-                state(r).to_string(),
-                if r.is_active_since(since) {
-                    "yes"
-                } else {
-                    "no"
-                }
-                .to_string(),
-                r.assistant.clone(),
-                r.session.clone(),
-                short_time(r.started),
-                r.ended.map_or_else(|| "-".to_string(), short_time),
-                r.model.clone().unwrap_or_else(|| "-".to_string()),
-            ]
-        })
+        .map(
+            |Row {
+                 record: r,
+                 state,
+                 next,
+             }| {
+                [
+                    state.as_str().to_string(),
+                    if *next { "yes" } else { "no" }.to_string(),
+                    r.assistant.clone(),
+                    r.session.clone(),
+                    short_time(r.started),
+                    r.ended.map_or_else(|| "-".to_string(), short_time),
+                    r.model.clone().unwrap_or_else(|| "-".to_string()),
+                ]
+            },
+        )
         .collect();
     let mut widths = header.map(str::len);
-    for row in &rows {
+    for row in &cells {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -299,12 +338,17 @@ fn write_table(
         s
     };
     writeln!(out, "{}", line(&header))?;
-    for row in &rows {
+    for row in &cells {
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
         writeln!(out, "{}", line(&cells))?;
     }
-    match since {
-        Some(t) => writeln!(out, "active: open, or ended since HEAD ({})", short_time(t)),
-        None => writeln!(out, "active: every session (no commit yet)"),
-    }
+    let at = here.head.as_deref().map_or_else(
+        || "no commit yet".to_string(),
+        |h| h[..h.len().min(12)].to_string(),
+    );
+    writeln!(
+        out,
+        "next: declared on the next commit made here ({} at {at}); a pending session only on the branch and commit it ended on",
+        here.branch
+    )
 }

@@ -7,6 +7,7 @@ mod config;
 mod delta;
 mod iconv;
 pub mod integrity;
+mod notes;
 mod object;
 mod objects;
 mod pack;
@@ -19,6 +20,7 @@ mod tree;
 
 pub use commitgraph::CommitGraph;
 pub use config::{command_line_settings, effective_value, parse_parameters};
+pub use notes::{FoundNote, MAX_NOTES_TREE_BYTES, NotesReader};
 pub use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
@@ -293,6 +295,45 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
 }
 
 /// A commit's committer time, from the committer line `git log` shows.
+/// What the worktree of `repo` has checked out: `HEAD`'s branch (or `HEAD` itself when
+/// detached) and its commit (`None` while the branch is unborn).
+pub fn checkout(repo: &Repository) -> Result<crate::session::Checkout, GitError> {
+    let head = repo
+        .find_reference("HEAD")
+        .context(|| "cannot read HEAD".into())?;
+    let branch = match head.symbolic_target_bytes() {
+        Some(target) => String::from_utf8_lossy(target).into_owned(),
+        None => "HEAD".to_string(),
+    };
+    let id = match head.resolve() {
+        Ok(r) => r.target().map(|id| id.to_string()),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+        Err(e) => {
+            return Err(GitError::Git {
+                context: "cannot resolve HEAD".into(),
+                source: e,
+            });
+        }
+    };
+    Ok(crate::session::Checkout { branch, head: id })
+}
+
+/// The commit `HEAD` pointed to before it moved to `now`: the old id of `HEAD`'s newest
+/// reflog entry when that entry is the move to `now` (so `--amend` gives the amended commit),
+/// else `now`'s first parent. `None` before the first commit.
+pub fn head_before(repo: &Repository, now: &Commit<'_>) -> Option<String> {
+    let from_reflog = repo.reflog("HEAD").ok().and_then(|log| {
+        let entry = log.get(0)?;
+        (entry.id_new() == now.id()).then(|| entry.id_old())
+    });
+    match from_reflog {
+        Some(old) if old.is_zero() => None,
+        Some(old) => Some(old.to_string()),
+        None => now.parent_ids().next().map(|p| p.to_string()),
+    }
+}
+
+/// A commit's committer time.
 pub fn committer_time(commit: &Commit<'_>) -> jiff::Timestamp {
     // The header is all the committer line needs; the blank line ends it for the parser.
     let mut header = commit.raw_header_bytes().to_vec();
@@ -399,32 +440,6 @@ pub enum NoteFormat {
     Trailgate,
     /// git-ai `authorship/3.0.0` notes.
     GitAi,
-}
-
-/// Of the given notes refs (with their formats), those that exist in this repository; checked
-/// once per scan.
-pub fn existing_notes_refs(
-    repo: &Repository,
-    refs: &[(&str, NoteFormat)],
-) -> Vec<(String, NoteFormat)> {
-    refs.iter()
-        .filter(|(r, _)| repo.refname_to_id(r).is_ok())
-        .map(|(r, f)| (r.to_string(), *f))
-        .collect()
-}
-
-/// The raw note attached to `commit` under each notes ref that has one.
-pub fn notes_of(
-    repo: &Repository,
-    refs: &[(String, NoteFormat)],
-    commit: Oid,
-) -> Vec<(String, NoteFormat, Vec<u8>)> {
-    refs.iter()
-        .filter_map(|(r, f)| {
-            let note = repo.find_note(Some(r), commit).ok()?;
-            Some((r.clone(), *f, note.message_bytes().to_vec()))
-        })
-        .collect()
 }
 
 /// The hooks directory git uses for this repository: `core.hooksPath` (relative to the work

@@ -37,8 +37,8 @@ struct Attempt {
 
 /// `prepare-commit-msg FILE [SOURCE [SHA]]`: record for `commit-msg` of the same run whether
 /// this commit amends `HEAD` and which comment character `auto` picked, and declare the
-/// sessions active since the commit's parent with `Assisted-by` and `AI-Session` trailers
-/// (SPEC §8): never on merges or squashes, and not for `-m`/`-F` when the policy says so.
+/// sessions this commit holds with `Assisted-by` and `AI-Session` trailers (SPEC §8
+/// lifecycle): never on merges or squashes, and not for `-m`/`-F` when the policy says so.
 /// `policy` is `None` when it could not be loaded: then nothing is added (`commit-msg`
 /// refuses the commit anyway).
 pub fn prepare_commit_msg(
@@ -77,9 +77,7 @@ pub fn prepare_commit_msg(
     {
         return Ok(Outcome::Pass);
     }
-    let head = git::head_commit(repo)?;
-    let since = previous_commit_time(head.as_ref(), amend == Amend::Yes);
-    let sessions = super::sessions::active(repo, since);
+    let sessions = super::sessions::counting(repo, &policy.sessions)?;
     if sessions.is_empty() {
         return Ok(Outcome::Pass);
     }
@@ -218,13 +216,12 @@ pub fn commit_msg(
     let facts = git::as_logged(repo, facts);
     let index_tree = staged_tree(repo)?;
     let mut evidence = judge.evidence(&facts);
-    // Sessions that worked since the new commit's parent: evidence of their own (never on
-    // merges, which get no declaration trailers either).
+    // Sessions this commit declares: evidence of their own (never on merges, which get no
+    // declaration trailers either).
     if base_trees.len() <= 1 {
-        let since = previous_commit_time(head.as_ref(), amending);
         super::sessions::add_record_evidence(
             judge.policy,
-            &super::sessions::active(repo, since),
+            &super::sessions::counting(repo, &judge.policy.sessions)?,
             &mut evidence,
         );
     }
@@ -321,18 +318,6 @@ fn staged_tree(repo: &Repository) -> Result<Oid, HookError> {
     Ok(index
         .write_tree_to(repo)
         .context(|| "cannot write the staged tree".into())?)
-}
-
-/// When the commit the new one follows was made: `HEAD`, or `HEAD`'s first parent when
-/// amending; `None` before the first commit. Sessions that worked since then belong to the new
-/// commit.
-fn previous_commit_time(head: Option<&git2::Commit<'_>>, amend: bool) -> Option<jiff::Timestamp> {
-    let head = head?;
-    if amend {
-        head.parents().next().map(|p| git::committer_time(&p))
-    } else {
-        Some(git::committer_time(head))
-    }
 }
 
 /// The other parents of a merge being concluded, from `MERGE_HEAD`.

@@ -1,19 +1,21 @@
 //! Session records at commit time (SPEC §8): which sessions a new commit may hold, the
 //! trailers that declare them, the evidence they add to `commit-msg`, and the note
-//! `post-commit` writes.
+//! `post-commit` writes before it marks ended sessions as consumed.
 
 use super::{HookError, Outcome};
 use crate::evidence::{Evidence, Source};
 use crate::git;
-use crate::policy::{Policy, UNKNOWN};
-use crate::session::{SessionRecord, SessionStore};
+use crate::policy::{Policy, Sessions, UNKNOWN};
+use crate::session::{Checkout, SessionRecord, SessionStore};
 use git2::Repository;
 use jiff::Timestamp;
 use serde::Serialize;
 
-/// Sessions of this worktree active since `since` (the previous commit's time; `None`: all).
-pub fn active(repo: &Repository, since: Option<Timestamp>) -> Vec<SessionRecord> {
-    SessionStore::new(repo.path()).active_since(since)
+/// Sessions of this worktree that the commit about to be made from what is checked out now
+/// declares: open ones younger than `max_age`, and ended ones whose next commit this is.
+pub fn counting(repo: &Repository, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
+    let here = git::checkout(repo)?;
+    Ok(SessionStore::new(repo.path()).counting(&here, Timestamp::now(), config.max_age))
 }
 
 /// Catalog id of a recorded assistant under this policy (`unknown` when it names none).
@@ -97,24 +99,30 @@ pub fn note_text(sessions: &[SessionRecord]) -> Result<String, HookError> {
     toml::to_string(&note).map_err(|e| HookError::Input(format!("cannot write the note: {e}")))
 }
 
-/// `post-commit`: write the note of the commit just made from the sessions active since its
-/// parent. Never on merges (no trailers were added there either). It cannot stop the commit,
-/// so problems are reported as warnings.
+/// `post-commit`: write the note of the commit just made from the sessions it declares
+/// (those counting from where the worktree was before it), then mark every pending session
+/// that ended on this branch as consumed: it had its next commit. Notes are never written on
+/// merges (no trailers were added there either). It cannot stop the commit, so problems are
+/// reported as warnings.
 pub fn post_commit(
     repo: &Repository,
     policy: &Policy,
     out: &mut dyn std::io::Write,
 ) -> Result<Outcome, HookError> {
-    if !policy.sessions.write_notes {
-        return Ok(Outcome::Pass);
-    }
     let head = git::resolve_commit(repo, "HEAD")?;
-    if head.parent_count() > 1 {
-        return Ok(Outcome::Pass);
-    }
-    let since = head.parents().next().map(|p| git::committer_time(&p));
-    let sessions = active(repo, since);
-    if sessions.is_empty() {
+    let here = git::checkout(repo)?;
+    let before = Checkout {
+        branch: here.branch.clone(),
+        head: git::head_before(repo, &head),
+    };
+    let store = SessionStore::new(repo.path());
+    let sessions = store.counting(&before, Timestamp::now(), policy.sessions.max_age);
+    let noted = policy.sessions.write_notes && head.parent_count() <= 1 && !sessions.is_empty();
+    // Consumed even if the note below fails: the commit is made either way.
+    store
+        .consume(&here.branch, &head.id().to_string())
+        .map_err(|e| HookError::Input(e.to_string()))?;
+    if !noted {
         return Ok(Outcome::Pass);
     }
     let text = note_text(&sessions)?;

@@ -483,6 +483,29 @@ fn size_limit_is_one_mebibyte() {
 }
 
 #[test]
+fn session_count_is_capped() {
+    let one = "[[sessions]]\nassistant = \"cursor\"\n";
+    let at_limit = one.repeat(MAX_NOTE_SESSIONS);
+    assert_eq!(
+        parse_trailgate_note(at_limit.as_bytes()).map(|v| v.len()),
+        Ok(MAX_NOTE_SESSIONS)
+    );
+    let over = format!("{at_limit}{one}");
+    let msg = err_of(parse_trailgate_note(over.as_bytes()));
+    assert!(
+        msg.contains("1001 sessions is over the limit of 1000"),
+        "{msg}"
+    );
+
+    let prompts: Vec<String> = (0..=MAX_NOTE_SESSIONS)
+        .map(|i| format!("\"p{i}\":{{\"agent_id\":{{\"tool\":\"claude\"}}}}"))
+        .collect();
+    let note = format!("---\n{{\"prompts\":{{{}}}}}", prompts.join(","));
+    let msg = err_of(parse_git_ai_note(note.as_bytes()));
+    assert!(msg.contains("1001 sessions is over the limit"), "{msg}");
+}
+
+#[test]
 fn deep_nesting_neither_crashes_nor_overflows() {
     let depth = 100_000;
     let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));

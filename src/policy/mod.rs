@@ -130,6 +130,9 @@ pub struct Sessions {
     pub notes_ref: String,
     /// git-ai's notes ref.
     pub git_ai_notes_ref: String,
+    /// How long a session record that never ended keeps counting after its last start: an
+    /// assistant that died without its end hook must not declare itself forever.
+    pub max_age: jiff::SignedDuration,
 }
 
 impl Default for Sessions {
@@ -140,6 +143,7 @@ impl Default for Sessions {
             write_notes: true,
             notes_ref: "refs/notes/trailgate".into(),
             git_ai_notes_ref: "refs/notes/ai".into(),
+            max_age: jiff::SignedDuration::from_hours(12),
         }
     }
 }
@@ -501,6 +505,37 @@ fn compile_sessions(
         write_notes: r.write_notes.unwrap_or(d.write_notes),
         notes_ref: notes_ref(&r.notes_ref, d.notes_ref.clone(), diags),
         git_ai_notes_ref: notes_ref(&r.git_ai_notes_ref, d.git_ai_notes_ref.clone(), diags),
+        max_age: r.max_age.as_ref().map_or(d.max_age, |v| {
+            max_age(file, text, v, diags).unwrap_or(d.max_age)
+        }),
+    }
+}
+
+/// `[sessions] max_age`: a positive duration in git-like friendly units (`12h`, `90m`,
+/// `1h 30m`).
+fn max_age(
+    file: &str,
+    text: &str,
+    value: &toml::Spanned<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<jiff::SignedDuration> {
+    match value.get_ref().parse::<jiff::SignedDuration>() {
+        Ok(d) if d.is_positive() => Some(d),
+        _ => {
+            diags.push(
+                Diagnostic::at(
+                    file,
+                    text,
+                    value.span().start,
+                    format!(
+                        "`max_age = {:?}` is not a positive duration",
+                        value.get_ref()
+                    ),
+                )
+                .help("write hours, minutes or seconds, e.g. `max_age = \"12h\"` or `\"90m\"`"),
+            );
+            None
+        }
     }
 }
 

@@ -31,6 +31,7 @@ pub struct RawSessions {
     pub write_notes: Option<bool>,
     pub notes_ref: Option<Spanned<String>>,
     pub git_ai_notes_ref: Option<Spanned<String>>,
+    pub max_age: Option<Spanned<String>>,
 }
 
 /// `[defaults]`.

@@ -10,6 +10,14 @@ const T1: &str = "2026-11-27T15:04:05Z";
 const T2: &str = "2026-11-27T15:10:00Z";
 const T3: &str = "2026-11-27T16:00:00Z";
 
+/// `main` at a fixed commit.
+fn on_main() -> Checkout {
+    Checkout {
+        branch: "refs/heads/main".into(),
+        head: Some("1".repeat(40)),
+    }
+}
+
 fn store() -> (tempfile::TempDir, SessionStore) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SessionStore::new(dir.path());
@@ -79,7 +87,7 @@ fn resume_keeps_started_reopens_and_updates_model() {
         .start("claude-code", Some("abc"), Some("m1"), None, None, ts(T1))
         .expect("start");
     store
-        .end(Some("claude-code"), Some("abc"), ts(T2))
+        .end(Some("claude-code"), Some("abc"), ts(T2), &on_main())
         .expect("end");
     let r = store
         .start("claude-code", Some("abc"), Some("m2"), None, None, ts(T3))
@@ -109,7 +117,7 @@ fn end_by_session_id() {
     start(&store, "claude-code", "a", T1);
     start(&store, "claude-code", "b", T2);
     let ended = store
-        .end(Some("claude-code"), Some("a"), ts(T3))
+        .end(Some("claude-code"), Some("a"), ts(T3), &on_main())
         .expect("end");
     assert_eq!(ended.len(), 1);
     assert_eq!(ended[0].session, "a");
@@ -123,7 +131,7 @@ fn end_by_session_id() {
         .collect();
     assert_eq!(open, ["b"]);
     // A session id without an assistant finds it under any assistant.
-    let ended = store.end(None, Some("b"), ts(T3)).expect("end");
+    let ended = store.end(None, Some("b"), ts(T3), &on_main()).expect("end");
     assert_eq!(ended.len(), 1);
 }
 
@@ -133,17 +141,23 @@ fn end_with_only_an_assistant_ends_its_latest_open_session() {
     start(&store, "kiro", "old", T1);
     start(&store, "kiro", "new", T2);
     start(&store, "claude-code", "newest", T3);
-    let ended = store.end(Some("kiro"), None, ts(T3)).expect("end");
+    let ended = store
+        .end(Some("kiro"), None, ts(T3), &on_main())
+        .expect("end");
     assert_eq!(
         ended.iter().map(|r| &r.session).collect::<Vec<_>>(),
         ["new"]
     );
-    let ended = store.end(Some("kiro"), None, ts(T3)).expect("end");
+    let ended = store
+        .end(Some("kiro"), None, ts(T3), &on_main())
+        .expect("end");
     assert_eq!(
         ended.iter().map(|r| &r.session).collect::<Vec<_>>(),
         ["old"]
     );
-    let ended = store.end(Some("kiro"), None, ts(T3)).expect("end");
+    let ended = store
+        .end(Some("kiro"), None, ts(T3), &on_main())
+        .expect("end");
     assert!(ended.is_empty(), "nothing open is not an error");
 }
 
@@ -152,26 +166,31 @@ fn end_with_neither_ends_the_latest_open_session() {
     let (_dir, store) = store();
     start(&store, "kiro", "a", T1);
     start(&store, "claude-code", "b", T2);
-    let ended = store.end(None, None, ts(T3)).expect("end");
+    let ended = store.end(None, None, ts(T3), &on_main()).expect("end");
     assert_eq!(ended.iter().map(|r| &r.session).collect::<Vec<_>>(), ["b"]);
 }
 
 #[test]
 fn ending_what_is_not_open_changes_nothing() {
     let (_dir, store) = store();
-    assert!(store.end(None, None, ts(T1)).expect("end").is_empty());
     assert!(
         store
-            .end(Some("claude-code"), Some("never"), ts(T1))
+            .end(None, None, ts(T1), &on_main())
+            .expect("end")
+            .is_empty()
+    );
+    assert!(
+        store
+            .end(Some("claude-code"), Some("never"), ts(T1), &on_main())
             .expect("end")
             .is_empty()
     );
     start(&store, "claude-code", "a", T1);
     store
-        .end(Some("claude-code"), Some("a"), ts(T2))
+        .end(Some("claude-code"), Some("a"), ts(T2), &on_main())
         .expect("end");
     let again = store
-        .end(Some("claude-code"), Some("a"), ts(T3))
+        .end(Some("claude-code"), Some("a"), ts(T3), &on_main())
         .expect("end");
     assert!(again.is_empty());
     let r = store.list().remove(0).expect("record");
@@ -267,8 +286,8 @@ fn validation() {
             ts(T1),
         )
         .expect("printable unicode is allowed");
-    assert!(store.end(Some("Bad"), None, ts(T1)).is_err());
-    assert!(store.end(None, Some(""), ts(T1)).is_err());
+    assert!(store.end(Some("Bad"), None, ts(T1), &on_main()).is_err());
+    assert!(store.end(None, Some(""), ts(T1), &on_main()).is_err());
 }
 
 #[test]
@@ -278,7 +297,7 @@ fn writes_replace_atomically_and_leave_no_temp_files() {
     store
         .start("claude-code", Some("a"), Some("m"), None, None, ts(T2))
         .expect("resume");
-    store.end(None, None, ts(T3)).expect("end");
+    store.end(None, None, ts(T3), &on_main()).expect("end");
     assert_eq!(files(&store), [file_name("claude-code", "a")]);
 }
 
@@ -292,7 +311,7 @@ fn concurrent_starts_do_not_corrupt_each_other() {
                 let id = format!("s{i}");
                 start(store, "claude-code", &id, T1);
                 store
-                    .end(Some("claude-code"), Some(&id), ts(T2))
+                    .end(Some("claude-code"), Some(&id), ts(T2), &on_main())
                     .expect("end");
             });
         }
@@ -362,9 +381,15 @@ fn corrupt_files_are_reported_by_name() {
             "claude-code--missing-00000000.toml",
         ]
     );
-    // The good record can still be ended; active_since skips the corrupt ones.
-    assert_eq!(store.end(None, None, ts(T2)).expect("end").len(), 1);
-    assert_eq!(store.active_since(None).len(), 1);
+    // The good record can still be ended; counting skips the corrupt ones.
+    assert_eq!(
+        store
+            .end(None, None, ts(T2), &on_main())
+            .expect("end")
+            .len(),
+        1
+    );
+    assert_eq!(store.counting(&on_main(), ts(T3), HOUR).len(), 1);
 }
 
 #[test]
@@ -379,30 +404,73 @@ fn a_corrupt_record_blocks_its_own_resume_only() {
     start(&store, "kiro", "other", T1);
 }
 
+const HOUR: SignedDuration = SignedDuration::from_hours(1);
+
+fn sessions(records: Vec<SessionRecord>) -> Vec<String> {
+    let mut ids: Vec<String> = records.into_iter().map(|r| r.session).collect();
+    ids.sort();
+    ids
+}
+
 #[test]
-fn active_since() {
+fn what_counts_for_the_next_commit() {
     let (_dir, store) = store();
     start(&store, "kiro", "open", T1);
-    start(&store, "kiro", "ended-before", T1);
-    start(&store, "kiro", "ended-at", T1);
-    start(&store, "kiro", "ended-after", T1);
+    start(&store, "kiro", "ended", T1);
+    start(&store, "kiro", "stale", "2026-11-27T10:00:00Z");
     store
-        .end(None, Some("ended-before"), ts("2026-11-27T15:05:00Z"))
+        .end(None, Some("ended"), ts(T2), &on_main())
         .expect("end");
-    store.end(None, Some("ended-at"), ts(T2)).expect("end");
-    store.end(None, Some("ended-after"), ts(T3)).expect("end");
-    let mut active: Vec<String> = store
-        .active_since(Some(ts(T2)))
-        .into_iter()
-        .map(|r| r.session)
-        .collect();
-    active.sort();
-    assert_eq!(active, ["ended-after", "ended-at", "open"]);
+    let elsewhere = Checkout {
+        branch: "refs/heads/older".into(),
+        head: Some("2".repeat(40)),
+    };
+    let main_moved = Checkout {
+        head: Some("3".repeat(40)),
+        ..on_main()
+    };
+    let now = ts(T3);
     assert_eq!(
-        store.active_since(None).len(),
-        4,
-        "no commit yet: all count"
+        sessions(store.counting(&on_main(), now, HOUR)),
+        ["ended", "open"]
     );
+    assert_eq!(sessions(store.counting(&elsewhere, now, HOUR)), ["open"]);
+    assert_eq!(sessions(store.counting(&main_moved, now, HOUR)), ["open"]);
+    let states: Vec<State> = store
+        .list()
+        .into_iter()
+        .map(|r| r.expect("valid").state(now, HOUR))
+        .collect();
+    assert_eq!(states, [State::Expired, State::Pending, State::Active]);
+
+    // A commit on another branch consumes nothing; the next commit on main consumes it.
+    assert_eq!(store.consume("refs/heads/older", "c1").expect("consume"), 0);
+    assert_eq!(store.consume("refs/heads/main", "c2").expect("consume"), 1);
+    assert_eq!(sessions(store.counting(&on_main(), now, HOUR)), ["open"]);
+    let ended = store.path_for("kiro", "ended");
+    let r = read_record(&ended).expect("read").expect("there");
+    assert_eq!(r.consumed_by.as_deref(), Some("c2"));
+    assert_eq!(r.ended_at, Some(on_main()));
+
+    // Resuming makes it active again, and young: its age counts from the resume.
+    start(&store, "kiro", "ended", T3);
+    start(&store, "kiro", "stale", T3);
+    assert_eq!(
+        sessions(store.counting(&elsewhere, now, HOUR)),
+        ["ended", "open", "stale"]
+    );
+}
+
+#[test]
+fn clear_removes_every_record_file() {
+    let (_dir, store) = store();
+    assert_eq!(store.clear().expect("nothing to clear"), 0);
+    start(&store, "kiro", "a", T1);
+    start(&store, "kiro", "b", T1);
+    std::fs::write(store.dir().join("kiro--junk-00000000.toml"), "junk").expect("write");
+    std::fs::write(store.dir().join("note.txt"), "kept").expect("write");
+    assert_eq!(store.clear().expect("clear"), 3);
+    assert_eq!(files(&store), ["note.txt"]);
 }
 
 #[test]

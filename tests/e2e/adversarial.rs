@@ -110,8 +110,8 @@ fn huge_and_invalid_notes_add_nothing() {
     std::fs::write(&bad, b"---\n\xff\xfe{\"prompts\": \xc3\x28}\n").unwrap();
     repo.git(&["notes", "--ref=ai", "add", "-F", bad.to_str().unwrap(), &id]);
     // Notes are read up to 1 MiB: the huge one (valid TOML naming cursor) and the invalid one
-    // add nothing, and neither breaks the scan.
-    let r = expect(&repo, &id, &[], "pass");
+    // add nothing, neither breaks the scan, and each is reported.
+    let r = expect(&repo, &id, &["unreadable-note", "unreadable-note"], "warn");
     assert_eq!(r["assistants"], serde_json::json!([]));
     // The same note within the limit is evidence: cursor is restricted on production paths.
     let small = repo.commit("plain 2\n", &[("services/auth/src/lib.rs", "v3\n")]);

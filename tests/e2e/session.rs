@@ -86,9 +86,9 @@ fn claude_code_hooks_start_and_end_a_session() {
             .as_str()
             .is_some_and(|t| t.ends_with(".jsonl"))
     );
-    assert_eq!(s["state"], "open");
-    assert_eq!(s["active"], true);
-    assert_eq!(status["since"], serde_json::Value::Null, "no commit yet");
+    assert_eq!(s["state"], "active");
+    assert_eq!(s["next_commit"], true);
+    assert_eq!(status["head"], serde_json::Value::Null, "no commit yet");
 
     let out = run_in(
         &repo,
@@ -101,7 +101,8 @@ fn claude_code_hooks_start_and_end_a_session() {
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
     let status = status_in(&repo, repo.path());
     let s = &sessions(&status)[0];
-    assert_eq!(s["state"], "ended");
+    assert_eq!(s["state"], "pending");
+    assert_eq!(s["ended_on"], "refs/heads/main");
     assert!(s["ended"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert_eq!(
         s["model"], "claude-sonnet-4-5-20250929",
@@ -119,7 +120,7 @@ fn claude_code_hooks_start_and_end_a_session() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let status = status_in(&repo, repo.path());
     assert_eq!(sessions(&status).len(), 1);
-    assert_eq!(sessions(&status)[0]["state"], "open");
+    assert_eq!(sessions(&status)[0]["state"], "active");
     assert_eq!(sessions(&status)[0]["started"], started);
 }
 
@@ -158,7 +159,7 @@ fn codex_session_start_payload_and_flags_that_win() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         sessions(&status_in(&repo, repo.path()))[0]["state"],
-        "ended"
+        "pending"
     );
 }
 
@@ -182,7 +183,7 @@ fn kiro_style_hooks_without_stdin_or_id() {
     assert!(stdout.is_empty() && stderr.is_empty(), "{stderr}");
     assert_eq!(
         sessions(&status_in(&repo, repo.path()))[0]["state"],
-        "ended"
+        "pending"
     );
 
     // Nothing left open: still success, with a word on stderr.
@@ -233,8 +234,11 @@ fn worktrees_keep_their_own_records() {
     // Ending "the latest open session" in one worktree leaves the other's alone.
     let out = run_in(&repo, &wt, &["session", "end"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(sessions(&status_in(&repo, &wt))[0]["state"], "ended");
-    assert_eq!(sessions(&status_in(&repo, repo.path()))[0]["state"], "open");
+    assert_eq!(sessions(&status_in(&repo, &wt))[0]["state"], "pending");
+    assert_eq!(
+        sessions(&status_in(&repo, repo.path()))[0]["state"],
+        "active"
+    );
 }
 
 #[test]
@@ -323,8 +327,9 @@ fn outside_a_repository_start_notes_and_succeeds() {
 }
 
 #[test]
-fn active_means_open_or_ended_since_head() {
+fn an_ended_session_counts_only_where_it_ended() {
     let repo = Repo::new();
+    repo.git(&["commit", "-q", "--allow-empty", "-m", "first"]);
     for id in ["still-open", "ended"] {
         let (code, _, stderr) =
             repo.run(&["session", "start", "--assistant", "kiro", "--session", id]);
@@ -332,40 +337,41 @@ fn active_means_open_or_ended_since_head() {
     }
     let (code, _, stderr) = repo.run(&["session", "end", "--session", "ended"]);
     assert_eq!(code, 0, "{stderr}");
-    // A commit made after the session ended: its work is in there.
-    let out = repo.git_output(
-        &["commit", "-q", "--allow-empty", "-m", "later"],
-        &[
-            ("GIT_AUTHOR_DATE", "3786912000 +0000"),
-            ("GIT_COMMITTER_DATE", "3786912000 +0000"),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let status = status_in(&repo, repo.path());
-    assert_eq!(status["since"], "2090-01-01T00:00:00Z");
-    let active: Vec<(String, bool)> = sessions(&status)
+    let mut next: Vec<(String, bool)> = sessions(&status_in(&repo, repo.path()))
         .iter()
         .map(|s| {
             (
                 s["session"].as_str().unwrap_or("").to_string(),
-                s["active"].as_bool().unwrap_or(false),
+                s["next_commit"].as_bool().unwrap_or(false),
             )
         })
         .collect();
-    assert!(active.contains(&("still-open".into(), true)), "{active:?}");
-    assert!(active.contains(&("ended".into(), false)), "{active:?}");
+    next.sort();
+    assert_eq!(next, [("ended".into(), true), ("still-open".into(), true)]);
+
+    // A commit made without the hooks still moves the branch away from where it ended.
+    repo.git(&["commit", "-q", "--allow-empty", "-m", "later"]);
+    let status = status_in(&repo, repo.path());
+    let ended = sessions(&status)
+        .into_iter()
+        .find(|s| s["session"] == "ended")
+        .expect("listed");
+    assert_eq!(
+        (ended["state"].as_str(), ended["next_commit"].as_bool()),
+        (Some("pending"), Some(false))
+    );
 
     let (code, stdout, _) = repo.run(&["session", "status"]);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("STATE  ACTIVE  ASSISTANT"), "{stdout}");
+    assert!(stdout.starts_with("STATE    NEXT  ASSISTANT"), "{stdout}");
     assert!(
         stdout
             .lines()
-            .any(|l| l.starts_with("ended  no ") && l.contains("kiro")),
+            .any(|l| l.starts_with("pending  no ") && l.contains("kiro")),
         "{stdout}"
     );
     assert!(
-        stdout.contains("ended since HEAD (2090-01-01T00:00:00Z)"),
+        stdout.contains("next: declared on the next commit made here (refs/heads/main at "),
         "{stdout}"
     );
 }
@@ -439,7 +445,7 @@ fn bad_input_is_a_clear_error() {
 #[test]
 fn session_help_snapshots() {
     let repo = Repo::new();
-    for sub in ["start", "end", "status"] {
+    for sub in ["start", "end", "status", "clear"] {
         let (code, stdout, _) = repo.run(&["session", sub, "--help"]);
         assert_eq!(code, 0, "{sub}");
         insta::assert_snapshot!(format!("help_session_{sub}"), stdout);
