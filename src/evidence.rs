@@ -419,7 +419,7 @@ const MAX_KEY_BYTES: usize = 96;
 
 /// Every character UTS #39 confusables.txt maps to `:` alone, from the data of
 /// `unicode-security` 0.1.3 (a unit test keeps the two in step). A key may end in any of them.
-const LOOK_ALIKE_COLONS: &[char] = &[
+pub const LOOK_ALIKE_COLONS: &[char] = &[
     '\u{02D0}',
     '\u{02F8}',
     '\u{0589}',

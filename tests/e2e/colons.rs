@@ -4,42 +4,9 @@
 use crate::findings::setup;
 use crate::support::{codes, record};
 
-/// Every character confusables.txt maps to `:` (the data `unicode-security` 0.1.3 carries).
-const COLONS: &[char] = &[
-    '\u{02D0}',
-    '\u{02F8}',
-    '\u{0589}',
-    '\u{05C3}',
-    '\u{0703}',
-    '\u{0704}',
-    '\u{0831}',
-    '\u{0903}',
-    '\u{0A83}',
-    '\u{1361}',
-    '\u{1393}',
-    '\u{16EC}',
-    '\u{1803}',
-    '\u{1809}',
-    '\u{205A}',
-    '\u{2236}',
-    '\u{A4FD}',
-    '\u{A789}',
-    '\u{FE13}',
-    '\u{FE30}',
-    '\u{FE55}',
-    '\u{FF1A}',
-    '\u{1015B}',
-    '\u{10AF5}',
-    '\u{11002}',
-    '\u{11082}',
-    '\u{11182}',
-    '\u{1123A}',
-    '\u{115BE}',
-    '\u{116AC}',
-    '\u{11838}',
-    '\u{11DD9}',
-    '\u{1D108}',
-];
+/// Every character confusables.txt maps to `:` (a unit test checks the list against the data
+/// `unicode-security` carries).
+const COLONS: &[char] = trailgate::evidence::LOOK_ALIKE_COLONS;
 
 #[test]
 fn every_look_alike_colon_evidences_the_assistant() {

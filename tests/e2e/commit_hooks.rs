@@ -96,6 +96,8 @@ fn commit_msg_judges_the_message_git_commits() {
     std::fs::write(&msg_file, format!("# note\n\n{CLAUDE}\n")).unwrap();
     let msg_file = msg_file.to_str().unwrap().to_owned();
     let s = |v: &[&str]| v.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    // Flags, then a message given as `-m` arguments.
+    let then = |flags: &[&str], message: &[&str]| s(&[flags, message].concat());
     let hidden = ["-m", "# note", "-m", CLAUDE];
     let semicolon = ["-m", "subject", "-m", &format!("{CLAUDE}\n; not a trailer")];
     let cases = vec![
@@ -128,11 +130,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "-e -m",
             git: &[],
-            args: [&["-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["-e"], &hidden),
             config: &[],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: false,
@@ -140,11 +138,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--cleanup=verbatim",
             git: &[],
-            args: [&["--cleanup=verbatim"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=verbatim"], &hidden),
             config: &[],
             env: vec![],
             claude_committed: true,
@@ -152,11 +146,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--cl=verbatim",
             git: &[],
-            args: [&["--cl=verbatim"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cl=verbatim"], &hidden),
             config: &[],
             env: vec![],
             claude_committed: true,
@@ -164,11 +154,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--clean verbatim -e",
             git: &[],
-            args: [&["--clean", "verbatim", "-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--clean", "verbatim", "-e"], &hidden),
             config: &[],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
@@ -176,11 +162,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--cleanup=whitespace -e",
             git: &[],
-            args: [&["--cleanup=whitespace", "-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=whitespace", "-e"], &hidden),
             config: &[],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
@@ -188,11 +170,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--cleanup=strip",
             git: &[],
-            args: [&["--cleanup=strip"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=strip"], &hidden),
             config: &[],
             env: vec![],
             claude_committed: false,
@@ -200,11 +178,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--cleanup=scissors -e",
             git: &[],
-            args: [&["--cleanup=scissors", "-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=scissors", "-e"], &hidden),
             config: &[],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
@@ -212,11 +186,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "--cleanup=scissors -m",
             git: &[],
-            args: [&["--cleanup=scissors"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=scissors"], &hidden),
             config: &[],
             env: vec![],
             claude_committed: true,
@@ -224,11 +194,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "commit.cleanup=whitespace -e",
             git: &[],
-            args: [&["-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["-e"], &hidden),
             config: &[("commit.cleanup", "whitespace")],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
@@ -246,11 +212,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "git -c core.commentChar=;",
             git: &["-c", "core.commentChar=;"],
-            args: [&["--cleanup=strip"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=strip"], &hidden),
             config: &[],
             env: vec![],
             claude_committed: true,
@@ -258,11 +220,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "git -c core.commentChar=; -e",
             git: &["-c", "core.commentChar=;"],
-            args: [&["-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["-e"], &hidden),
             config: &[],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
@@ -270,11 +228,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "GIT_CONFIG_COUNT",
             git: &[],
-            args: [&["--cleanup=strip"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=strip"], &hidden),
             config: &[],
             env: vec![
                 ("GIT_CONFIG_COUNT", "1".into()),
@@ -287,11 +241,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "-c over the repository's config",
             git: &["-c", "core.commentChar=;"],
-            args: [&["--cleanup=strip"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=strip"], &hidden),
             config: &[("core.commentChar", "#")],
             env: vec![],
             claude_committed: true,
@@ -300,11 +250,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "core.commentChar=; strips a non-trailer line",
             git: &[],
-            args: [&["--cleanup=strip"][..], &semicolon]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=strip"], &semicolon),
             config: &[("core.commentChar", ";")],
             env: vec![],
             claude_committed: true,
@@ -313,11 +259,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "core.commentChar=auto strip",
             git: &["-c", "core.commentChar=auto"],
-            args: [&["--cleanup=strip"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["--cleanup=strip"], &hidden),
             config: &[],
             env: vec![],
             claude_committed: true,
@@ -325,11 +267,7 @@ fn commit_msg_judges_the_message_git_commits() {
         Case {
             name: "core.commentChar=auto -e",
             git: &[],
-            args: [&["-e"][..], &hidden]
-                .concat()
-                .iter()
-                .map(|a| a.to_string())
-                .collect(),
+            args: then(&["-e"], &hidden),
             config: &[("core.commentChar", "auto")],
             env: vec![("GIT_EDITOR", noop.clone())],
             claude_committed: true,
