@@ -7,6 +7,7 @@ use std::io::Write;
 use trailgate::findings::Code;
 use trailgate::git;
 use trailgate::policy::Policy;
+use trailgate::report::{Escaped, escape_join};
 use trailgate::source;
 
 fn load(spec: Option<&str>) -> Result<Policy> {
@@ -184,27 +185,28 @@ pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg)
             "pending" => "pending".yellow().bold(),
             other => other.red().bold(),
         };
+        // The registry is a file a pull request can edit: its text is shown escaped.
         let who = if e.any_assistant {
             "*".to_string()
         } else {
-            e.assistants.join(", ")
+            escape_join(&e.assistants, ", ")
         };
         writeln!(
             out,
             "{}  {}  assistants: {}  expires: {}",
-            e.id.bold(),
+            Escaped(&e.id).to_string().bold(),
             state,
             who,
-            e.expires_text
+            Escaped(&e.expires_text)
         )?;
         if !e.path_patterns.is_empty() {
-            writeln!(out, "    paths: {}", e.path_patterns.join(", "))?;
+            writeln!(out, "    paths: {}", escape_join(&e.path_patterns, ", "))?;
         }
         if !e.authors.is_empty() {
-            writeln!(out, "    authors: {}", e.authors.join(", "))?;
+            writeln!(out, "    authors: {}", escape_join(&e.authors, ", "))?;
         }
         if let Some(r) = &e.reason {
-            writeln!(out, "    reason: {r}")?;
+            writeln!(out, "    reason: {}", Escaped(r))?;
         }
     }
     Ok(0)

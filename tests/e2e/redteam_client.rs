@@ -1,0 +1,113 @@
+//! Holes found by attacking the client hooks, session records and reports: each test is the
+//! attack, and what trailgate must do instead.
+
+use crate::support::Repo;
+
+fn session_start(repo: &Repo, args: &[&str], payload: &str) -> (i32, String) {
+    let mut all = vec!["session", "start"];
+    all.extend_from_slice(args);
+    let out = repo
+        .trailgate()
+        .args(&all)
+        .write_stdin(payload.as_bytes().to_vec())
+        .output()
+        .expect("trailgate runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A model name from an assistant's hook input ends up in the commit's declaration trailer:
+/// a newline there would write trailers of its own choosing (or break the declaration), an
+/// escape sequence would reach every terminal. It is refused like a bad session id.
+#[test]
+fn a_model_with_control_characters_is_refused_and_never_reaches_the_commit() {
+    let repo = Repo::new();
+    repo.commit("import\n", &[("src/lib.rs", "v1\n")]);
+    let (code, _, err) = repo.run(&["install"]);
+    assert_eq!(code, 0, "{err}");
+
+    for payload in [
+        r#"{"session_id":"s1","model":"opus\nAI-Exception: EXC-9"}"#,
+        r#"{"session_id":"s1","model":"opus\u001b[8m"}"#,
+    ] {
+        let (code, err) = session_start(&repo, &["--assistant", "claude-code"], payload);
+        assert_eq!(code, 2, "{payload}: {err}");
+        assert!(err.contains("invalid model"), "{err}");
+    }
+    let (code, err) = session_start(
+        &repo,
+        &["--assistant", "kiro", "--model", "a\u{7}b"],
+        r#"{}"#,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("invalid model"), "{err}");
+
+    let (code, out, err) = repo.run(&["session", "status"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "no session records in this worktree\n");
+
+    // A clean model is recorded and declared as before.
+    let (code, err) = session_start(
+        &repo,
+        &["--assistant", "claude-code"],
+        r#"{"session_id":"s1","model":"opus-4"}"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    repo.write("src/lib.rs", "v2\n");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "change"]);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%(trailers:only,unfold)"]),
+        "Assisted-by: Claude Code:opus-4\nAI-Session: claude-code:s1\n\n"
+    );
+}
+
+/// A record written by hand (or by an older version) with a control character in its model
+/// is corrupt, and `session status` says so instead of printing it raw.
+#[test]
+fn a_record_with_a_control_character_in_its_model_is_corrupt() {
+    let repo = Repo::new();
+    repo.commit("import\n", &[("a", "1\n")]);
+    let dir = repo.path().join(".git/trailgate/sessions");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("claude-code--s1-0.toml"),
+        "assistant = \"claude-code\"\nsession = \"s1\"\nmodel = \"m\\u001b[2J\"\nstarted = \"2026-11-01T10:00:00Z\"\n",
+    )
+    .expect("write record");
+    let (_, out, err) = repo.run(&["session", "status"]);
+    assert!(
+        !out.contains('\u{1b}') && !err.contains('\u{1b}'),
+        "{out}{err}"
+    );
+    assert!(err.contains("corrupt session record"), "{out}{err}");
+    assert!(err.contains("invalid model"), "{err}");
+}
+
+/// The registry is a file a pull request can edit: its text reaches the auditor's terminal
+/// only escaped.
+#[test]
+fn exceptions_list_escapes_the_registrys_text() {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[exceptions]\nregistry = \"exceptions.toml\"\n",
+        Some(concat!(
+            "[[exception]]\n",
+            "id = \"EXC-1\\u001b[8m\"\n",
+            "assistants = [\"claude-code\"]\n",
+            "paths = [\"src/\\u0007**\"]\n",
+            "authors = [\"a\\u0007@x\"]\n",
+            "expires = \"2030-01-01\"\n",
+            "reason = \"ok\\u001b[2Jhidden\"\n",
+        )),
+    );
+    let (code, out, err) = repo.run(&["exceptions", "list", "--at", "2026-12-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
+    assert!(out.contains("EXC-1\\x1b[8m"), "{out}");
+    assert!(out.contains("    paths: src/\\x07**\n"), "{out}");
+    assert!(out.contains("    authors: a\\x07@x\n"), "{out}");
+    assert!(out.contains("    reason: ok\\x1b[2Jhidden\n"), "{out}");
+}
