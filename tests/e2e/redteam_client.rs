@@ -111,3 +111,36 @@ fn exceptions_list_escapes_the_registrys_text() {
     assert!(out.contains("    authors: a\\x07@x\n"), "{out}");
     assert!(out.contains("    reason: ok\\x1b[2Jhidden\n"), "{out}");
 }
+
+/// CI checks out one commit deep by default: a scan there judges only what the clone holds,
+/// and says so, so that an auditor does not read a clean report as a clean history.
+#[test]
+fn a_scan_of_a_shallow_clone_says_what_it_did_not_judge() {
+    let origin = Repo::new();
+    origin.commit(
+        "restricted work\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n",
+        &[("src/lib.rs", "v1\n")],
+    );
+    origin.commit("later\n", &[("README", "r\n")]);
+    let clone = Repo::empty();
+    let url = format!("file://{}", origin.path().display());
+    clone.git(&["clone", "-q", "--depth", "1", &url, "."]);
+    clone.policy(
+        "version = 1\n[assistants.claude-code]\nstatus = \"restricted\"\n[production]\npaths = [\"src/**\"]\n",
+        None,
+    );
+    let (code, out, err) = clone.run(&["scan"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("warning: this is a shallow clone: commits older than its shallow boundary were not judged"),
+        "{err}"
+    );
+    // The full history fails, as it should.
+    origin.policy(
+        "version = 1\n[assistants.claude-code]\nstatus = \"restricted\"\n[production]\npaths = [\"src/**\"]\n",
+        None,
+    );
+    let (code, _, err) = origin.run(&["scan"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("shallow"), "{err}");
+}
