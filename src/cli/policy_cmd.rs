@@ -89,7 +89,7 @@ pub fn show(spec: Option<String>) -> Result<u8> {
             "defined by the policy"
         };
         writeln!(out, "\n[assistants.{}]  # {origin}", def.id)?;
-        writeln!(out, "name = {:?}", def.name)?;
+        writeln!(out, "name = {}", toml::Value::String(def.name.clone()))?;
         writeln!(out, "status = {:?}", p.status_of(&def.id).as_str())?;
         for (key, list) in [
             ("emails", &def.emails),
@@ -112,17 +112,18 @@ pub fn show(spec: Option<String>) -> Result<u8> {
 
 /// A TOML array of literal strings (regexes read best without escaping).
 fn toml_list(items: &[String]) -> String {
-    let parts: Vec<String> = items
-        .iter()
-        .map(|s| {
-            if s.contains('\'') || s.contains('\n') {
-                format!("{s:?}")
-            } else {
-                format!("'{s}'")
-            }
-        })
-        .collect();
+    let parts: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
     format!("[{}]", parts.join(", "))
+}
+
+/// `text` as a TOML string: a literal string where it can be one (patterns stay readable),
+/// else a basic string whose escapes also keep control characters off the terminal.
+fn toml_string(text: &str) -> String {
+    if text.contains('\'') || text.chars().any(|c| c.is_control() && c != '\t') {
+        toml::Value::String(text.to_string()).to_string()
+    } else {
+        format!("'{text}'")
+    }
 }
 
 pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg) -> Result<u8> {

@@ -144,3 +144,36 @@ fn a_scan_of_a_shallow_clone_says_what_it_did_not_judge() {
     assert_eq!(code, 1, "{err}");
     assert!(!err.contains("shallow"), "{err}");
 }
+
+/// A policy is a file a pull request can edit; `policy show` prints it back as TOML, with
+/// control characters escaped by TOML's own syntax, so it neither drives the terminal nor
+/// prints a file TOML refuses.
+#[test]
+fn policy_show_escapes_control_characters_as_toml_does() {
+    let repo = Repo::new();
+    repo.policy(
+        concat!(
+            "version = 1\n[assistants.inhouse]\n",
+            "name = \"In\\u001b[8mhouse\"\nstatus = \"approved\"\n",
+            "emails = [\"b\\u0007@x\"]\nmarkers = [\"m\\u001b[2J\", \"plain\"]\n",
+        ),
+        None,
+    );
+    let (code, out, err) = repo.run(&["policy", "show"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
+    let start = out
+        .find("[assistants.inhouse]")
+        .expect("the policy's assistant");
+    let table: String = out[start..]
+        .lines()
+        .skip(1)
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parsed: toml::Table = toml::from_str(&table).expect("policy show prints TOML");
+    assert_eq!(parsed["name"].as_str(), Some("In\u{1b}[8mhouse"));
+    assert_eq!(parsed["emails"][0].as_str(), Some("b\u{7}@x"));
+    assert_eq!(parsed["markers"][0].as_str(), Some("m\u{1b}[2J"));
+    assert!(table.contains("'plain'"), "{table}");
+}
