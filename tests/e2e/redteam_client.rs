@@ -177,3 +177,22 @@ fn policy_show_escapes_control_characters_as_toml_does() {
     assert_eq!(parsed["markers"][0].as_str(), Some("m\u{1b}[2J"));
     assert!(table.contains("'plain'"), "{table}");
 }
+
+/// An error quotes what is wrong (a pattern, a path): text a pull request wrote, so it is
+/// escaped like any other, the message's own lines kept.
+#[test]
+fn an_error_quoting_a_policy_pattern_escapes_it() {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[production]\npaths = [\"src/\\u001b[8m**\"]\n",
+        None,
+    );
+    let (code, out, err) = repo.run(&["policy", "check"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(
+        err.contains("invalid pattern `src/\\x1b[8m**` in `production.paths`"),
+        "{err}"
+    );
+    assert!(err.contains("\n  help: "), "{err}");
+}
