@@ -196,3 +196,29 @@ fn an_error_quoting_a_policy_pattern_escapes_it() {
     );
     assert!(err.contains("\n  help: "), "{err}");
 }
+
+/// `session status` with a broken policy cannot know `max_age`: it says so instead of
+/// showing states the hooks would not agree with.
+#[test]
+fn session_status_says_when_the_policy_cannot_be_read() {
+    let repo = Repo::new();
+    repo.commit("import\n", &[("a", "1\n")]);
+    repo.policy("version = 1\n[sessions]\nmax_age = \"banana\"\n", None);
+    let (code, err) = session_start(
+        &repo,
+        &["--assistant", "claude-code", "--session", "s1"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = repo.run(&["session", "status"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("STATE "), "{out}");
+    assert!(
+        err.starts_with("warning: the policy cannot be read, so states assume `max_age = \"12h\"`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`max_age = \"banana\"` is not a positive duration"),
+        "{err}"
+    );
+}
