@@ -133,6 +133,14 @@ pub enum SessionError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A model name that cannot be recorded.
+    #[error("invalid model {model}: {reason}")]
+    InvalidModel {
+        /// The model, quoted and shortened for display.
+        model: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// Reading or writing a file failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
@@ -204,6 +212,9 @@ impl SessionStore {
         now: Timestamp,
     ) -> Result<SessionRecord, SessionError> {
         validate_assistant(assistant)?;
+        if let Some(m) = model {
+            validate_model(m)?;
+        }
         let session = match session {
             Some(s) => {
                 validate_session(s)?;
@@ -507,21 +518,45 @@ pub fn validate_assistant(id: &str) -> Result<(), SessionError> {
 /// Session ids are whatever the assistant uses, within reason: non-empty, no control
 /// characters (they end up in files and trailers), at most 256 bytes.
 pub fn validate_session(id: &str) -> Result<(), SessionError> {
-    let reason = if id.is_empty() {
-        "it is empty"
-    } else if id.len() > MAX_SESSION_BYTES {
-        "it is longer than 256 bytes"
-    } else if id.chars().any(char::is_control) {
-        "it contains control characters"
+    match unfit_for_a_trailer(id) {
+        None => Ok(()),
+        Some(reason) => Err(SessionError::InvalidSession {
+            id: quoted_for_display(id),
+            reason,
+        }),
+    }
+}
+
+/// A model name goes into the declaration trailer (`Assisted-by: Claude Code:MODEL`), so it
+/// obeys the session id's rules: a newline there would write trailers of its own.
+pub fn validate_model(model: &str) -> Result<(), SessionError> {
+    match unfit_for_a_trailer(model) {
+        None => Ok(()),
+        Some(reason) => Err(SessionError::InvalidModel {
+            model: quoted_for_display(model),
+            reason,
+        }),
+    }
+}
+
+/// Why `text` cannot be written into a trailer value, if it cannot.
+fn unfit_for_a_trailer(text: &str) -> Option<&'static str> {
+    if text.is_empty() {
+        Some("it is empty")
+    } else if text.len() > MAX_SESSION_BYTES {
+        Some("it is longer than 256 bytes")
+    } else if text.chars().any(char::is_control) {
+        Some("it contains control characters")
     } else {
-        return Ok(());
-    };
-    let shown: String = id.chars().take(40).collect();
-    let ellipsis = if shown.len() < id.len() { "…" } else { "" };
-    Err(SessionError::InvalidSession {
-        id: format!("{shown:?}{ellipsis}"),
-        reason,
-    })
+        None
+    }
+}
+
+/// At most 40 characters, quoted with control characters escaped.
+fn quoted_for_display(text: &str) -> String {
+    let shown: String = text.chars().take(40).collect();
+    let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+    format!("{shown:?}{ellipsis}")
 }
 
 /// The record as stored: timestamps as RFC 3339 strings. Unknown keys are ignored so that a
@@ -584,6 +619,9 @@ fn parse_record(text: &str) -> Result<SessionRecord, String> {
     let raw: RawRecord = toml::from_str(text).map_err(|e| e.message().to_string())?;
     validate_assistant(&raw.assistant).map_err(|e| e.to_string())?;
     validate_session(&raw.session).map_err(|e| e.to_string())?;
+    if let Some(m) = &raw.model {
+        validate_model(m).map_err(|e| e.to_string())?;
+    }
     let time = |key: &str, value: &str| {
         value
             .parse::<Timestamp>()

@@ -272,11 +272,12 @@ pub fn main() -> ExitCode {
         // A reader that went away (`trailgate scan | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            if let Some(load) = err.downcast_ref::<LoadError>() {
-                eprintln!("{load}");
-            } else {
-                eprintln!("error: {err:#}");
-            }
+            // Errors quote policies, registries, paths and refs that others can write.
+            let message = match err.downcast_ref::<LoadError>() {
+                Some(load) => load.to_string(),
+                None => format!("error: {err:#}"),
+            };
+            eprintln!("{}", trailgate::report::EscapedLines(&message));
             ExitCode::from(2)
         }
     }

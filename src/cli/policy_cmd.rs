@@ -7,6 +7,7 @@ use std::io::Write;
 use trailgate::findings::Code;
 use trailgate::git;
 use trailgate::policy::Policy;
+use trailgate::report::{Escaped, escape_join};
 use trailgate::source;
 
 fn load(spec: Option<&str>) -> Result<Policy> {
@@ -88,7 +89,7 @@ pub fn show(spec: Option<String>) -> Result<u8> {
             "defined by the policy"
         };
         writeln!(out, "\n[assistants.{}]  # {origin}", def.id)?;
-        writeln!(out, "name = {:?}", def.name)?;
+        writeln!(out, "name = {}", toml::Value::String(def.name.clone()))?;
         writeln!(out, "status = {:?}", p.status_of(&def.id).as_str())?;
         for (key, list) in [
             ("emails", &def.emails),
@@ -111,17 +112,18 @@ pub fn show(spec: Option<String>) -> Result<u8> {
 
 /// A TOML array of literal strings (regexes read best without escaping).
 fn toml_list(items: &[String]) -> String {
-    let parts: Vec<String> = items
-        .iter()
-        .map(|s| {
-            if s.contains('\'') || s.contains('\n') {
-                format!("{s:?}")
-            } else {
-                format!("'{s}'")
-            }
-        })
-        .collect();
+    let parts: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
     format!("[{}]", parts.join(", "))
+}
+
+/// `text` as a TOML string: a literal string where it can be one (patterns stay readable),
+/// else a basic string whose escapes also keep control characters off the terminal.
+fn toml_string(text: &str) -> String {
+    if text.contains('\'') || text.chars().any(|c| c.is_control() && c != '\t') {
+        toml::Value::String(text.to_string()).to_string()
+    } else {
+        format!("'{text}'")
+    }
 }
 
 pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg) -> Result<u8> {
@@ -184,27 +186,28 @@ pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg)
             "pending" => "pending".yellow().bold(),
             other => other.red().bold(),
         };
+        // The registry is a file a pull request can edit: its text is shown escaped.
         let who = if e.any_assistant {
             "*".to_string()
         } else {
-            e.assistants.join(", ")
+            escape_join(&e.assistants, ", ")
         };
         writeln!(
             out,
             "{}  {}  assistants: {}  expires: {}",
-            e.id.bold(),
+            Escaped(&e.id).to_string().bold(),
             state,
             who,
-            e.expires_text
+            Escaped(&e.expires_text)
         )?;
         if !e.path_patterns.is_empty() {
-            writeln!(out, "    paths: {}", e.path_patterns.join(", "))?;
+            writeln!(out, "    paths: {}", escape_join(&e.path_patterns, ", "))?;
         }
         if !e.authors.is_empty() {
-            writeln!(out, "    authors: {}", e.authors.join(", "))?;
+            writeln!(out, "    authors: {}", escape_join(&e.authors, ", "))?;
         }
         if let Some(r) = &e.reason {
-            writeln!(out, "    reason: {r}")?;
+            writeln!(out, "    reason: {}", Escaped(r))?;
         }
     }
     Ok(0)

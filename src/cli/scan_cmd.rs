@@ -92,6 +92,13 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
     reporter.finish(&summary)?;
     drop(reporter);
     output.commit()?;
+    // CI checkouts are often shallow (one commit deep): a clean report of a cut history must
+    // not read as a clean history.
+    if repo.is_shallow() {
+        eprintln!(
+            "warning: this is a shallow clone: commits older than its shallow boundary were not judged; run `git fetch --unshallow` to scan the whole history"
+        );
+    }
     if policy.embedded && args.format != FormatArg::Human {
         eprintln!(
             "note: no policy found; this is an inventory. `trailgate init` writes a starter policy."

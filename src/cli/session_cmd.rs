@@ -197,9 +197,19 @@ fn clear() -> Result<u8> {
 fn status(args: StatusArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let here = git::checkout(&repo)?;
-    // The policy only says how long open records last; without a readable one, the default.
-    let max_age = trailgate::source::load_policy(Some(&repo), None)
-        .map_or_else(|_| Sessions::default().max_age, |p| p.sessions.max_age);
+    // The policy only says how long open records last; without a readable one, the default,
+    // said out loud: the hooks, which stop on such a policy, would not agree with the states.
+    let max_age = match trailgate::source::load_policy(Some(&repo), None) {
+        Ok(p) => p.sessions.max_age,
+        Err(e) => {
+            let default = Sessions::default().max_age;
+            eprintln!(
+                "warning: the policy cannot be read, so states assume `max_age = \"{default:#}\"`; the commit hooks will stop until it is fixed ({})",
+                trailgate::report::EscapedLines(&e.to_string())
+            );
+            default
+        }
+    };
     let now = Timestamp::now();
     let mut records: Vec<SessionRecord> = Vec::new();
     let mut errors = Vec::new();

@@ -31,6 +31,23 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// A message of several lines that quotes text from files or commits (an error naming a
+/// pattern, a path, a ref): escaped as [`Escaped`], except the newlines that end its lines.
+#[derive(Debug, Clone, Copy)]
+pub struct EscapedLines<'a>(pub &'a str);
+
+impl fmt::Display for EscapedLines<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, line) in self.0.split('\n').enumerate() {
+            if i > 0 {
+                f.write_char('\n')?;
+            }
+            write!(f, "{}", Escaped(line))?;
+        }
+        Ok(())
+    }
+}
+
 /// Each item escaped, joined by `sep`.
 pub fn escape_join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
     let mut out = String::new();
@@ -63,5 +80,9 @@ mod tests {
         }
         assert_eq!(format!("{:6}|", Escaped("\u{1b}")), "\\x1b  |");
         assert_eq!(escape_join(&["a\u{7}", "b"], ", "), "a\\x07, b");
+        assert_eq!(
+            EscapedLines("bad `a\u{1b}[8m`\n  help: \r").to_string(),
+            "bad `a\\x1b[8m`\n  help: \\x0d"
+        );
     }
 }

@@ -8,7 +8,7 @@ mod junit;
 mod record;
 pub mod sarif;
 
-pub use escape::{Escaped, escape_join};
+pub use escape::{Escaped, EscapedLines, escape_join};
 pub use html::HtmlReporter;
 pub use human::{HumanReporter, explain, render_commit};
 pub use junit::JunitReporter;
