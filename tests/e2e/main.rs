@@ -21,6 +21,7 @@ mod objects;
 mod output;
 mod output_targets;
 mod policy_source;
+mod redteam_server;
 mod revisions;
 mod session;
 mod session_flow;

@@ -1,0 +1,81 @@
+//! The server hook attacked as a hostile pusher and a careless administrator would: each test
+//! is a way around `pre-receive`/`update` that once worked. Real `git push` into real bare
+//! repositories.
+
+use crate::hooks::{Setup, stderr};
+
+const CLAUDE: &str = "Co-Authored-By: Claude <noreply@anthropic.com>";
+
+/// A commit by Claude on a production path, made past the client hooks.
+fn restricted_commit(s: &Setup, content: &str) -> String {
+    let o = s.commit(
+        &format!("claude\n\n{CLAUDE}"),
+        &[("src/lib.rs", content)],
+        &["--no-verify"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    s.client.head()
+}
+
+/// Use only the hooks named (the server starts with `pre-receive`).
+fn server_hooks(s: &Setup, hook: &str) {
+    assert_eq!(s.server.run(&["uninstall"]).0, 0);
+    let (code, out, err) = s.server.run(&["install", "--hooks", hook]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn a_symbolic_ref_inside_a_namespace_is_no_side_door() {
+    for hook in ["pre-receive", "update"] {
+        let s = Setup::new();
+        server_hooks(&s, hook);
+        // The project `a/b` is served from refs/namespaces/a/refs/namespaces/b/ (git's
+        // nesting), with a master -> main symbolic ref as namespaced projects keep them.
+        let ns = "refs/namespaces/a/refs/namespaces/b";
+        let main = s.server.git(&["rev-parse", "main"]).trim().to_string();
+        s.server
+            .git(&["update-ref", &format!("{ns}/refs/heads/main"), &main]);
+        s.server.git(&[
+            "symbolic-ref",
+            &format!("{ns}/HEAD"),
+            &format!("{ns}/refs/heads/main"),
+        ]);
+        s.server.git(&[
+            "symbolic-ref",
+            &format!("{ns}/refs/heads/master"),
+            &format!("{ns}/refs/heads/main"),
+        ]);
+        s.server.git(&[
+            "config",
+            "trailgate.policy",
+            "refs/heads/main:.trailgate/policy.toml",
+        ]);
+        let receive = "--receive-pack=GIT_NAMESPACE=a/b git-receive-pack";
+        let url = s.server.path().to_str().unwrap().to_string();
+        let bad = restricted_commit(&s, "v2\n");
+        for door in ["refs/heads/master", "refs/heads/main"] {
+            let o = s.push(&["--no-verify", receive, &url, &format!("HEAD:{door}")]);
+            let e = stderr(&o);
+            assert!(!o.status.success(), "{hook} {door}: {e}");
+            assert!(
+                e.contains("error[restricted-assistant]"),
+                "{hook} {door}: {e}"
+            );
+            assert_eq!(
+                s.server_head(&format!("{ns}/refs/heads/main")),
+                Some(main.clone()),
+                "{hook} {door}"
+            );
+        }
+        assert_ne!(s.server_head(&format!("{ns}/refs/heads/main")), Some(bad));
+
+        // Harmless work through the symbolic ref lands in the namespace's main.
+        s.client.git(&["reset", "-q", "--hard", &main]);
+        let o = s.commit("harmless\n", &[("docs/a.txt", "v2\n")], &["--no-verify"]);
+        assert!(o.status.success());
+        let good = s.client.head();
+        let o = s.push(&["--no-verify", receive, &url, "HEAD:refs/heads/master"]);
+        assert!(o.status.success(), "{hook}: {}", stderr(&o));
+        assert_eq!(s.server_head(&format!("{ns}/refs/heads/main")), Some(good));
+    }
+}
