@@ -89,6 +89,18 @@ pub fn first_protected<'u>(
     Ok(updates.iter().find(|u| protects(policy, &symrefs, &u.name)))
 }
 
+/// The first update that deletes `branch` (under any of its names), if any.
+pub fn first_deleting<'u>(
+    repo: &Repository,
+    branch: &str,
+    updates: &'u [RefUpdate],
+) -> Result<Option<&'u RefUpdate>, HookError> {
+    let symrefs = Symrefs::read(repo)?;
+    Ok(updates
+        .iter()
+        .find(|u| is_zero(&u.new) && symrefs.landing(&u.name) == branch))
+}
+
 fn judge_update(
     repo: &Repository,
     judge: &Judge<'_>,

@@ -79,3 +79,36 @@ fn a_symbolic_ref_inside_a_namespace_is_no_side_door() {
         assert_eq!(s.server_head(&format!("{ns}/refs/heads/main")), Some(good));
     }
 }
+
+#[test]
+fn deleting_the_branch_the_policy_comes_from_is_refused() {
+    for hook in ["pre-receive", "update"] {
+        let s = Setup::new();
+        server_hooks(&s, hook);
+        // A careless setting: git itself no longer refuses to delete HEAD's branch.
+        s.server
+            .git(&["config", "receive.denyDeleteCurrent", "ignore"]);
+        let before = s.server_head("refs/heads/main");
+        let o = s.push(&["--no-verify", "origin", ":refs/heads/main"]);
+        let e = stderr(&o);
+        assert!(!o.status.success(), "{hook}: {e}");
+        assert!(
+            e.contains("refs/heads/main") && e.contains("trailgate.policy"),
+            "{hook}: the message names the branch and the fix: {e}"
+        );
+        assert_eq!(s.server_head("refs/heads/main"), before, "{hook}");
+
+        // Had the deletion gone through, the embedded default would judge the next push.
+        restricted_commit(&s, "v2\n");
+        let o = s.push(&["--no-verify", "origin", "main"]);
+        assert!(!o.status.success(), "{hook}: {}", stderr(&o));
+        assert_eq!(s.server_head("refs/heads/main"), before, "{hook}");
+
+        // Other branches are deleted as usual.
+        let o = s.push(&["--no-verify", "origin", "HEAD~1:refs/heads/topic"]);
+        assert!(o.status.success(), "{hook}: {}", stderr(&o));
+        let o = s.push(&["--no-verify", "origin", ":refs/heads/topic"]);
+        assert!(o.status.success(), "{hook}: {}", stderr(&o));
+        assert_eq!(s.server_head("refs/heads/topic"), None);
+    }
+}
