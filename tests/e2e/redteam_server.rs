@@ -112,3 +112,18 @@ fn deleting_the_branch_the_policy_comes_from_is_refused() {
         assert_eq!(s.server_head("refs/heads/topic"), None);
     }
 }
+
+#[test]
+fn a_huge_hook_timeout_is_a_setting_error_not_a_panic() {
+    let s = Setup::new();
+    s.server.git(&["config", "trailgate.hookTimeout", "1e308"]);
+    let before = s.server_head("refs/heads/main");
+    let o = s.commit("harmless\n", &[("docs/a.txt", "v2\n")], &["--no-verify"]);
+    assert!(o.status.success());
+    let o = s.push(&["--no-verify", "origin", "main"]);
+    let e = stderr(&o);
+    assert!(!e.contains("panicked"), "{e}");
+    assert!(!o.status.success(), "{e}");
+    assert!(e.contains("must be a positive number of seconds"), "{e}");
+    assert_eq!(s.server_head("refs/heads/main"), before);
+}
