@@ -63,6 +63,16 @@ pub fn implicit_policy_branch(
 /// before any policy is read (by the embedded default: `refs/heads/main`, `refs/heads/master`)
 /// and by the policy found there; else a pusher could write the policy that judges them.
 fn implicit(repo: &Repository) -> Result<ServerPolicy, LoadError> {
+    // In a namespace, `HEAD` and its branch are namespaced refs that libgit2 cannot be relied
+    // on to resolve (packed refs, full-name targets): an unresolved branch would read as
+    // unborn, and the embedded default would judge the push.
+    if let Some(ns) = repo.namespace().filter(|ns| !ns.is_empty()) {
+        return Ok(ServerPolicy::Untrusted {
+            reason: format!(
+                "the repository is served in the namespace `{ns}`, where the policy is never taken from HEAD"
+            ),
+        });
+    }
     let symrefs = Symrefs::read(repo).map_err(|e| {
         one(Diagnostic::file(
             "HEAD",

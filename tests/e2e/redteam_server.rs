@@ -127,3 +127,28 @@ fn a_huge_hook_timeout_is_a_setting_error_not_a_panic() {
     assert!(e.contains("must be a positive number of seconds"), "{e}");
     assert_eq!(s.server_head("refs/heads/main"), before);
 }
+
+#[test]
+fn a_namespace_without_a_policy_setting_rejects_pushes_to_protected_refs() {
+    let s = Setup::new();
+    let ns = "refs/namespaces/foo";
+    let main = s.server.git(&["rev-parse", "main"]).trim().to_string();
+    s.server
+        .git(&["update-ref", &format!("{ns}/refs/heads/main"), &main]);
+    s.server.git(&[
+        "symbolic-ref",
+        &format!("{ns}/HEAD"),
+        &format!("{ns}/refs/heads/main"),
+    ]);
+    let receive = "--receive-pack=GIT_NAMESPACE=foo git-receive-pack";
+    let url = s.server.path().to_str().unwrap().to_string();
+    restricted_commit(&s, "v2\n");
+    let o = s.push(&["--no-verify", receive, &url, "HEAD:refs/heads/main"]);
+    let e = stderr(&o);
+    assert!(!o.status.success(), "{e}");
+    assert!(
+        e.contains("namespace `foo`") && e.contains("trailgate.policy"),
+        "{e}"
+    );
+    assert_eq!(s.server_head(&format!("{ns}/refs/heads/main")), Some(main));
+}
