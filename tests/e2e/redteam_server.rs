@@ -152,3 +152,37 @@ fn a_namespace_without_a_policy_setting_rejects_pushes_to_protected_refs() {
     );
     assert_eq!(s.server_head(&format!("{ns}/refs/heads/main")), Some(main));
 }
+
+#[test]
+fn many_new_protected_refs_in_a_repository_of_many_refs_are_judged_in_time() {
+    let s = Setup::new();
+    // The budget GitHub Enterprise gives all hooks together.
+    s.server.git(&["config", "trailgate.hookTimeout", "5"]);
+    let main = s.server.git(&["rev-parse", "main"]).trim().to_string();
+    let mut create = String::new();
+    for i in 0..2000 {
+        create.push_str(&format!("create refs/heads/old/{i} {main}\n"));
+    }
+    let list = s.server.path().join("create-refs");
+    std::fs::write(&list, create).unwrap();
+    let status = std::process::Command::new("git")
+        .current_dir(s.server.path())
+        .args(["update-ref", "--stdin"])
+        .stdin(std::fs::File::open(&list).unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = s.commit("harmless\n", &[("docs/a.txt", "v2\n")], &["--no-verify"]);
+    assert!(o.status.success());
+    let head = s.client.head();
+    let mut args = vec!["--no-verify".to_string(), "origin".to_string()];
+    args.extend((0..300).map(|i| format!("HEAD:refs/heads/release/{i}")));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let started = std::time::Instant::now();
+    let o = s.push(&args);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(!e.contains("could not be judged within"), "{e}");
+    assert_eq!(s.server_head("refs/heads/release/299"), Some(head));
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
