@@ -191,14 +191,14 @@ fn server_hook(
             return Ok(Outcome::Pass);
         }
     };
-    if let Some(branch) = source::implicit_policy_branch(repo, args.policy.policy.as_deref())? {
-        if let Some(u) = hooks::first_deleting(repo, &branch, &updates)? {
-            bail!(
-                "refusing to delete {}: the policy comes from {branch} (HEAD), so without it the next push would be judged by no policy\n  \
+    if let Some(branch) = source::implicit_policy_branch(repo, args.policy.policy.as_deref())?
+        && let Some(u) = hooks::first_deleting(repo, &branch, &updates)?
+    {
+        bail!(
+            "refusing to delete {}: the policy comes from {branch} (HEAD), so without it the next push would be judged by no policy\n  \
                  help: set the policy explicitly first: `git config trailgate.policy refs/heads/main:.trailgate/policy.toml`",
-                u.name
-            );
-        }
+            u.name
+        );
     }
     let judge = Judge::new(repo, &policy);
     let outcome = if args.name == "pre-receive" {
