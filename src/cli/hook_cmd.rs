@@ -56,11 +56,13 @@ pub fn hook(args: HookArgs) -> Result<u8> {
 /// Fail closed on time: after `seconds`, say so and end the process with exit code 1 (git
 /// then rejects the push or refuses the commit), whatever the judging thread is doing.
 fn start_watchdog(seconds: f64, server: bool) -> Result<()> {
-    if !(seconds.is_finite() && seconds > 0.0) {
-        bail!("--timeout must be a positive number of seconds, got {seconds}");
-    }
+    // A finite value can still be too large for a `Duration` (`1e308`).
+    let limit = match std::time::Duration::try_from_secs_f64(seconds) {
+        Ok(limit) if seconds > 0.0 => limit,
+        _ => bail!("--timeout must be a positive number of seconds, got {seconds}"),
+    };
     std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+        std::thread::sleep(limit);
         let Ok(answered) = ANSWERED.lock() else {
             std::process::exit(1);
         };
@@ -189,6 +191,15 @@ fn server_hook(
             return Ok(Outcome::Pass);
         }
     };
+    if let Some(branch) = source::implicit_policy_branch(repo, args.policy.policy.as_deref())?
+        && let Some(u) = hooks::first_deleting(repo, &branch, &updates)?
+    {
+        bail!(
+            "refusing to delete {}: the policy comes from {branch} (HEAD), so without it the next push would be judged by no policy\n  \
+                 help: set the policy explicitly first: `git config trailgate.policy refs/heads/main:.trailgate/policy.toml`",
+            u.name
+        );
+    }
     let judge = Judge::new(repo, &policy);
     let outcome = if args.name == "pre-receive" {
         hooks::pre_receive(repo, &judge, &updates, push_detail(), stderr)?

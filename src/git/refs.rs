@@ -234,14 +234,36 @@ pub fn read_tree_file(repo: &Repository, commit: Oid, path: &str) -> Result<Tree
     Ok(TreeFile::Missing)
 }
 
+/// Where git stores the refs of namespace `ns`: `a/b` is `refs/namespaces/a/refs/namespaces/b/`.
+fn namespace_prefix(ns: &[u8]) -> Vec<u8> {
+    let mut prefix = Vec::new();
+    for part in ns.split(|&b| b == b'/').filter(|p| !p.is_empty()) {
+        prefix.extend_from_slice(b"refs/namespaces/");
+        prefix.extend_from_slice(part);
+        prefix.push(b'/');
+    }
+    prefix
+}
+
 /// The symbolic refs of a repository, `HEAD` among them: what a push to one name really
 /// updates, followed through chains and loops alike.
 #[derive(Debug, Clone, Default)]
 pub struct Symrefs(HashMap<String, String>);
 
 impl Symrefs {
-    /// Read every symbolic ref (they are few; packed refs are never symbolic).
+    /// Read every symbolic ref (they are few; packed refs are never symbolic). In a namespace
+    /// (`GIT_NAMESPACE`), names are what git gives hooks, relative to the namespace; targets
+    /// are stored in full, so they are made relative too, else `master -> main` inside a
+    /// namespace would be no alias of the `main` the hook is told about.
     pub fn read(repo: &Repository) -> Result<Symrefs, GitError> {
+        let prefix = repo.namespace_bytes().map(namespace_prefix);
+        let relative = |target: &[u8]| -> String {
+            let target = prefix
+                .as_deref()
+                .and_then(|p| target.strip_prefix(p))
+                .unwrap_or(target);
+            String::from_utf8_lossy(target).into_owned()
+        };
         let mut map = HashMap::new();
         // A ref that cannot be read might be a symbolic ref into a protected branch: fail.
         let mut all = vec![
@@ -258,7 +280,7 @@ impl Symrefs {
             if let Some(target) = r.symbolic_target_bytes() {
                 map.insert(
                     String::from_utf8_lossy(r.name_bytes()).into_owned(),
-                    String::from_utf8_lossy(target).into_owned(),
+                    relative(target),
                 );
             }
         }

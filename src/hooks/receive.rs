@@ -58,9 +58,12 @@ pub fn pre_receive(
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
     let symrefs = Symrefs::read(repo)?;
+    // Listed once for the whole push: per update, a push of many new protected refs into a
+    // repository of many refs would cost their product.
+    let tips = protected_tips(repo, judge.policy, &symrefs)?;
     let mut outcome = Outcome::Pass;
     for u in updates {
-        if judge_update(repo, judge, &symrefs, u, detail, out)? == Outcome::Refuse {
+        if judge_update(repo, judge, &symrefs, &tips, u, detail, out)? == Outcome::Refuse {
             outcome = Outcome::Refuse;
         }
     }
@@ -75,7 +78,36 @@ pub fn update(
     detail: Detail,
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
-    judge_update(repo, judge, &Symrefs::read(repo)?, u, detail, out)
+    let symrefs = Symrefs::read(repo)?;
+    let tips = protected_tips(repo, judge.policy, &symrefs)?;
+    judge_update(repo, judge, &symrefs, &tips, u, detail, out)
+}
+
+/// Every protected ref's commit as the refs were before the push (refs are not updated yet
+/// while the hook runs), with where an update of that ref lands.
+fn protected_tips(
+    repo: &Repository,
+    policy: &Policy,
+    symrefs: &Symrefs,
+) -> Result<Vec<(String, git2::Oid)>, HookError> {
+    let refs = repo.references().map_err(|e| crate::git::GitError::Git {
+        context: "cannot list refs".into(),
+        source: e,
+    })?;
+    let mut tips = Vec::new();
+    for r in refs {
+        let r = r.map_err(|e| crate::git::GitError::Git {
+            context: "cannot read a ref".into(),
+            source: e,
+        })?;
+        let (Some(name), Ok(commit)) = (r.name(), r.peel_to_commit()) else {
+            continue;
+        };
+        if protects(policy, symrefs, name) {
+            tips.push((symrefs.landing(name), commit.id()));
+        }
+    }
+    Ok(tips)
 }
 
 /// The first update that `policy` protects on this server (symbolic refs followed), if any:
@@ -89,10 +121,23 @@ pub fn first_protected<'u>(
     Ok(updates.iter().find(|u| protects(policy, &symrefs, &u.name)))
 }
 
+/// The first update that deletes `branch` (under any of its names), if any.
+pub fn first_deleting<'u>(
+    repo: &Repository,
+    branch: &str,
+    updates: &'u [RefUpdate],
+) -> Result<Option<&'u RefUpdate>, HookError> {
+    let symrefs = Symrefs::read(repo)?;
+    Ok(updates
+        .iter()
+        .find(|u| is_zero(&u.new) && symrefs.landing(&u.name) == branch))
+}
+
 fn judge_update(
     repo: &Repository,
     judge: &Judge<'_>,
     symrefs: &Symrefs,
+    tips: &[(String, git2::Oid)],
     u: &RefUpdate,
     detail: Detail,
     out: &mut dyn Write,
@@ -102,23 +147,12 @@ fn judge_update(
     }
     let mut revs = vec![u.new.clone()];
     if is_zero(&u.old) {
-        // A new protected ref: only what no other protected ref already holds. Refs are not
-        // updated yet while the hook runs, so these are the refs as they were before the push.
+        // A new protected ref: only what no other protected ref already holds.
         let created = symrefs.landing(&u.name);
-        let refs = repo.references().map_err(|e| crate::git::GitError::Git {
-            context: "cannot list refs".into(),
-            source: e,
-        })?;
-        for r in refs {
-            let r = r.map_err(|e| crate::git::GitError::Git {
-                context: "cannot read a ref".into(),
-                source: e,
-            })?;
-            let (Some(name), Ok(commit)) = (r.name(), r.peel_to_commit()) else {
-                continue;
-            };
-            if symrefs.landing(name) != created && protects(judge.policy, symrefs, name) {
-                revs.push(format!("^{}", commit.id()));
+        let mut hidden = std::collections::HashSet::new();
+        for (landing, id) in tips {
+            if *landing != created && hidden.insert(*id) {
+                revs.push(format!("^{id}"));
             }
         }
     } else {

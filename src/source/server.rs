@@ -45,10 +45,34 @@ pub fn load_server_policy(repo: &Repository, cli: Option<&str>) -> Result<Server
     implicit(repo)
 }
 
+/// The branch a server hook's policy lives on when it is taken from `HEAD` (no `--policy`, no
+/// `trailgate.policy`): deleting it would leave the next push to the embedded default, so a
+/// push may not delete it.
+pub fn implicit_policy_branch(
+    repo: &Repository,
+    cli: Option<&str>,
+) -> Result<Option<String>, git::GitError> {
+    if cli.is_some() || git::repo_config_string(repo, "trailgate.policy").is_some() {
+        return Ok(None);
+    }
+    let branch = Symrefs::read(repo)?.landing("HEAD");
+    Ok((branch != "HEAD").then_some(branch))
+}
+
 /// `HEAD:.trailgate/policy.toml`, trusted only when `HEAD` names a branch that is protected
 /// before any policy is read (by the embedded default: `refs/heads/main`, `refs/heads/master`)
 /// and by the policy found there; else a pusher could write the policy that judges them.
 fn implicit(repo: &Repository) -> Result<ServerPolicy, LoadError> {
+    // In a namespace, `HEAD` and its branch are namespaced refs that libgit2 cannot be relied
+    // on to resolve (packed refs, full-name targets): an unresolved branch would read as
+    // unborn, and the embedded default would judge the push.
+    if let Some(ns) = repo.namespace().filter(|ns| !ns.is_empty()) {
+        return Ok(ServerPolicy::Untrusted {
+            reason: format!(
+                "the repository is served in the namespace `{ns}`, where the policy is never taken from HEAD"
+            ),
+        });
+    }
     let symrefs = Symrefs::read(repo).map_err(|e| {
         one(Diagnostic::file(
             "HEAD",

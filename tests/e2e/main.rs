@@ -22,6 +22,7 @@ mod output;
 mod output_targets;
 mod policy_source;
 mod redteam_client;
+mod redteam_server;
 mod revisions;
 mod session;
 mod session_flow;
