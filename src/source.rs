@@ -7,7 +7,7 @@
 
 mod server;
 
-pub use server::{ServerPolicy, implicit_policy_branch, load_server_policy, protects};
+pub use server::{ServerPolicy, load_server_policy, policy_ref, protects};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{self, Naming, RevError, TreeFile};

@@ -191,12 +191,17 @@ fn server_hook(
             return Ok(Outcome::Pass);
         }
     };
-    if let Some(branch) = source::implicit_policy_branch(repo, args.policy.policy.as_deref())?
-        && let Some(u) = hooks::first_deleting(repo, &branch, &updates)?
+    if let Some(branch) = source::policy_ref(repo, args.policy.policy.as_deref())?
+        && let Some(u) = hooks::first_deleting_or_rewinding(repo, &branch, &updates)?
     {
+        let what = if hooks::is_zero(&u.new) {
+            "delete"
+        } else {
+            "rewind"
+        };
         bail!(
-            "refusing to delete {}: the policy comes from {branch} (HEAD), so without it the next push would be judged by no policy\n  \
-                 help: set the policy explicitly first: `git config trailgate.policy refs/heads/main:.trailgate/policy.toml`",
+            "refusing to {what} {}: the policy comes from {branch}, and this would bring back another policy (none, or an older one) without judging any commit\n  \
+                 help: change the policy with new commits on top of {branch}; to {what} it, an administrator first points `trailgate.policy` elsewhere",
             u.name
         );
     }

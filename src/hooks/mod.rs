@@ -13,7 +13,7 @@ pub mod sessions;
 
 pub use commit::{commit_msg, prepare_commit_msg};
 pub use push::pre_push;
-pub use receive::{RefUpdate, first_deleting, first_protected, pre_receive, update};
+pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_receive, update};
 pub use sessions::post_commit;
 
 use crate::findings::Verdict;

@@ -121,16 +121,28 @@ pub fn first_protected<'u>(
     Ok(updates.iter().find(|u| protects(policy, &symrefs, &u.name)))
 }
 
-/// The first update that deletes `branch` (under any of its names), if any.
-pub fn first_deleting<'u>(
+/// The first update that deletes `branch` (under any of its names) or moves it to a commit
+/// that does not descend from where it was (a rewind, a force-push), if any.
+pub fn first_deleting_or_rewinding<'u>(
     repo: &Repository,
     branch: &str,
     updates: &'u [RefUpdate],
 ) -> Result<Option<&'u RefUpdate>, HookError> {
     let symrefs = Symrefs::read(repo)?;
-    Ok(updates
-        .iter()
-        .find(|u| is_zero(&u.new) && symrefs.landing(&u.name) == branch))
+    for u in updates {
+        if symrefs.landing(&u.name) != branch || is_zero(&u.old) {
+            continue;
+        }
+        if is_zero(&u.new) {
+            return Ok(Some(u));
+        }
+        let (old, new) = (parse_oid(&u.old, &u.name)?, parse_oid(&u.new, &u.name)?);
+        // What cannot be decided (an unreadable commit) counts as a rewind: fail closed.
+        if old != new && !repo.graph_descendant_of(new, old).unwrap_or(false) {
+            return Ok(Some(u));
+        }
+    }
+    Ok(None)
 }
 
 fn judge_update(

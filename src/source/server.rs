@@ -45,18 +45,26 @@ pub fn load_server_policy(repo: &Repository, cli: Option<&str>) -> Result<Server
     implicit(repo)
 }
 
-/// The branch a server hook's policy lives on when it is taken from `HEAD` (no `--policy`, no
-/// `trailgate.policy`): deleting it would leave the next push to the embedded default, so a
-/// push may not delete it.
-pub fn implicit_policy_branch(
-    repo: &Repository,
-    cli: Option<&str>,
-) -> Result<Option<String>, git::GitError> {
-    if cli.is_some() || git::repo_config_string(repo, "trailgate.policy").is_some() {
-        return Ok(None);
-    }
-    let branch = Symrefs::read(repo)?.landing("HEAD");
-    Ok((branch != "HEAD").then_some(branch))
+/// The ref a server hook's policy is read from, as it lands through symbolic refs: `HEAD`'s
+/// branch for the implicit policy, or the ref named in full by `--policy` / `trailgate.policy`
+/// (`refs/heads/main:.trailgate/policy.toml`). `None` for a file or an object id. A push may
+/// neither delete nor rewind it: either would bring back another policy (none, or an older
+/// one) without judging a single commit.
+pub fn policy_ref(repo: &Repository, cli: Option<&str>) -> Result<Option<String>, git::GitError> {
+    let configured = match cli {
+        Some(s) => Some(s.to_string()),
+        None => git::repo_config_string(repo, "trailgate.policy"),
+    };
+    let symrefs = Symrefs::read(repo)?;
+    let named = match configured {
+        None => "HEAD".to_string(),
+        Some(s) => match Spec::parse(&s) {
+            Spec::Rev { rev, .. } if rev.starts_with("refs/") => rev,
+            _ => return Ok(None),
+        },
+    };
+    let landing = symrefs.landing(&named);
+    Ok((landing != "HEAD").then_some(landing))
 }
 
 /// `HEAD:.trailgate/policy.toml`, trusted only when `HEAD` names a branch that is protected

@@ -184,3 +184,49 @@ fn many_new_protected_refs_in_a_repository_of_many_refs_are_judged_in_time() {
     assert!(!e.contains("could not be judged within"), "{e}");
     assert_eq!(s.server_head("refs/heads/release/199"), Some(head));
 }
+
+const APPROVE_ALL: &str =
+    "version = 1\n[defaults]\nstatus = \"approved\"\n[refs]\nprotected = [\"refs/heads/main\"]\n";
+
+#[test]
+fn rewinding_the_branch_the_policy_comes_from_is_refused() {
+    for setting in [None, Some("refs/heads/main:.trailgate/policy.toml")] {
+        let s = Setup::new();
+        if let Some(setting) = setting {
+            s.server.git(&["config", "trailgate.policy", setting]);
+        }
+        let strict = std::fs::read_to_string(s.client.path().join(".trailgate/policy.toml"))
+            .expect("the policy");
+        // A person loosens the policy, then restores it: both land, judged as usual.
+        let loosen = [(".trailgate/policy.toml", APPROVE_ALL)];
+        assert!(
+            s.commit("loosen\n", &loosen, &["--no-verify"])
+                .status
+                .success()
+        );
+        let loose = s.client.head();
+        let tighten = [(".trailgate/policy.toml", strict.as_str())];
+        assert!(
+            s.commit("tighten\n", &tighten, &["--no-verify"])
+                .status
+                .success()
+        );
+        let o = s.push(&["--no-verify", "origin", "main"]);
+        assert!(o.status.success(), "{setting:?}: {}", stderr(&o));
+        let before = s.server_head("refs/heads/main");
+
+        // A rewind brings no commit to judge, yet would bring the loose policy back.
+        let to_loose = format!("{loose}:refs/heads/main");
+        let o = s.push(&["--no-verify", "--force", "origin", &to_loose]);
+        let e = stderr(&o);
+        assert!(!o.status.success(), "{setting:?}: {e}");
+        assert!(e.contains("refusing to rewind refs/heads/main"), "{e}");
+        assert_eq!(s.server_head("refs/heads/main"), before, "{setting:?}");
+
+        // New commits on top land as before.
+        let o = s.commit("harmless\n", &[("docs/a.txt", "v2\n")], &["--no-verify"]);
+        assert!(o.status.success());
+        let o = s.push(&["--no-verify", "origin", "main"]);
+        assert!(o.status.success(), "{setting:?}: {}", stderr(&o));
+    }
+}
