@@ -3,6 +3,8 @@
 
 mod bytes;
 mod commitgraph;
+#[doc(hidden)]
+pub mod fuzzing;
 mod object;
 mod objects;
 mod pack;

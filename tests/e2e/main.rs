@@ -9,6 +9,7 @@ mod catalog_scan;
 mod changed_paths;
 mod ecosystem;
 mod findings;
+mod fuzz_corpus;
 mod hooks;
 mod install;
 mod objects;
