@@ -139,7 +139,14 @@ pub fn tree_entries(data: &[u8]) -> io::Result<()> {
     with_scratch(|s| {
         let mut objects = Objects::new(s.packs(&index, &pack)?);
         let all = |_: &[u8]| true;
-        let _ = changed_between(&s.repo, &mut objects, tree_id, &[Some(parent_id)], &all, &all);
+        let _ = changed_between(
+            &s.repo,
+            &mut objects,
+            tree_id,
+            &[Some(parent_id)],
+            &all,
+            &all,
+        );
         let _ = changed_between(&s.repo, &mut objects, tree_id, &[], &all, &all);
         Ok(())
     })

@@ -33,16 +33,18 @@ fn replay(dirs: &str) -> Vec<String> {
             .args(["--test-threads", "1"])
             .env(CHILD_TARGET, target)
             .env(CHILD_DIRS, dirs)
+            .env("RUST_BACKTRACE", "0")
             .output()
             .expect("run the replay");
         if !out.status.success() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             let last = stderr.lines().rfind(|l| l.starts_with("replaying "));
+            let lines: Vec<&str> = stderr.lines().collect();
+            let tail = lines[lines.len().saturating_sub(4)..].join("\n");
             failures.push(format!(
-                "{target}: {} ({:?})\n{}",
+                "{target}: {} ({})\n{tail}",
                 last.unwrap_or("before the first input"),
                 out.status,
-                stderr.lines().rev().take(15).collect::<Vec<_>>().join("\n")
             ));
         }
     }
