@@ -26,71 +26,75 @@ pub const TARGETS: [&str; 6] = [
     "commit-header",
 ];
 
-/// Feed `data` to `target`'s reader. `Ok(false)` for an unknown target; `Err` only when the
-/// container around the input cannot be written (the reader then did not run).
-pub fn run(target: &str, data: &[u8]) -> io::Result<bool> {
+/// Feed `data` to `target`'s reader; how many things it read (objects, commits, entries, ...),
+/// which is how a test tells that a corpus reaches the reader rather than being refused at the
+/// door. `Err` for an unknown target, or when the container around the input cannot be
+/// written (the reader then did not run).
+pub fn run(target: &str, data: &[u8]) -> io::Result<usize> {
     match target {
-        "pack-index" => pack_index(data)?,
-        "pack-entry" => pack_entry(data)?,
-        "delta" => delta(data)?,
-        "commit-graph" => commit_graph(data)?,
-        "tree-entries" => tree_entries(data)?,
-        "commit-header" => commit_header(data),
-        _ => return Ok(false),
+        "pack-index" => pack_index(data),
+        "pack-entry" => pack_entry(data),
+        "delta" => delta(data),
+        "commit-graph" => commit_graph(data),
+        "tree-entries" => tree_entries(data),
+        "commit-header" => Ok(commit_header(data)),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unknown fuzz target {target}"),
+        )),
     }
-    Ok(true)
 }
 
 /// `data` as a pack index (`.idx`, whole file) in front of a small valid pack holding a blob
-/// and a delta against it; every id the index lists (up to 32) and the pack's own ids are
-/// looked up and read.
-pub fn pack_index(data: &[u8]) -> io::Result<()> {
-    let (pack, _) = delta_pack(&SAMPLE_DELTA);
+/// and a delta against it (its object count and checksum made to agree with the index); every
+/// id the index lists (up to 32) and the pack's own ids are looked up and read.
+pub fn pack_index(data: &[u8]) -> io::Result<usize> {
+    let (mut pack, _) = delta_pack(&SAMPLE_DELTA);
+    fit_pack_to_index(&mut pack, data);
     with_scratch(|s| {
         let mut objects = Objects::new(s.packs(data, &pack)?);
         // The id table follows the 8-byte header and the 1 KiB fan-out; the fixed ids reach
         // the fan-out's first and last ranges and the pack's own objects.
         let listed = (0..32).filter_map(|i| data.get(1032 + i * 20..1052 + i * 20));
         let fixed = [[0; 20], [0xff; 20], ENTRY_ID, base_id_bytes()];
-        for id in listed.chain(fixed.iter().map(|id| &id[..])) {
-            if let Ok(id) = Oid::from_bytes(id) {
-                let _ = objects.packed(id);
-            }
-        }
-        Ok(())
+        let ids = listed.chain(fixed.iter().map(|id| &id[..]));
+        let ids = ids.filter_map(|id| Oid::from_bytes(id).ok());
+        Ok(ids.filter(|&id| objects.packed(id).is_some()).count())
     })
 }
 
 /// `data` as the raw bytes of a pack entry (type-and-size header, then the deflated object or
 /// delta) placed after a blob entry it can name as its base, by offset or by id; the entry
-/// and the blob are read through the pack reader.
-pub fn pack_entry(data: &[u8]) -> io::Result<()> {
+/// is read through the pack reader.
+pub fn pack_entry(data: &[u8]) -> io::Result<usize> {
     let base = blob_entry();
     let entry_at = PACK_HEADER + base.len() as u64;
     let pack = pack_file(&[&base, data]);
     let index = index_file(&mut [(base_id_bytes(), PACK_HEADER), (ENTRY_ID, entry_at)]);
-    read_all(&index, &pack)
+    read_entry(&index, &pack)
 }
 
 /// `data` as the instructions of a delta (source size, target size, copies and inserts),
 /// stored deflated in an offset delta against a blob, and read through the pack reader.
-pub fn delta(data: &[u8]) -> io::Result<()> {
+pub fn delta(data: &[u8]) -> io::Result<usize> {
     let (pack, index) = delta_pack(data);
-    read_all(&index, &pack)
+    read_entry(&index, &pack)
 }
 
 /// `data` as a repository's `objects/info/commit-graph`: opened, then every commit it holds
 /// (up to 256) read by position and by id, with its parents and root tree.
-pub fn commit_graph(data: &[u8]) -> io::Result<()> {
+pub fn commit_graph(data: &[u8]) -> io::Result<usize> {
     with_scratch(|s| {
         let info = s.objects().join("info");
         std::fs::create_dir_all(&info)?;
         std::fs::write(info.join("commit-graph"), data)?;
         let Some(graph) = CommitGraph::open(&s.objects()) else {
-            return Ok(());
+            return Ok(0);
         };
+        let mut read = 0;
         for pos in 0..graph.commits().min(256) {
             if let Some((_, _, parents)) = graph.commit_at(pos) {
+                read += 1;
                 for p in parents.into_iter().take(8) {
                     let _ = graph.oid_at(p);
                 }
@@ -100,46 +104,63 @@ pub fn commit_graph(data: &[u8]) -> io::Result<()> {
                 let _ = graph.tree_of(&id);
             }
         }
-        Ok(())
+        Ok(read)
     })
 }
 
 /// `data` as a raw tree: its entries parsed one by one, then the tree compared with a small
-/// valid tree by the changed-paths walk, both read from a pack under their real ids.
-pub fn tree_entries(data: &[u8]) -> io::Result<()> {
+/// valid tree (a file `a` and a directory `d`) by the changed-paths walk, and with nothing,
+/// each tree read from a pack under its real id.
+pub fn tree_entries(data: &[u8]) -> io::Result<usize> {
     let mut at = 0;
-    while let Some(Ok(_)) = next_entry(data, &mut at) {}
+    let mut read = 0;
+    while let Some(Ok(_)) = next_entry(data, &mut at) {
+        read += 1;
+    }
+    let Some(walk) = tree_walk(data)? else {
+        return Ok(read);
+    };
+    Ok(read + walk)
+}
 
-    let blob = b"x\n";
-    let blob_id = Oid::hash_object(ObjectType::Blob, blob).map_err(io::Error::other)?;
+/// The changed-paths walk of [`tree_entries`]: how many paths it found, `None` when it failed.
+fn tree_walk(data: &[u8]) -> io::Result<Option<usize>> {
+    let hash = |kind, bytes: &[u8]| Oid::hash_object(kind, bytes).map_err(io::Error::other);
+    let blob: &[u8] = b"x\n";
+    let blob_id = hash(ObjectType::Blob, blob)?;
     let sub = tree_row(b"100644", b"f", blob_id);
-    let sub_id = Oid::hash_object(ObjectType::Tree, &sub).map_err(io::Error::other)?;
-    let mut parent = tree_row(b"100644", b"a", blob_id);
-    parent.append(&mut tree_row(b"40000", b"d", sub_id));
-    let parent_id = Oid::hash_object(ObjectType::Tree, &parent).map_err(io::Error::other)?;
-    let tree_id = Oid::hash_object(ObjectType::Tree, data).map_err(io::Error::other)?;
+    let sub_id = hash(ObjectType::Tree, &sub)?;
+    let parent = [
+        tree_row(b"100644", b"a", blob_id),
+        tree_row(b"40000", b"d", sub_id),
+    ]
+    .concat();
+    let parent_id = hash(ObjectType::Tree, &parent)?;
+    let tree_id = hash(ObjectType::Tree, data)?;
 
-    let entries = [
-        zlib_entry(KIND_BLOB, blob),
-        zlib_entry(KIND_TREE, &sub),
-        zlib_entry(KIND_TREE, &parent),
-        zlib_entry(KIND_TREE, data),
+    let mut objects = vec![
+        (blob_id, KIND_BLOB, blob),
+        (sub_id, KIND_TREE, &sub[..]),
+        (parent_id, KIND_TREE, &parent[..]),
     ];
-    let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
-    let pack = pack_file(&refs);
+    if objects.iter().all(|(id, _, _)| *id != tree_id) {
+        objects.push((tree_id, KIND_TREE, data));
+    }
+    let entries: Vec<Vec<u8>> = objects.iter().map(|(_, k, b)| zlib_entry(*k, b)).collect();
     let mut rows = Vec::new();
     let mut at = PACK_HEADER;
-    for (id, entry) in [blob_id, sub_id, parent_id, tree_id].iter().zip(&entries) {
+    for ((id, _, _), entry) in objects.iter().zip(&entries) {
         rows.push((id_bytes(*id), at));
         at += entry.len() as u64;
     }
-    rows.sort();
-    rows.dedup_by_key(|r| r.0);
+    let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
+    let pack = pack_file(&refs);
     let index = index_file(&mut rows);
+    let mut found = None;
     with_scratch(|s| {
         let mut objects = Objects::new(s.packs(&index, &pack)?);
         let all = |_: &[u8]| true;
-        let _ = changed_between(
+        let against_parent = changed_between(
             &s.repo,
             &mut objects,
             tree_id,
@@ -147,15 +168,20 @@ pub fn tree_entries(data: &[u8]) -> io::Result<()> {
             &all,
             &all,
         );
-        let _ = changed_between(&s.repo, &mut objects, tree_id, &[], &all, &all);
-        Ok(())
-    })
+        let alone = changed_between(&s.repo, &mut objects, tree_id, &[], &all, &all);
+        if let (Ok(a), Ok(b)) = (against_parent, alone) {
+            found = Some(a.len() + b.len());
+        }
+        Ok(0)
+    })?;
+    Ok(found)
 }
 
-/// `data` as a raw commit: its headers, identities, dates and message parsed as a scan does.
-pub fn commit_header(data: &[u8]) {
-    let _ = parse_commit(Oid::zero(), data);
+/// `data` as a raw commit: its headers, identities, dates and message parsed as a scan does;
+/// 1 when it names a valid tree.
+pub fn commit_header(data: &[u8]) -> usize {
     let _ = parse_links(data);
+    usize::from(parse_commit(Oid::zero(), data).shape.tree.is_some())
 }
 
 const PACK_HEADER: u64 = 12;
@@ -201,14 +227,29 @@ fn delta_pack(delta: &[u8]) -> (Vec<u8>, Vec<u8>) {
     (pack, index)
 }
 
-/// Read every object `index` lists from `pack`.
-fn read_all(index: &[u8], pack: &[u8]) -> io::Result<()> {
+/// Read the entry under test ([`ENTRY_ID`]) from `pack`: 1 when it resolves.
+fn read_entry(index: &[u8], pack: &[u8]) -> io::Result<usize> {
     with_scratch(|s| {
         let mut objects = Objects::new(s.packs(index, pack)?);
-        let _ = objects.packed(Oid::from_bytes(&ENTRY_ID).unwrap_or_else(|_| Oid::zero()));
-        let _ = objects.packed(base_id());
-        Ok(())
+        let id = Oid::from_bytes(&ENTRY_ID).map_err(io::Error::other)?;
+        Ok(usize::from(objects.packed(id).is_some()))
     })
+}
+
+/// Make `pack` agree with what `index` says of it, as a pack must to be opened: the object
+/// count (the fan-out's last entry) and the pack checksum the index records.
+fn fit_pack_to_index(pack: &mut [u8], index: &[u8]) {
+    if let Some(count) = index.get(8 + 255 * 4..8 + 256 * 4) {
+        pack[8..12].copy_from_slice(count);
+    }
+    if let Some(recorded) = index
+        .len()
+        .checked_sub(40)
+        .and_then(|at| index.get(at..at + 20))
+    {
+        let at = pack.len() - 20;
+        pack[at..].copy_from_slice(recorded);
+    }
 }
 
 fn tree_row(mode: &[u8], name: &[u8], id: Oid) -> Vec<u8> {
@@ -326,7 +367,7 @@ thread_local! {
     static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
 }
 
-fn with_scratch(f: impl FnOnce(&Scratch) -> io::Result<()>) -> io::Result<()> {
+fn with_scratch(f: impl FnOnce(&Scratch) -> io::Result<usize>) -> io::Result<usize> {
     SCRATCH.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -334,7 +375,7 @@ fn with_scratch(f: impl FnOnce(&Scratch) -> io::Result<()>) -> io::Result<()> {
         }
         match slot.as_ref() {
             Some(s) => f(s),
-            None => Ok(()),
+            None => Ok(0),
         }
     })
 }
@@ -344,7 +385,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_containers_are_valid_so_the_readers_reach_the_input() {
+    fn the_delta_container_is_valid_so_the_reader_reaches_the_input() {
         // An offset delta copying "tree" and inserting "s!" resolves to "trees!".
         assert_eq!(BASE.len(), usize::from(SAMPLE_DELTA[0]));
         let (pack, index) = delta_pack(&SAMPLE_DELTA);
@@ -353,9 +394,32 @@ mod tests {
             let id = Oid::from_bytes(&ENTRY_ID).unwrap();
             let (_, bytes) = objects.packed(id).expect("the delta resolves");
             assert_eq!(bytes.as_slice(), b"trees!");
-            Ok(())
+            Ok(0)
         })
         .unwrap();
+        assert_eq!(delta(&SAMPLE_DELTA).unwrap(), 1);
+    }
+
+    #[test]
+    fn every_container_lets_a_valid_input_through() {
+        let (_, index) = delta_pack(&SAMPLE_DELTA);
+        assert_eq!(
+            pack_index(&index).unwrap(),
+            4,
+            "both objects, listed and fixed"
+        );
+        let mut entry = entry_header(KIND_BLOB, 5);
+        entry.extend(zlib(b"hello"));
+        assert_eq!(pack_entry(&entry).unwrap(), 1);
+        let x = Oid::hash_object(ObjectType::Blob, b"x\n").unwrap();
+        let y = Oid::hash_object(ObjectType::Blob, b"y\n").unwrap();
+        // Against the parent tree `a` changed, `b` came and `d/f` went; `a` and `b` against
+        // nothing.
+        let tree = [tree_row(b"100644", b"a", y), tree_row(b"100644", b"b", x)].concat();
+        assert_eq!(tree_walk(&tree).unwrap(), Some(5));
+        assert_eq!(tree_entries(&tree).unwrap(), 2 + 5);
+        let commit = format!("tree {}\n\nsubject\n", Oid::zero());
+        assert_eq!(commit_header(commit.as_bytes()), 1);
     }
 
     #[test]
@@ -367,10 +431,10 @@ mod tests {
     }
 
     #[test]
-    fn every_target_runs() {
+    fn every_target_runs_and_no_other() {
         for t in TARGETS {
-            assert!(run(t, b"").unwrap(), "{t}");
+            assert!(run(t, b"").is_ok(), "{t}");
         }
-        assert!(!run("nope", b"").unwrap());
+        assert!(run("nope", b"").is_err());
     }
 }

@@ -23,10 +23,12 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Replay `dirs` (relative to `fuzz/`) of every target in a child process each; the failures,
-/// each with the input running when the child died.
-fn replay(dirs: &str) -> Vec<String> {
+/// Replay `dirs` (relative to `fuzz/`) of every target in a child process each: the failures,
+/// each with the input running when the child died, and per target how much its reader read
+/// from all the inputs.
+fn replay(dirs: &str) -> (Vec<String>, Vec<(&'static str, usize)>) {
     let mut failures = Vec::new();
+    let mut reads = Vec::new();
     for target in fuzzing::TARGETS {
         let out = Command::new(std::env::current_exe().expect("test binary"))
             .args(["fuzz_corpus::replay_in_child", "--exact", "--nocapture"])
@@ -36,8 +38,12 @@ fn replay(dirs: &str) -> Vec<String> {
             .env("RUST_BACKTRACE", "0")
             .output()
             .expect("run the replay");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let read = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("read ")?.parse::<usize>().ok());
+        reads.push((target, read.sum()));
         if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
             let last = stderr.lines().rfind(|l| l.starts_with("replaying "));
             let lines: Vec<&str> = stderr.lines().collect();
             let tail = lines[lines.len().saturating_sub(4)..].join("\n");
@@ -48,7 +54,7 @@ fn replay(dirs: &str) -> Vec<String> {
             ));
         }
     }
-    failures
+    (failures, reads)
 }
 
 #[test]
@@ -60,14 +66,21 @@ fn every_target_has_a_corpus() {
 }
 
 #[test]
-fn the_corpus_replays_without_a_crash() {
-    let failures = replay("corpus");
+fn the_corpus_replays_without_a_crash_and_reaches_every_reader() {
+    let (failures, reads) = replay("corpus");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // Inputs the containers or the readers refuse at the door would fuzz nothing.
+    for (target, read) in reads {
+        assert!(
+            read > 0,
+            "no input of fuzz/corpus/{target}/ got past the door"
+        );
+    }
 }
 
 #[test]
 fn inputs_that_once_crashed_a_reader_replay_without_a_crash() {
-    let failures = replay("crashes");
+    let (failures, _) = replay("crashes");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -82,10 +95,8 @@ fn replay_in_child() {
         for input in inputs(&fuzz_dir().join(dir).join(&target)) {
             eprintln!("replaying {}", input.display());
             let data = std::fs::read(&input).expect("read input");
-            assert!(
-                fuzzing::run(&target, &data).expect("container written"),
-                "unknown target {target}"
-            );
+            let read = fuzzing::run(&target, &data).expect("container written");
+            eprintln!("read {read}");
         }
     }
 }
