@@ -13,6 +13,10 @@
 //!   any other pattern is anchored at the root, where one leading `/` is
 //!   allowed; a trailing `/` restricts it to directories;
 //! - a file matches when it, or any directory above it, matches;
+//! - a path given with a trailing `/` names a directory, matched as git matches one: a
+//!   submodule (gitlink) is such a path, since git's index calls it a directory, so
+//!   `services/billing/` matches the submodule `services/billing` (and `src/**` does not
+//!   match a submodule at `src`, as git's does not);
 //! - `*` and `?` never cross `/`; a run of two or more `*` forming a whole
 //!   segment (`**/x`, `x/**`, `x/**/y`) crosses any number of directories,
 //!   elsewhere it is a plain `*`;
@@ -63,6 +67,8 @@ pub struct PathRules {
     dir_only: Vec<bool>,
     /// A path matching the pattern itself or through an ancestor directory.
     matches: RegexSet,
+    /// The same for a directory: a directory-only pattern matches the directory itself.
+    dir_matches: RegexSet,
     /// The pattern's own language, with directory semantics (for reporting).
     exact: RegexSet,
     /// Directories all of whose files match.
@@ -132,6 +138,7 @@ impl PathRules {
             len: 0,
             dir_only: Vec::new(),
             matches: RegexSet::empty(),
+            dir_matches: RegexSet::empty(),
             exact: RegexSet::empty(),
             covers: RegexSet::empty(),
             prune: RegexSet::empty(),
@@ -144,10 +151,14 @@ impl PathRules {
         self.len == 0
     }
 
-    /// Does the file path (repo-relative, `/`-separated, raw bytes: git paths
-    /// need not be UTF-8) match, itself or through a parent directory?
+    /// Does the path (repo-relative, `/`-separated, raw bytes: git paths
+    /// need not be UTF-8) match, itself or through a parent directory? A path
+    /// ending in `/` is a directory (a submodule): see the module notes.
     pub fn is_match(&self, path: &[u8]) -> bool {
-        self.matches.is_match(path)
+        match path.strip_suffix(b"/") {
+            Some(dir) => self.dir_matches.is_match(dir),
+            None => self.matches.is_match(path),
+        }
     }
 
     /// Index of the pattern git reports for `path`, if any matches.
@@ -159,6 +170,10 @@ impl PathRules {
         if !self.is_match(path) {
             return None;
         }
+        let (path, is_dir) = match path.strip_suffix(b"/") {
+            Some(dir) => (dir, true),
+            None => (path, false),
+        };
         for (end, _) in path.iter().enumerate().filter(|&(_, &b)| b == b'/') {
             if let Some(i) = self.exact.matches(&path[..end]).iter().next_back() {
                 return Some(i);
@@ -168,7 +183,7 @@ impl PathRules {
             .matches(path)
             .iter()
             .rev()
-            .find(|&i| !self.dir_only[i])
+            .find(|&i| is_dir || !self.dir_only[i])
     }
 
     /// Conservative pruning test for a tree walk: false only when no file
@@ -193,6 +208,7 @@ impl PathRules {
             return Ok(PathRules::empty());
         }
         let mut matches = Vec::with_capacity(parsed.len());
+        let mut dir_matches = Vec::with_capacity(parsed.len());
         let mut exact = Vec::with_capacity(parsed.len());
         let mut covers = Vec::new();
         let mut prune = Vec::new();
@@ -207,6 +223,7 @@ impl PathRules {
             } else {
                 format!("^(?:{body})(?:/.*)?$")
             });
+            dir_matches.push(format!("^(?:{body})(?:/.*)?$"));
             exact.push(format!("^(?:{body})$"));
             covers.push(format!("^(?:{body})(?:/.*)?$"));
             // `X/**` matches every file strictly below X (`X/**/` only the
@@ -224,6 +241,7 @@ impl PathRules {
             len: parsed.len(),
             dir_only: parsed.iter().map(|p| p.dir_only).collect(),
             matches: build_set(&matches)?,
+            dir_matches: build_set(&dir_matches)?,
             exact: build_set(&exact)?,
             covers: build_set(&covers)?,
             prune: build_set(&prune)?,

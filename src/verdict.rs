@@ -215,7 +215,9 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
     Judgement {
         assistants,
         exceptions: exception_uses(policy, evidence, ctx),
-        production_paths: ctx.paths.map(|p| p.production.clone()),
+        production_paths: ctx
+            .paths
+            .map(|p| p.production.iter().map(|p| shown(p)).collect()),
         findings,
         verdict,
     }
@@ -391,8 +393,14 @@ fn exception_uses(
 pub fn display_paths(paths: &[Vec<u8>]) -> Vec<String> {
     paths
         .iter()
-        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .map(|p| String::from_utf8_lossy(&shown(p)).into_owned())
         .collect()
+}
+
+/// A changed path as git names it: a submodule's trailing `/` (which tells the path matcher
+/// it is a directory, see [`crate::paths`]) removed.
+fn shown(path: &[u8]) -> Vec<u8> {
+    path.strip_suffix(b"/").unwrap_or(path).to_vec()
 }
 
 /// `a, b, c and 4 more`.
@@ -401,7 +409,7 @@ fn summarize(paths: &[Vec<u8>]) -> String {
     let mut s = paths
         .iter()
         .take(SHOWN)
-        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .map(|p| String::from_utf8_lossy(&shown(p)).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
     if paths.len() > SHOWN {

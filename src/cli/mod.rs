@@ -158,6 +158,10 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Also say how objects were read: how many libgit2 read in place of trailgate's own
+    /// pack reader, and why.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -256,7 +260,12 @@ pub fn main() -> ExitCode {
     git2::opts::strict_hash_verification(false);
     configure_object_cache();
     configure_color(cli.color);
-    match run(cli) {
+    let outcome = run(cli);
+    // Said once per run, whatever the outcome: e.g. a commit-graph that was not used.
+    for warning in trailgate::git::integrity::take_warnings() {
+        eprintln!("{warning}");
+    }
+    match outcome {
         Ok(code) => ExitCode::from(code),
         // A reader that went away (`trailgate scan | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -330,7 +339,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             if args.output.is_some() && cli.color != ColorChoice::Always {
                 colored::control::set_override(false);
             }
-            scan_cmd::scan(args)
+            let verbose = args.verbose;
+            let outcome = scan_cmd::scan(args);
+            if verbose {
+                eprintln!("{}", trailgate::git::integrity::fallbacks().line());
+            }
+            outcome
         }
         Command::Check(args) => scan_cmd::check(args),
         Command::Trailers(args) => commands::trailers(args),

@@ -1,11 +1,13 @@
 //! A reader for git's commit-graph files (`objects/info/commit-graph` and split chains under
 //! `objects/info/commit-graphs/`): parents and committer dates without inflating commits,
-//! which is what makes walking a large history cheap. Any file that is not exactly as the
-//! format says is ignored (the walk then reads commits), and nothing here can panic.
+//! which is what makes walking a large history cheap. A file is used only when its trailing
+//! SHA-1 checksum verifies and its chunks are exactly as the format says; otherwise the walk
+//! reads commits instead and the reason is given. Nothing here can panic.
 
 use super::bytes::{SHA1_LEN, be32, be64, fanout_find};
 use git2::Oid;
-use std::path::Path;
+use sha1::{Digest, Sha1};
+use std::path::{Path, PathBuf};
 
 const NO_PARENT: u32 = 0x7000_0000;
 const EXTRA_EDGES: u32 = 0x8000_0000;
@@ -29,26 +31,58 @@ pub struct CommitGraph {
 }
 
 impl CommitGraph {
-    /// The commit-graph of the object database at `objects`, when there is a usable one.
-    pub fn open(objects: &Path) -> Option<CommitGraph> {
+    /// The commit-graph of the object database at `objects`: `Ok(None)` when there is none,
+    /// `Err` with the reason when there is one that must not be used.
+    pub fn open(objects: &Path) -> Result<Option<CommitGraph>, String> {
         let info = objects.join("info");
-        let mut files = Vec::new();
-        if let Ok(chain) = std::fs::read_to_string(info.join("commit-graphs/commit-graph-chain")) {
+        // (file, the checksum its name promises)
+        let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+        let chain_path = info.join("commit-graphs/commit-graph-chain");
+        if let Ok(chain) = std::fs::read_to_string(&chain_path) {
             for line in chain.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                files.push(info.join(format!("commit-graphs/graph-{line}.graph")));
+                let file = info.join(format!("commit-graphs/graph-{line}.graph"));
+                files.push((file, Some(line.to_ascii_lowercase())));
+            }
+            if files.is_empty() {
+                return Err(format!("{} names no graph file", chain_path.display()));
             }
         } else {
-            files.push(info.join("commit-graph"));
+            let file = info.join("commit-graph");
+            if !file.exists() {
+                return Ok(None);
+            }
+            files.push((file, None));
         }
         let mut layers: Vec<Layer> = Vec::new();
         let mut base = 0u32;
-        for f in files {
-            let data = std::fs::read(f).ok()?;
-            let layer = Layer::parse(data, base, layers.len())?;
-            base = base.checked_add(layer.count)?;
+        for (file, named) in files {
+            let data =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let seen = Verified::of(&file, &data);
+            if !seen.as_ref().is_some_and(Verified::known) {
+                verify_checksum(&data, named.as_deref())
+                    .map_err(|why| format!("{} {why}", file.display()))?;
+                if let Some(seen) = seen {
+                    seen.remember();
+                }
+            }
+            let layer = Layer::parse(data, base, layers.len())
+                .map_err(|why| format!("{} {why}", file.display()))?;
+            base = base
+                .checked_add(layer.count)
+                .ok_or_else(|| format!("{} holds too many commits", file.display()))?;
             layers.push(layer);
         }
-        (!layers.is_empty()).then_some(CommitGraph { layers })
+        Ok(Some(CommitGraph { layers }))
+    }
+
+    /// A graph of one file's bytes, checked as [`CommitGraph::open`] checks a file.
+    pub fn from_bytes(data: Vec<u8>) -> Result<CommitGraph, String> {
+        verify_checksum(&data, None)?;
+        let layer = Layer::parse(data, 0, 0)?;
+        Ok(CommitGraph {
+            layers: vec![layer],
+        })
     }
 
     /// Committer time and parents of `id`, when the graph holds it.
@@ -139,8 +173,66 @@ impl CommitGraph {
     }
 }
 
+/// A graph file whose checksum verified earlier in this run, known by its path, size,
+/// modification time and stored checksum: a hook judging many refs opens the graph once per
+/// ref, and hashes it once.
+#[derive(PartialEq)]
+struct Verified {
+    path: PathBuf,
+    len: usize,
+    modified: Option<std::time::SystemTime>,
+    checksum: Vec<u8>,
+}
+
+static VERIFIED: std::sync::Mutex<Vec<Verified>> = std::sync::Mutex::new(Vec::new());
+
+impl Verified {
+    fn of(path: &Path, data: &[u8]) -> Option<Verified> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Verified {
+            path: path.to_path_buf(),
+            len: data.len(),
+            modified: meta.modified().ok(),
+            checksum: data.get(data.len().checked_sub(SHA1_LEN)?..)?.to_vec(),
+        })
+    }
+
+    fn known(&self) -> bool {
+        self.modified.is_some() && VERIFIED.lock().is_ok_and(|v| v.contains(self))
+    }
+
+    fn remember(self) {
+        if let Ok(mut v) = VERIFIED.lock() {
+            v.push(self);
+        }
+    }
+}
+
+/// Check the SHA-1 of everything before the last 20 bytes against them (and against the
+/// checksum the file's name promises, for a layer of a chain).
+fn verify_checksum(data: &[u8], named: Option<&str>) -> Result<(), String> {
+    let body_len = data
+        .len()
+        .checked_sub(SHA1_LEN)
+        .ok_or("is too short to hold a checksum")?;
+    let (body, stored) = data.split_at(body_len);
+    if Sha1::digest(body).as_slice() != stored {
+        return Err("has a wrong checksum".into());
+    }
+    let stored_hex: String = stored.iter().map(|b| format!("{b:02x}")).collect();
+    if named.is_some_and(|n| n != stored_hex) {
+        return Err("has another checksum than its name in the chain".into());
+    }
+    Ok(())
+}
+
 impl Layer {
-    fn parse(data: Vec<u8>, base: u32, bases_expected: usize) -> Option<Layer> {
+    fn parse(data: Vec<u8>, base: u32, bases_expected: usize) -> Result<Layer, String> {
+        Layer::parse_chunks(data, base, bases_expected)
+            .ok_or_else(|| "is not a version-1 SHA-1 commit-graph as the format says".into())
+    }
+
+    fn parse_chunks(data: Vec<u8>, base: u32, bases_expected: usize) -> Option<Layer> {
         if data.get(0..4)? != b"CGPH" || *data.get(4)? != 1 || *data.get(5)? != 1 {
             return None; // not a version-1 SHA-1 graph
         }
@@ -253,11 +345,32 @@ mod tests {
         out
     }
 
-    fn open_bytes(bytes: &[u8]) -> Option<CommitGraph> {
+    /// `body` with its checksum appended, as git writes a graph file.
+    fn signed(body: &[u8]) -> Vec<u8> {
+        let mut file = body.to_vec();
+        file.extend_from_slice(&Sha1::digest(body));
+        file
+    }
+
+    /// Open `body` (signed) as a repository's commit-graph file.
+    fn open_bytes(body: &[u8]) -> Option<CommitGraph> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("info")).unwrap();
-        std::fs::write(dir.path().join("info/commit-graph"), bytes).unwrap();
-        CommitGraph::open(dir.path())
+        std::fs::write(dir.path().join("info/commit-graph"), signed(body)).unwrap();
+        CommitGraph::open(dir.path()).ok().flatten()
+    }
+
+    #[test]
+    fn a_graph_whose_checksum_does_not_verify_is_refused_with_the_reason() {
+        let ids = [[1u8; 20], [2u8; 20]];
+        let mut file = signed(&graph_bytes(&ids, &[(1, vec![]), (2, vec![0])]));
+        assert!(CommitGraph::from_bytes(file.clone()).is_ok());
+        let last = file.len() - 1;
+        file[last] ^= 1;
+        let err = CommitGraph::from_bytes(file).err().unwrap();
+        assert!(err.contains("wrong checksum"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(CommitGraph::open(dir.path()), Ok(None)));
     }
 
     #[test]
@@ -285,8 +398,10 @@ mod tests {
         let ids = [[1u8; 20], [2u8; 20], [3u8; 20]];
         let good = graph_bytes(&ids, &[(1, vec![]), (2, vec![0]), (3, vec![0, 1])]);
         let oid = |b: u8| Oid::from_bytes(&[b; 20]).unwrap();
+        // Signed after the damage, so the damage reaches the chunk parser.
+        let parse = |body: &[u8]| CommitGraph::from_bytes(signed(body)).ok();
         for cut in 0..good.len() {
-            if let Some(g) = open_bytes(&good[..cut]) {
+            if let Some(g) = parse(&good[..cut]) {
                 let _ = g.lookup(&oid(3));
             }
         }
@@ -298,7 +413,7 @@ mod tests {
                 let i = (state >> 33) as usize % bad.len();
                 bad[i] = (state >> 20) as u8;
             }
-            if let Some(g) = open_bytes(&bad) {
+            if let Some(g) = parse(&bad) {
                 for b in 1..=3 {
                     let _ = g.lookup(&oid(b));
                 }

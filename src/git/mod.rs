@@ -3,11 +3,15 @@
 
 mod bytes;
 mod commitgraph;
+mod delta;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod integrity;
 mod object;
 mod objects;
 mod pack;
+#[doc(hidden)]
+pub mod readers;
 mod revs;
 mod tree;
 

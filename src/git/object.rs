@@ -202,7 +202,7 @@ const S_IFREG: u32 = 0o100000;
 const S_IFLNK: u32 = 0o120000;
 /// A tree entry's mode when it is a directory.
 pub const MODE_TREE: u32 = 0o040000;
-const S_IFGITLINK: u32 = 0o160000;
+pub const S_IFGITLINK: u32 = 0o160000;
 
 /// One entry of a raw tree.
 #[derive(Clone, Copy)]

@@ -1,9 +1,13 @@
 //! A worker's object reader: commits and trees from the shared packs, inflated with the
 //! worker's own zlib state into the worker's own cache of recently used objects, so threads
 //! never wait on each other. Objects not in a pack (loose, quarantined, in a pack written after
-//! the scan began) and anything the pack reader cannot parse come from libgit2.
+//! the scan began) and anything the pack reader cannot read come from libgit2, and each such
+//! read is counted (see [`super::integrity`]). When libgit2 cannot read an object either, the
+//! error names it and says what the pack reader found.
 
-use super::pack::{Entry, Kind, Pack, Packs};
+use super::delta::apply_delta;
+use super::integrity;
+use super::pack::{Entry, Kind, Packs, inflate};
 use super::{Context, GitError};
 use git2::{ObjectType, Oid, Repository};
 use libdeflater::Decompressor as Decompress;
@@ -59,26 +63,39 @@ impl Objects {
     #[doc(hidden)]
     pub fn packed(&mut self, id: Oid) -> Option<(Kind, Bytes)> {
         let (pack, offset) = self.packs.find(id.as_bytes())?;
-        self.read_packed(pack, offset, false)
+        self.read_packed(pack, offset, false).ok()
     }
 
     /// The object `id`, which must be of kind `kind`.
     pub fn read(&mut self, repo: &Repository, id: Oid, kind: Kind) -> Result<Bytes, GitError> {
-        if let Some((pack, offset)) = self.packs.find(id.as_bytes())
-            && let Some((found, bytes)) = self.read_packed(pack, offset, kind == Kind::Tree)
-        {
-            return if found == kind {
-                Ok(bytes)
-            } else {
-                Err(wrong_kind(id, kind))
-            };
+        let mut refused = None;
+        match self.packs.find(id.as_bytes()) {
+            Some((pack, offset)) => match self.read_packed(pack, offset, kind == Kind::Tree) {
+                Ok((found, bytes)) if found == kind => return Ok(bytes),
+                Ok(_) => return Err(wrong_kind(id, kind)),
+                Err(reason) => {
+                    let name = self.packs.packs.get(pack).map(|p| p.name().into_owned());
+                    let reason = format!("in {}, {reason}", name.as_deref().unwrap_or("a pack"));
+                    integrity::count_refused(&format!("object {id} {reason}"));
+                    refused = Some(reason);
+                }
+            },
+            None => integrity::count_not_in_a_pack(),
         }
+        // git too looks for another copy of an object whose packed copy is damaged.
         let odb = repo
             .odb()
             .context(|| "cannot open the object database".into())?;
-        let object = odb
-            .read(id)
-            .context(|| format!("cannot read object {id}"))?;
+        let object = odb.read(id).map_err(|e| match &refused {
+            Some(reason) => GitError::Corrupt(format!(
+                "cannot read object {id}: {reason}; libgit2: {}",
+                e.message()
+            )),
+            None => GitError::Git {
+                context: format!("cannot read object {id}"),
+                source: e,
+            },
+        })?;
         let found = match object.kind() {
             ObjectType::Commit => Kind::Commit,
             ObjectType::Tree => Kind::Tree,
@@ -93,16 +110,21 @@ impl Objects {
 
     /// Resolve the entry at `offset` of pack `pack`, keeping the result when `keep` (and every
     /// delta base on the way, which the next read of a nearby version will want).
-    fn read_packed(&mut self, pack: usize, offset: u64, keep: bool) -> Option<(Kind, Bytes)> {
+    fn read_packed(
+        &mut self,
+        pack: usize,
+        offset: u64,
+        keep: bool,
+    ) -> Result<(Kind, Bytes), String> {
         if let Some(hit) = self.cache.get(pack, offset) {
-            return Some(hit);
+            return Ok(hit);
         }
-        let p = self.packs.packs.get(pack)?;
+        let p = self.packs.packs.get(pack).ok_or("no such pack")?;
         let mut deltas: Vec<(u64, usize, usize)> = Vec::new(); // (offset, size, data_at)
         let mut at = offset;
         let (kind, mut bytes) = loop {
             if deltas.len() > MAX_CHAIN {
-                return None;
+                return Err(format!("its delta chain is longer than {MAX_CHAIN}"));
             }
             if at != offset
                 && let Some(hit) = self.cache.get(pack, at)
@@ -115,10 +137,9 @@ impl Objects {
                     size,
                     data_at,
                 } => {
-                    break (
-                        kind,
-                        Rc::new(inflate(&mut self.inflater, p, data_at, size)?),
-                    );
+                    let data = inflate(&mut self.inflater, p.deflated(data_at)?, size)
+                        .map_err(|e| format!("the entry at offset {at}: {e}"))?;
+                    break (kind, Rc::new(data));
                 }
                 Entry::OfsDelta {
                     base,
@@ -135,7 +156,9 @@ impl Objects {
                 } => {
                     // Thin packs are completed on receipt, so the base is in this pack.
                     deltas.push((at, size, data_at));
-                    at = p.find(&base)?;
+                    at = p.find(&base).ok_or_else(|| {
+                        format!("the delta at offset {at} has its base in another pack")
+                    })?;
                 }
             }
         };
@@ -143,17 +166,20 @@ impl Objects {
             if keep {
                 self.cache.put(pack, offset, kind, bytes.clone());
             }
-            return Some((kind, bytes));
+            return Ok((kind, bytes));
         }
         self.cache.put(pack, at, kind, bytes.clone());
         while let Some((delta_at, size, data_at)) = deltas.pop() {
-            let delta = inflate(&mut self.inflater, p, data_at, size)?;
-            bytes = Rc::new(apply_delta(&bytes, &delta)?);
+            let delta = inflate(&mut self.inflater, p.deflated(data_at)?, size)
+                .map_err(|e| format!("the delta at offset {delta_at}: {e}"))?;
+            let result = apply_delta(&bytes, &delta)
+                .map_err(|e| format!("the delta at offset {delta_at}: {e}"))?;
+            bytes = Rc::new(result);
             if !deltas.is_empty() || keep {
                 self.cache.put(pack, delta_at, kind, bytes.clone());
             }
         }
-        Some((kind, bytes))
+        Ok((kind, bytes))
     }
 }
 
@@ -167,83 +193,6 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Tree => "tree",
         Kind::Blob => "blob",
         Kind::Tag => "tag",
-    }
-}
-
-/// Inflate exactly `size` bytes from the zlib stream at `data_at`. The two-byte zlib header
-/// is checked and the deflate data inflated raw: the Adler-32 trailer is not verified (git
-/// does not rely on it either; objects are named by their hash).
-fn inflate(inflater: &mut Decompress, pack: &Pack, data_at: usize, size: usize) -> Option<Vec<u8>> {
-    let input = pack.deflated(data_at)?;
-    let (&cmf, &flg) = (input.first()?, input.get(1)?);
-    let valid = cmf & 0x0f == 8 && cmf >> 4 <= 7 && flg & 0x20 == 0;
-    if !valid || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 {
-        return None;
-    }
-    let mut out = vec![0u8; size];
-    let written = inflater.deflate_decompress(&input[2..], &mut out).ok()?;
-    (written == size).then_some(out)
-}
-
-/// Apply a git delta (source size, target size, then copy and insert instructions) to `base`.
-fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
-    let mut at = 0usize;
-    let source_size = varint(delta, &mut at)?;
-    let target_size = varint(delta, &mut at)?;
-    if source_size != base.len() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(target_size);
-    while at < delta.len() {
-        let op = delta[at];
-        at += 1;
-        if op & 0x80 != 0 {
-            // Copy from the base: which offset and size bytes follow is in the low 7 bits.
-            let mut field = |bits: u8, shifts: &[u32]| -> Option<usize> {
-                let mut v = 0usize;
-                for (i, shift) in shifts.iter().enumerate() {
-                    if bits & (1 << i) != 0 {
-                        v |= (*delta.get(at)? as usize) << shift;
-                        at += 1;
-                    }
-                }
-                Some(v)
-            };
-            let copy_at = field(op & 0x0f, &[0, 8, 16, 24])?;
-            let mut len = field((op >> 4) & 0x07, &[0, 8, 16])?;
-            if len == 0 {
-                len = 0x10000;
-            }
-            out.extend_from_slice(base.get(copy_at..copy_at.checked_add(len)?)?);
-        } else if op != 0 {
-            let len = op as usize;
-            out.extend_from_slice(delta.get(at..at + len)?);
-            at += len;
-        } else {
-            return None; // reserved instruction
-        }
-        if out.len() > target_size {
-            return None;
-        }
-    }
-    (out.len() == target_size).then_some(out)
-}
-
-/// A delta header size: little-endian base-128.
-fn varint(data: &[u8], at: &mut usize) -> Option<usize> {
-    let mut value = 0usize;
-    let mut shift = 0u32;
-    loop {
-        let byte = *data.get(*at)?;
-        *at += 1;
-        value |= ((byte & 0x7f) as usize).checked_shl(shift)?;
-        if byte & 0x80 == 0 {
-            return Some(value);
-        }
-        shift += 7;
-        if shift > 63 {
-            return None;
-        }
     }
 }
 
@@ -313,61 +262,5 @@ impl Cache {
                 self.bytes -= old.bytes.len();
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delta_copies_and_inserts() {
-        let base = b"hello, world";
-        // Source 12 bytes, target 10: copy 7 bytes from offset 0, then insert 3 bytes.
-        let delta = [12, 10, 0x90, 7, 3, b'y', b'o', b'u'];
-        assert_eq!(
-            apply_delta(base, &delta).as_deref(),
-            Some(&b"hello, you"[..])
-        );
-    }
-
-    #[test]
-    fn bad_deltas_are_refused() {
-        let base = b"abc";
-        assert_eq!(
-            apply_delta(base, &[4, 1, 1, b'x']),
-            None,
-            "wrong source size"
-        );
-        assert_eq!(apply_delta(base, &[3, 2, 0]), None, "reserved op");
-        assert_eq!(
-            apply_delta(base, &[3, 4, 0x91, 2, 2]),
-            None,
-            "copy past the base"
-        );
-        assert_eq!(
-            apply_delta(base, &[3, 1, 2, b'x', b'y']),
-            None,
-            "longer than said"
-        );
-        assert_eq!(
-            apply_delta(base, &[3, 2, 1, b'x']),
-            None,
-            "shorter than said"
-        );
-        assert_eq!(
-            apply_delta(base, &[3, 2, 5, b'x']),
-            None,
-            "insert past the end"
-        );
-        assert_eq!(apply_delta(base, &[0x83]), None, "truncated header");
-    }
-
-    #[test]
-    fn delta_copy_of_size_zero_means_64k() {
-        let base = vec![7u8; 0x10000];
-        // 0x10000 = [0x80, 0x80, 0x04] in base-128.
-        let delta = [0x80, 0x80, 0x04, 0x80, 0x80, 0x04, 0x80];
-        assert_eq!(apply_delta(&base, &delta), Some(base.clone()));
     }
 }

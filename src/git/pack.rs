@@ -1,12 +1,17 @@
 //! Reading objects straight out of pack files (index version 2, pack version 2 or 3), the way
 //! git itself does: the index maps an id to an offset, the entry there is inflated, and delta
 //! chains are resolved against their bases. This is what lets worker threads read commits and
-//! trees without sharing libgit2's per-pack locks. It only ever reads: anything it cannot
-//! parse is reported as `None` and the caller asks libgit2 instead, so an odd pack costs speed,
-//! never a wrong answer.
+//! trees without sharing libgit2's per-pack locks. It only ever reads, and it believes nothing
+//! the pack says until the bytes bear it out: zlib streams are checked to their Adler-32, and
+//! a size from an entry header allocates nothing until the stream has produced that much.
+//! What it cannot read is reported with the reason, and the caller asks libgit2 instead.
+//!
+//! The parsers here take plain bytes ([`parse_entry`], [`inflate`]), so they can be fuzzed
+//! without a repository.
 
 use super::bytes::{SHA1_LEN, be32, be64, fanout_find};
 use super::commitgraph::CommitGraph;
+use libdeflater::{DecompressionError, Decompressor};
 use memmap2::Mmap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -69,102 +74,243 @@ pub(crate) struct Pack {
     idx: Mmap,
     data: Mmap,
     count: u32,
+    /// The `.pack` file, for messages.
+    path: PathBuf,
 }
 
 impl Pack {
     /// Open `pack-X.idx` and its `pack-X.pack`; `None` unless both are there and well formed.
     fn open(idx_path: &Path) -> Option<Pack> {
         let idx = map(idx_path)?;
-        let data = map(&idx_path.with_extension("pack"))?;
-        if idx.get(0..8)? != b"\xfftOc\x00\x00\x00\x02" {
-            return None; // version 1 indexes predate 2006 git: leave them to libgit2
-        }
-        let count = be32(&idx, IDX_HEADER + 255 * 4)?;
-        // ids, CRCs and 32-bit offsets, then the two trailing checksums.
-        let tables = (count as usize).checked_mul(SHA1_LEN + 8)?;
-        if idx.len() < IDX_HEADER + FANOUT_LEN + tables + 2 * SHA1_LEN {
-            return None;
-        }
+        let path = idx_path.with_extension("pack");
+        let data = map(&path)?;
+        let count = index_count(&idx)?;
         let version = be32(&data, 4)?;
         if data.get(0..4)? != b"PACK" || !(version == 2 || version == 3) {
             return None;
         }
-        Some(Pack { idx, data, count })
+        // As git's `open_packed_git_1`: the pack holds as many objects as its index lists,
+        // and ends with the checksum the index recorded for it (compared, not recomputed).
+        let trailer = data.get(data.len().checked_sub(SHA1_LEN)?..)?;
+        let recorded = idx.get(idx.len() - 2 * SHA1_LEN..idx.len() - SHA1_LEN)?;
+        if be32(&data, 8)? != count || trailer != recorded {
+            return None;
+        }
+        Some(Pack {
+            idx,
+            data,
+            count,
+            path,
+        })
     }
 
     /// Offset of the object `id` in this pack.
     pub(crate) fn find(&self, id: &[u8]) -> Option<u64> {
-        let oids = IDX_HEADER + FANOUT_LEN;
-        let i = fanout_find(&self.idx, IDX_HEADER, oids, self.count, id)? as usize;
-        let n = self.count as usize;
-        let small = oids + n * (SHA1_LEN + 4);
-        let off = be32(&self.idx, small + i * 4)?;
-        if off & 0x8000_0000 == 0 {
-            return Some(u64::from(off));
-        }
-        // Offsets past 2 GiB live in a table of 64-bit values after the 32-bit ones.
-        let large = small + n * 4 + (off & 0x7fff_ffff) as usize * 8;
-        be64(&self.idx, large)
+        index_find(&self.idx, self.count, id)
     }
 
     /// The entry header at `offset`.
-    pub(crate) fn entry(&self, offset: u64) -> Option<Entry> {
-        let mut at = usize::try_from(offset).ok()?;
-        let mut byte = *self.data.get(at)?;
-        at += 1;
-        let code = (byte >> 4) & 7;
-        let mut size = (byte & 0x0f) as usize;
-        let mut shift = 4u32;
-        while byte & 0x80 != 0 {
-            byte = *self.data.get(at)?;
-            at += 1;
-            size |= ((byte & 0x7f) as usize).checked_shl(shift)?;
-            shift += 7;
-            if shift > 63 {
-                return None;
-            }
-        }
-        match code {
-            OFS_DELTA => {
-                // Big-endian base-128 with an implicit +1 per continuation byte.
-                let mut byte = *self.data.get(at)?;
-                at += 1;
-                let mut distance = u64::from(byte & 0x7f);
-                while byte & 0x80 != 0 {
-                    byte = *self.data.get(at)?;
-                    at += 1;
-                    distance = distance
-                        .checked_add(1)?
-                        .checked_mul(128)?
-                        .checked_add(u64::from(byte & 0x7f))?;
-                }
-                let base = offset.checked_sub(distance).filter(|&b| b > 0)?;
-                Some(Entry::OfsDelta {
-                    base,
-                    size,
-                    data_at: at,
-                })
-            }
-            REF_DELTA => {
-                let base = self.data.get(at..at + SHA1_LEN)?.try_into().ok()?;
-                Some(Entry::RefDelta {
-                    base,
-                    size,
-                    data_at: at + SHA1_LEN,
-                })
-            }
-            code => Some(Entry::Base {
-                kind: Kind::from_code(code)?,
-                size,
-                data_at: at,
-            }),
-        }
+    pub(crate) fn entry(&self, offset: u64) -> Result<Entry, String> {
+        parse_entry(&self.data, offset)
     }
 
-    /// The deflated bytes from `at` to the end of the pack (the stream ends itself).
-    pub(crate) fn deflated(&self, at: usize) -> Option<&[u8]> {
-        // The last 20 bytes are the pack's checksum, never object data.
-        self.data.get(at..self.data.len().checked_sub(SHA1_LEN)?)
+    /// The deflated bytes from `at` to the end of the pack's objects (the stream ends itself).
+    pub(crate) fn deflated(&self, at: usize) -> Result<&[u8], String> {
+        objects_part(&self.data)?
+            .get(at..)
+            .ok_or_else(|| format!("offset {at} is beyond the end of the pack"))
+    }
+
+    /// The pack's file name, for messages.
+    pub(crate) fn name(&self) -> std::borrow::Cow<'_, str> {
+        self.path
+            .file_name()
+            .unwrap_or(self.path.as_os_str())
+            .to_string_lossy()
+    }
+}
+
+/// How many objects a version-2 pack index lists, when it is well formed as git's
+/// `check_packed_git_idx` checks it: header, a fan-out that never decreases, and room for the
+/// tables it announces.
+pub(crate) fn index_count(idx: &[u8]) -> Option<u32> {
+    if idx.get(0..8)? != b"\xfftOc\x00\x00\x00\x02" {
+        return None; // version 1 indexes predate 2006 git: leave them to libgit2
+    }
+    let mut previous = 0;
+    for i in 0..256 {
+        let n = be32(idx, IDX_HEADER + i * 4)?;
+        if n < previous {
+            return None;
+        }
+        previous = n;
+    }
+    // ids, CRCs and 32-bit offsets, then the two trailing checksums.
+    let tables = (previous as usize).checked_mul(SHA1_LEN + 8)?;
+    (idx.len() >= IDX_HEADER + FANOUT_LEN + tables + 2 * SHA1_LEN).then_some(previous)
+}
+
+/// Offset of the object `id` in the pack a version-2 index `idx` of `count` objects
+/// describes.
+pub(crate) fn index_find(idx: &[u8], count: u32, id: &[u8]) -> Option<u64> {
+    let oids = IDX_HEADER + FANOUT_LEN;
+    let i = fanout_find(idx, IDX_HEADER, oids, count, id)? as usize;
+    let n = count as usize;
+    let small = oids + n * (SHA1_LEN + 4);
+    let off = be32(idx, small + i * 4)?;
+    if off & 0x8000_0000 == 0 {
+        return Some(u64::from(off));
+    }
+    // Offsets past 2 GiB live in a table of 64-bit values after the 32-bit ones.
+    let large = small + n * 4 + (off & 0x7fff_ffff) as usize * 8;
+    be64(idx, large)
+}
+
+/// A pack without its trailing checksum: the last 20 bytes are never object data.
+fn objects_part(pack: &[u8]) -> Result<&[u8], String> {
+    pack.get(..pack.len().saturating_sub(SHA1_LEN))
+        .filter(|p| p.len() > 12)
+        .ok_or_else(|| "the pack is truncated".to_string())
+}
+
+/// The entry header at `offset` of the pack `pack` (all of its bytes, header and trailing
+/// checksum included): kind, size and where the deflated data starts, as git's
+/// `unpack_object_header_buffer` and `get_delta_base` read them.
+pub(crate) fn parse_entry(pack: &[u8], offset: u64) -> Result<Entry, String> {
+    let data = objects_part(pack)?;
+    let truncated = || format!("the entry at offset {offset} is truncated");
+    let start = usize::try_from(offset)
+        .ok()
+        .filter(|&at| at >= 12 && at < data.len())
+        .ok_or_else(|| format!("offset {offset} is beyond the end of the pack"))?;
+    let mut at = start;
+    let mut byte = *data.get(at).ok_or_else(truncated)?;
+    at += 1;
+    let code = (byte >> 4) & 7;
+    let mut size = u64::from(byte & 0x0f);
+    let mut shift = 4u32;
+    while byte & 0x80 != 0 {
+        byte = *data.get(at).ok_or_else(truncated)?;
+        at += 1;
+        size |= shifted(byte, shift)
+            .ok_or_else(|| format!("the entry at offset {offset} has a size over 64 bits"))?;
+        shift += 7;
+    }
+    // The size only says how much to expect; `inflate` checks it against the stream.
+    let size = usize::try_from(size)
+        .map_err(|_| format!("the entry at offset {offset} claims {size} bytes"))?;
+    match code {
+        OFS_DELTA => {
+            // Big-endian base-128 with an implicit +1 per continuation byte.
+            let mut byte = *data.get(at).ok_or_else(truncated)?;
+            at += 1;
+            let mut distance = u64::from(byte & 0x7f);
+            while byte & 0x80 != 0 {
+                byte = *data.get(at).ok_or_else(truncated)?;
+                at += 1;
+                distance = distance
+                    .checked_add(1)
+                    .and_then(|d| d.checked_mul(128))
+                    .and_then(|d| d.checked_add(u64::from(byte & 0x7f)))
+                    .ok_or_else(|| {
+                        format!("the delta at offset {offset} has a base offset over 64 bits")
+                    })?;
+            }
+            // The base comes before the delta, after the pack header (git: "delta base offset
+            // out of bound").
+            let base = offset
+                .checked_sub(distance)
+                .filter(|&b| b >= 12 && distance > 0)
+                .ok_or_else(|| {
+                    format!("the delta at offset {offset} names a base out of bounds")
+                })?;
+            Ok(Entry::OfsDelta {
+                base,
+                size,
+                data_at: at,
+            })
+        }
+        REF_DELTA => {
+            let base = data
+                .get(at..at + SHA1_LEN)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(truncated)?;
+            Ok(Entry::RefDelta {
+                base,
+                size,
+                data_at: at + SHA1_LEN,
+            })
+        }
+        code => Ok(Entry::Base {
+            kind: Kind::from_code(code).ok_or_else(|| {
+                format!("the entry at offset {offset} has the unknown type {code}")
+            })?,
+            size,
+            data_at: at,
+        }),
+    }
+}
+
+/// The 7 bits of `byte` moved up by `shift`, when no bit falls off a `u64`.
+pub(crate) fn shifted(byte: u8, shift: u32) -> Option<u64> {
+    let bits = u64::from(byte & 0x7f);
+    let moved = bits.checked_shl(shift)?;
+    (moved >> shift == bits).then_some(moved)
+}
+
+/// Deflate expands nothing more than 1032 to 1 (a 258-byte match per two bits), so a
+/// stream of `n` bytes can never produce more than this many.
+const MAX_EXPANSION: usize = 1032;
+/// Output first tried for a stream: most commits and trees fit, and a size claimed beyond it
+/// is only believed as the stream proves it.
+const FIRST_OUTPUT: usize = 64 << 10;
+
+/// Inflate exactly `size` bytes from the zlib stream at the start of `input`, as git's
+/// `unpack_compressed_entry` does: the zlib header and the Adler-32 of the output are checked
+/// (zlib's "incorrect data check"), and the stream must end with exactly `size` bytes.
+/// Bytes after the stream are ignored, as they are the next entry.
+///
+/// `size` comes from the pack, so nothing is allocated from it alone: output is tried at
+/// 64 KiB and grown fourfold only while the stream fills it, so memory follows what the
+/// stream really produces (at most about four times over), never what a header claims.
+pub(crate) fn inflate(
+    inflater: &mut Decompressor,
+    input: &[u8],
+    size: usize,
+) -> Result<Vec<u8>, String> {
+    if size > input.len().saturating_mul(MAX_EXPANSION).saturating_add(64) {
+        return Err(format!(
+            "its header claims {size} bytes, more than the {} bytes after it can inflate to",
+            input.len()
+        ));
+    }
+    let mut room = size.min(FIRST_OUTPUT);
+    loop {
+        let mut out = Vec::new();
+        out.try_reserve_exact(room)
+            .map_err(|_| format!("cannot allocate {room} bytes to inflate it"))?;
+        out.resize(room, 0);
+        match inflater.zlib_decompress(input, &mut out) {
+            Ok(n) if n == size => return Ok(out),
+            Ok(n) => {
+                return Err(format!(
+                    "it inflates to {n} bytes where its header says {size}"
+                ));
+            }
+            Err(DecompressionError::InsufficientSpace) if room < size => {
+                room = room.saturating_mul(4).min(size);
+            }
+            Err(DecompressionError::InsufficientSpace) => {
+                return Err(format!(
+                    "it inflates to more than the {size} bytes its header says"
+                ));
+            }
+            Err(DecompressionError::BadData) => {
+                return Err(
+                    "its zlib data is corrupt (incorrect data check or invalid stream)".into(),
+                );
+            }
+        }
     }
 }
 

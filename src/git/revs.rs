@@ -299,7 +299,15 @@ fn usable_graph(repo: &Repository) -> Option<CommitGraph> {
     if super::config_string(repo, "core.commitGraph").is_some_and(|v| v == "false") {
         return None;
     }
-    CommitGraph::open(&repo.commondir().join("objects"))
+    match CommitGraph::open(&repo.commondir().join("objects")) {
+        Ok(graph) => graph,
+        Err(why) => {
+            super::integrity::warn(format!(
+                "warning: {why}: not used, commits are read instead"
+            ));
+            None
+        }
+    }
 }
 
 /// Commits reachable from `starts` and not from `hidden`.

@@ -2,9 +2,13 @@
 //! equals a parent's is never entered, nor one the caller says cannot matter. For a merge a
 //! path counts only when it differs from every parent, as `git diff-tree -c --name-only`.
 //! Trees are read raw through the worker's [`Objects`].
+//!
+//! A submodule (gitlink, mode 160000) is a path like a file, but git matches patterns against
+//! it as against a directory; it is reported with a trailing `/` so the path matcher (and
+//! anything else judging the path) knows, and shown without it.
 
 use super::GitError;
-use super::object::{TreeEntry, next_entry};
+use super::object::{S_IFGITLINK, TreeEntry, next_entry};
 use super::objects::{Bytes, Objects};
 use super::pack::Kind;
 use git2::{Oid, Repository};
@@ -84,7 +88,7 @@ pub fn changed_between(
     if olds.is_empty() {
         olds.push(Side { tree: None, at: 0 });
     }
-    walk.dir(new, olds)?;
+    walk.run(new, olds)?;
     walk.out.sort_unstable();
     Ok(walk.out)
 }
@@ -105,48 +109,77 @@ struct Entry {
     mode: u32,
 }
 
-impl Walk<'_> {
-    fn dir(&mut self, mut new: Side, mut olds: Vec<Side>) -> Result<(), GitError> {
-        // Reused for every name of this directory: no allocation per entry.
-        let mut name: Vec<u8> = Vec::new();
-        let mut old_entries: Vec<Option<Entry>> = Vec::with_capacity(olds.len());
-        loop {
-            if let [old] = olds.as_mut_slice() {
-                skip_identical(&mut new, old);
-            }
-            // The smallest next key over all sides, in git's tree order.
-            let mut found = false;
-            let mut is_tree = false;
-            for side in std::iter::once(&new).chain(olds.iter()) {
-                if let Some(e) = side.peek()? {
-                    let key = (e.name, e.is_tree());
-                    if !found || tree_order(key, (&name, is_tree)) == Ordering::Less {
-                        name.clear();
-                        name.extend_from_slice(key.0);
-                        is_tree = key.1;
-                        found = true;
-                    }
+/// A directory being compared: its sides, and the length of the path prefix before its name
+/// (restored when it is done).
+struct Frame {
+    new: Side,
+    olds: Vec<Side>,
+    restore: usize,
+}
+
+impl Frame {
+    /// The smallest next key over all sides, in git's tree order, into `name`; whether it
+    /// names a tree, or `None` when every side is done.
+    fn next_key(&self, name: &mut Vec<u8>) -> Result<Option<bool>, GitError> {
+        let mut found = None;
+        for side in std::iter::once(&self.new).chain(self.olds.iter()) {
+            if let Some(e) = side.peek()? {
+                let key = (e.name, e.is_tree());
+                let smaller = match found {
+                    None => true,
+                    Some(is_tree) => tree_order(key, (name, is_tree)) == Ordering::Less,
+                };
+                if smaller {
+                    name.clear();
+                    name.extend_from_slice(key.0);
+                    found = Some(key.1);
                 }
             }
-            if !found {
-                break;
-            }
+        }
+        Ok(found)
+    }
+}
 
-            let take = |side: &mut Side| -> Result<Option<Entry>, GitError> {
-                let entry = match side.peek()? {
-                    Some(e) if e.name == name.as_slice() && e.is_tree() == is_tree => Entry {
-                        id: Oid::from_bytes(e.id).map_err(|e| GitError::Corrupt(e.to_string()))?,
-                        mode: e.mode,
-                    },
-                    _ => return Ok(None),
-                };
-                side.advance();
-                Ok(Some(entry))
+/// The entry of `side` with this name and kind, consumed; `None` when the side has none.
+fn take(side: &mut Side, name: &[u8], is_tree: bool) -> Result<Option<Entry>, GitError> {
+    let entry = match side.peek()? {
+        Some(e) if e.name == name && e.is_tree() == is_tree => Entry {
+            id: Oid::from_bytes(e.id).map_err(|e| GitError::Corrupt(e.to_string()))?,
+            mode: e.mode,
+        },
+        _ => return Ok(None),
+    };
+    side.advance();
+    Ok(Some(entry))
+}
+
+impl Walk<'_> {
+    /// Compare the trees from the root down. The directories being compared are kept on a
+    /// stack of our own, not the thread's: a tree nested thousands of levels deep costs
+    /// memory in proportion to its depth, and can never overflow the stack.
+    fn run(&mut self, new: Side, olds: Vec<Side>) -> Result<(), GitError> {
+        let mut stack = vec![Frame {
+            new,
+            olds,
+            restore: 0,
+        }];
+        // Reused for every entry: no allocation per name.
+        let mut name: Vec<u8> = Vec::new();
+        let mut old_entries: Vec<Option<Entry>> = Vec::new();
+        while let Some(frame) = stack.last_mut() {
+            if let [old] = frame.olds.as_mut_slice() {
+                skip_identical(&mut frame.new, old);
+            }
+            let Some(is_tree) = frame.next_key(&mut name)? else {
+                if let Some(done) = stack.pop() {
+                    self.prefix.truncate(done.restore);
+                }
+                continue;
             };
-            let new_entry = take(&mut new)?;
+            let new_entry = take(&mut frame.new, &name, is_tree)?;
             old_entries.clear();
-            for side in &mut olds {
-                old_entries.push(take(side)?);
+            for side in &mut frame.olds {
+                old_entries.push(take(side, &name, is_tree)?);
             }
 
             // Unchanged against some parent: nothing here differs from every parent.
@@ -163,10 +196,22 @@ impl Walk<'_> {
                         old_trees.push(self.load(o.map(|e| e.id))?);
                     }
                     self.prefix.push(b'/');
-                    self.dir(new_tree, old_trees)?;
+                    stack.push(Frame {
+                        new: new_tree,
+                        olds: old_trees,
+                        restore: len,
+                    });
+                    continue;
                 }
-            } else if (self.keep)(&self.prefix) {
-                self.out.push(self.prefix.clone());
+            } else {
+                // A gitlink on either side: what the path was or became is a directory to git.
+                let gitlink = |e: &Option<Entry>| e.is_some_and(|e| e.mode == S_IFGITLINK);
+                if gitlink(&new_entry) || old_entries.iter().any(gitlink) {
+                    self.prefix.push(b'/');
+                }
+                if (self.keep)(&self.prefix) {
+                    self.out.push(self.prefix.clone());
+                }
             }
             self.prefix.truncate(len);
         }

@@ -267,6 +267,56 @@ fn matches_like_git_check_ignore() {
     assert!(combinations >= 60, "only {combinations} combinations");
 }
 
+/// Directories (a submodule is one to git): each exists in the scratch repository while git
+/// is asked, so git matches it as a directory, and trailgate is asked with a trailing `/`.
+#[test]
+fn directories_and_submodules_match_like_git_check_ignore() {
+    let git = Git::new();
+    let cases: &[Case] = &[
+        (
+            &["services/billing/"],
+            &[
+                "services/billing",
+                "services/billingx",
+                "services",
+                "x/services/billing",
+            ],
+        ),
+        (
+            &["billing/"],
+            &["services/billing", "billing", "a/b/billing"],
+        ),
+        (&["src/**"], &["src", "src/lib", "src/a/b"]),
+        (&["src/**/"], &["src", "src/lib", "src/a/b"]),
+        (&["*.md/", "docs"], &["x.md", "a/x.md", "docs", "docs/sub"]),
+        (
+            &["services/*/"],
+            &["services/billing", "services", "services/a/b"],
+        ),
+        (&["/vendor/"], &["vendor", "a/vendor"]),
+    ];
+    for (patterns, dirs) in cases {
+        for dir in *dirs {
+            std::fs::create_dir_all(git.dir.path().join(dir)).expect("mkdir");
+        }
+        let rules = PathRules::new(patterns).expect("valid patterns");
+        let expected = git.check(patterns, dirs);
+        for (dir, want) in dirs.iter().zip(expected) {
+            let marked = format!("{dir}/");
+            assert_eq!(
+                rules.matching_pattern(marked.as_bytes()),
+                want,
+                "patterns {patterns:?}, directory {dir:?}"
+            );
+            assert_eq!(rules.is_match(marked.as_bytes()), want.is_some(), "{dir:?}");
+        }
+        for dir in *dirs {
+            let top = dir.split('/').next().unwrap_or(dir);
+            let _ = std::fs::remove_dir_all(git.dir.path().join(top));
+        }
+    }
+}
+
 #[test]
 fn matches_non_utf8_paths_like_git() {
     let git = Git::new();

@@ -167,10 +167,12 @@ impl Policy {
             .unwrap_or(code.default_severity())
     }
 
-    /// Is this changed path production?
+    /// Is this changed path production? (A trailing `/` marks a submodule: see
+    /// [`crate::paths`].)
     pub fn is_production(&self, path: &[u8]) -> bool {
+        let bare = path.strip_suffix(b"/").unwrap_or(path);
         is_under(path, POLICY_DIR.as_bytes())
-            || self.always_production.iter().any(|p| p.as_bytes() == path)
+            || self.always_production.iter().any(|p| p.as_bytes() == bare)
             || self.production.is_production(path)
     }
 

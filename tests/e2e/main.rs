@@ -18,4 +18,6 @@ mod policy_source;
 mod revisions;
 mod session;
 mod session_flow;
+mod store_integrity;
+mod submodules;
 mod trailer_parity;
