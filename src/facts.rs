@@ -72,37 +72,37 @@ pub struct CommitFacts {
     pub author: Signature,
     /// Committer.
     pub committer: Signature,
-    /// Raw message, re-encoded to UTF-8 when the commit declares a Latin-1 encoding.
+    /// The message as `git log` reads it: re-encoded to UTF-8 where git re-encodes it, from
+    /// after the headers' blank line; git's view of it ends at the first NUL.
     pub message: Vec<u8>,
+    /// The `encoding` the commit declares, when it could not be converted here (SPEC §2): the
+    /// message and identities are then its raw bytes.
+    pub undecodable_encoding: Option<String>,
 }
 
 impl CommitFacts {
-    /// git's subject: the first paragraph, lines joined by spaces.
+    /// git's subject (`%s`): blank lines skipped, then the first paragraph's lines joined by
+    /// spaces, each without its trailing whitespace (git's: space, tab, CR, LF); a NUL ends it.
     pub fn summary(&self) -> String {
-        // Only the first paragraph matters: decode just that much of a long message.
-        let start = self
-            .message
-            .iter()
-            .position(|&b| b != b'\n' && b != b'\r')
-            .unwrap_or(self.message.len());
-        let body = &self.message[start..];
-        let end = body
-            .windows(2)
-            .position(|w| w == b"\n\n")
-            .map_or(body.len(), |i| i + 1);
-        let text = String::from_utf8_lossy(&body[..end]);
-        let mut out = String::new();
-        for line in text.trim_start_matches(['\n', '\r']).lines() {
-            let line = line.trim();
-            if line.is_empty() {
-                break;
-            }
+        let message = self.message.split(|&b| b == 0).next().unwrap_or_default();
+        let lines = message
+            .split_inclusive(|&b| b == b'\n')
+            .map(|l| {
+                let end = l
+                    .iter()
+                    .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    .map_or(0, |i| i + 1);
+                &l[..end]
+            })
+            .skip_while(|l| l.is_empty());
+        let mut out = Vec::new();
+        for line in lines.take_while(|l| !l.is_empty()) {
             if !out.is_empty() {
-                out.push(' ');
+                out.push(b' ');
             }
-            out.push_str(line);
+            out.extend_from_slice(line);
         }
-        out
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 
@@ -179,6 +179,7 @@ mod summary_tests {
             author: s.clone(),
             committer: s,
             message: message.into(),
+            undecodable_encoding: None,
         }
         .summary()
     }
@@ -188,6 +189,8 @@ mod summary_tests {
         assert_eq!(summary_of("a\nb\n\nc"), "a b");
         assert_eq!(summary_of("\n\nTitle  \r\ncont\r\n\r\nbody"), "Title cont");
         assert_eq!(summary_of("x\n   \ny"), "x");
+        assert_eq!(summary_of(" \t\n  Indented  \nnext"), "  Indented next");
+        assert_eq!(summary_of("cut\0 here\nmore"), "cut");
         assert_eq!(summary_of(""), "");
         assert_eq!(summary_of("only"), "only");
     }

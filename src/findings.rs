@@ -29,11 +29,13 @@ pub enum Code {
     AiSignoff,
     /// A registry entry no scanned commit cited.
     UnusedException,
+    /// The commit declares an encoding that cannot be converted here as git would.
+    UndecodableMessage,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::RestrictedAssistant,
         Code::ForbiddenAssistant,
         Code::MissingDeclaration,
@@ -45,6 +47,7 @@ impl Code {
         Code::IgnoredDeclaration,
         Code::AiSignoff,
         Code::UnusedException,
+        Code::UndecodableMessage,
     ];
 
     /// The code as written in policies and reports.
@@ -61,6 +64,7 @@ impl Code {
             Code::IgnoredDeclaration => "ignored-declaration",
             Code::AiSignoff => "ai-signoff",
             Code::UnusedException => "unused-exception",
+            Code::UndecodableMessage => "undecodable-message",
         }
     }
 
@@ -89,6 +93,9 @@ impl Code {
             }
             Code::AiSignoff => "A Signed-off-by names an AI assistant",
             Code::UnusedException => "A registry entry that no scanned commit cites",
+            Code::UndecodableMessage => {
+                "The commit declares an encoding that cannot be converted as git would"
+            }
         }
     }
 
@@ -128,6 +135,9 @@ impl Code {
             Code::UnusedException => {
                 "An entry of the exception registry was not cited by any commit of the scan."
             }
+            Code::UndecodableMessage => {
+                "The commit has an `encoding` header naming an encoding the system's iconv does not know. git re-encodes a commit to UTF-8 before showing it, so a git built with another iconv may show trailers or identities that the raw bytes, which trailgate read instead, do not."
+            }
         }
     }
 
@@ -165,6 +175,9 @@ impl Code {
                 "Replace the sign-off with `Assisted-by: NAME` and sign off as the human author."
             }
             Code::UnusedException => "Remove or revoke exceptions nobody needs any more.",
+            Code::UndecodableMessage => {
+                "Recommit with a UTF-8 message (no `i18n.commitEncoding`), or an encoding this system's iconv knows."
+            }
         }
     }
 

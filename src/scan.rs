@@ -155,6 +155,7 @@ impl Judge<'_> {
                 author_email: &facts.author.email,
                 at,
                 paths: changed.as_ref(),
+                undecodable_encoding: facts.undecodable_encoding.as_deref(),
             },
         );
         Ok(CommitRecord::new(facts, evidence, judgement))
@@ -289,10 +290,11 @@ fn judge_walked(
 ) -> Judged {
     git::with_worker(git_dir, packs, |r, objects| {
         let commit = match &walked.raw {
-            Some(raw) => git::parse_commit(walked.id, raw),
+            Some(raw) => git::parse_commit(walked.id, raw)?,
             None => git::read_commit(r, objects, walked.id)?,
         };
-        if !in_window(commit.facts.committer.time, opts) {
+        // `--since`/`--until` limit by the date git walks by, as `git log` does.
+        if !in_window(commit.shape.date, opts) {
             return Ok(None);
         }
         let record = judge_parsed(r, objects, judge, commit, opts.at)?;

@@ -90,6 +90,8 @@ pub struct CommitContext<'a> {
     pub at: Timestamp,
     /// Changed paths, computed to the depth `path_need` asked for; `None` when it asked for none.
     pub paths: Option<&'a ChangedPaths>,
+    /// The commit's declared encoding, when it could not be converted as git would.
+    pub undecodable_encoding: Option<&'a str>,
 }
 
 /// Judge one commit.
@@ -135,6 +137,19 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
                 ),
             });
         }
+    }
+
+    if let Some(encoding) = ctx.undecodable_encoding {
+        findings.push(Finding {
+            code: Code::UndecodableMessage,
+            severity: policy.severity(Code::UndecodableMessage),
+            assistant: None,
+            paths: Vec::new(),
+            exception: None,
+            message: format!(
+                "this commit declares the encoding `{encoding}`, which this system's iconv cannot convert; trailgate read its raw bytes, but git elsewhere may show other trailers or identities. Recommit it in UTF-8"
+            ),
+        });
     }
 
     if policy.require_declaration && !production.is_empty() && !evidence.declares() {

@@ -103,11 +103,11 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
 pub fn check(args: CheckArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
-    let commit = git::resolve_commit(&repo, &args.commit)?;
+    let commit = git::resolve_commit_id(&repo, &args.commit)?;
     let judge = scan::Judge::new(&repo, &policy);
     let mut objects = git::Objects::new(git::packs(&repo));
     let at = parse_at(&args.at)?;
-    let record = scan::judge_commit(&repo, &mut objects, &judge, commit.id(), at)?;
+    let record = scan::judge_commit(&repo, &mut objects, &judge, commit, at)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

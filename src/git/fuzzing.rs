@@ -179,11 +179,11 @@ fn tree_walk(data: &[u8]) -> io::Result<Option<usize>> {
     Ok(found)
 }
 
-/// `data` as a raw commit: its headers, identities, dates and message parsed as a scan does;
-/// 1 when it names a valid tree.
+/// `data` as a raw commit: its links read as a walk reads them, and its headers, identities,
+/// dates, encoding and message as a scan does; 1 when git would accept it as a commit.
 pub fn commit_header(data: &[u8]) -> usize {
-    let _ = parse_links(data);
-    usize::from(parse_commit(Oid::zero(), data).shape.tree.is_some())
+    let _ = parse_links(Oid::zero(), data);
+    usize::from(parse_commit(Oid::zero(), data).is_ok())
 }
 
 const PACK_HEADER: u64 = 12;

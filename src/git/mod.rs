@@ -6,12 +6,14 @@ mod commitgraph;
 mod delta;
 #[doc(hidden)]
 pub mod fuzzing;
+mod iconv;
 pub mod integrity;
 mod object;
 mod objects;
 mod pack;
 #[doc(hidden)]
 pub mod readers;
+mod reencode;
 mod revs;
 mod tree;
 
@@ -87,8 +89,8 @@ pub fn packs(repo: &Repository) -> Arc<Packs> {
     Arc::new(Packs::open(&repo.commondir().join("objects"), None))
 }
 
-/// Parse a commit the walk has already read.
-pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
+/// Parse a commit the walk has already read, as `git log` reads it.
+pub fn parse_commit(id: Oid, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     object::parse_commit(id, raw)
 }
 
@@ -99,7 +101,7 @@ pub fn read_commit(
     id: Oid,
 ) -> Result<ParsedCommit, GitError> {
     let raw = objects.read(repo, id, pack::Kind::Commit)?;
-    Ok(object::parse_commit(id, &raw))
+    object::parse_commit(id, &raw)
 }
 
 /// Changed paths of a parsed commit against all its parents (SPEC §6); see
@@ -111,9 +113,7 @@ pub fn changed_paths(
     descend: &dyn Fn(&[u8]) -> bool,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Vec<Vec<u8>>, GitError> {
-    let tree = commit
-        .tree
-        .ok_or_else(|| GitError::Corrupt(format!("commit {} has no valid tree line", commit.id)))?;
+    let tree = commit.tree;
     let mut parent_trees = Vec::with_capacity(commit.parents.len());
     for p in &commit.parents {
         parent_trees.push(Some(objects.tree_of(repo, *p)?));
@@ -121,8 +121,8 @@ pub fn changed_paths(
     changed_between(repo, objects, tree, &parent_trees, descend, keep)
 }
 
-/// One commit's facts, read through libgit2's object database (for hooks, which judge a
-/// handful of commits).
+/// One commit's facts as `git log` reads them, its bytes read through libgit2's object
+/// database (for hooks, which judge a handful of commits).
 pub fn commit_facts(repo: &Repository, id: Oid) -> Result<CommitFacts, GitError> {
     let odb = repo
         .odb()
@@ -130,7 +130,7 @@ pub fn commit_facts(repo: &Repository, id: Oid) -> Result<CommitFacts, GitError>
     let object = odb
         .read(id)
         .context(|| format!("cannot read commit {id}"))?;
-    Ok(object::parse_commit(id, object.data()).facts)
+    Ok(object::parse_commit(id, object.data())?.facts)
 }
 
 fn signature(s: &git2::Signature<'_>) -> Signature {
@@ -160,6 +160,66 @@ pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>,
         .map_err(unknown)
 }
 
+/// The commit a revision names, found without libgit2 parsing it (libgit2 refuses commits
+/// `git log` reads, such as one with two `author` lines): a full id, else libgit2's resolution,
+/// else a reference or an abbreviated id, each peeled through tags to the commit.
+pub fn resolve_commit_id(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
+    if rev.len() == 40
+        && let Ok(id) = Oid::from_str(rev)
+    {
+        return peel_to_commit_id(repo, id, rev);
+    }
+    let parsed = match repo.revparse_single(rev) {
+        Ok(object) => return peel_to_commit_id(repo, object.id(), rev),
+        Err(e) => e,
+    };
+    let by_name = repo
+        .resolve_reference_from_short_name(rev)
+        .ok()
+        .and_then(|r| r.resolve().ok()?.target());
+    let by_prefix = || {
+        let short = Oid::from_str(rev).ok().filter(|_| rev.len() >= 4)?;
+        repo.odb().ok()?.exists_prefix(short, rev.len()).ok()
+    };
+    match by_name.or_else(by_prefix) {
+        Some(id) => peel_to_commit_id(repo, id, rev),
+        None => Err(GitError::UnknownRevision {
+            rev: rev.to_string(),
+            message: parsed.message().to_string(),
+        }),
+    }
+}
+
+/// `id` peeled through annotated tags to a commit, reading object kinds only.
+pub fn peel_to_commit_id(repo: &Repository, mut id: Oid, rev: &str) -> Result<Oid, GitError> {
+    let odb = repo
+        .odb()
+        .context(|| "cannot open the object database".into())?;
+    // A chain of tags longer than this is a loop or an attack.
+    for _ in 0..100 {
+        let object = odb.read(id).map_err(|e| GitError::UnknownRevision {
+            rev: rev.to_string(),
+            message: e.message().to_string(),
+        })?;
+        match object.kind() {
+            git2::ObjectType::Commit => return Ok(id),
+            git2::ObjectType::Tag => {
+                id = object
+                    .data()
+                    .strip_prefix(b"object ")
+                    .and_then(|r| r.get(..40))
+                    .and_then(|hex| Oid::from_str(std::str::from_utf8(hex).ok()?).ok())
+                    .ok_or_else(|| GitError::Corrupt(format!("tag {id} names no object")))?;
+            }
+            _ => break,
+        }
+    }
+    Err(GitError::UnknownRevision {
+        rev: rev.to_string(),
+        message: "not a commit".into(),
+    })
+}
+
 /// `HEAD`'s commit; `None` while the branch is unborn.
 pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
     match repo.head() {
@@ -175,14 +235,20 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
     }
 }
 
-/// A commit's committer time.
+/// A commit's committer time, from the committer line `git log` shows.
 pub fn committer_time(commit: &Commit<'_>) -> jiff::Timestamp {
-    signature(&commit.committer()).timestamp()
+    // The header is all the committer line needs; the blank line ends it for the parser.
+    let mut header = commit.raw_header_bytes().to_vec();
+    header.extend_from_slice(b"\n\n");
+    match object::parse_commit(commit.id(), &header) {
+        Ok(parsed) => parsed.facts.committer.timestamp(),
+        Err(_) => signature(&commit.committer()).timestamp(),
+    }
 }
 
 /// `HEAD`'s committer time; `None` when `HEAD` is unborn (no commit yet).
 pub fn head_commit_time(repo: &Repository) -> Result<Option<jiff::Timestamp>, GitError> {
-    Ok(head_commit(repo)?.map(|c| signature(&c.committer()).timestamp()))
+    Ok(head_commit(repo)?.map(|c| committer_time(&c)))
 }
 
 /// Contents of the blob at `REV:PATH`; `Ok(None)` when the revision resolves but the path is

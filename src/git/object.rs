@@ -1,7 +1,11 @@
-//! Parsing raw commit and tree objects as git reads them: header lines, identities split by
-//! git's own rules (`split_ident_line`), the message after the first blank line, and tree
-//! entries with git's canonical modes.
+//! Parsing raw commit and tree objects as git reads them. A commit is read twice over, as git
+//! does: its links (tree, parents, the date a walk orders by) as `commit.c`
+//! `parse_commit_buffer` reads them, refusing what git refuses; and what `git log` shows
+//! (author, committer, message) as `pretty.c` reads it, after re-encoding to UTF-8. Tree
+//! entries are read with git's canonical modes.
 
+use super::GitError;
+use super::reencode;
 use crate::facts::{CommitFacts, Signature};
 use git2::Oid;
 
@@ -17,125 +21,211 @@ pub struct ParsedCommit {
 pub struct CommitShape {
     /// Its id.
     pub id: Oid,
-    /// Its root tree (`None` only in a commit without a valid `tree` line).
-    pub tree: Option<Oid>,
+    /// Its root tree.
+    pub tree: Oid,
     /// Parents, in order.
     pub parents: Vec<Oid>,
+    /// The date git orders and limits a walk by (`--since`), which need not be the date of
+    /// the committer `git log` shows.
+    pub date: i64,
 }
 
-/// A commit's header fields and message, as slices of the raw object.
-struct Header<'a> {
-    tree: Option<Oid>,
+/// Parse a raw commit: refused where git refuses it (`bogus commit object`, `bad parents`),
+/// otherwise read as leniently as `git log` reads it: a missing identity is empty, a missing
+/// date the epoch.
+pub fn parse_commit(id: Oid, raw: &[u8]) -> Result<ParsedCommit, GitError> {
+    let links = links(id, raw)?;
+    let reencoded = reencode::to_utf8(raw);
+    let shown = shown(&reencoded.text, reencoded.end);
+    let facts = CommitFacts {
+        id: id.to_string(),
+        parents: links.parents.iter().map(Oid::to_string).collect(),
+        author: ident(shown.author.unwrap_or_default()),
+        committer: ident(shown.committer.unwrap_or_default()),
+        message: shown.message.to_vec(),
+        undecodable_encoding: reencoded.unknown_encoding,
+    };
+    Ok(ParsedCommit {
+        facts,
+        shape: CommitShape {
+            id,
+            tree: links.tree,
+            parents: links.parents,
+            date: links.date,
+        },
+    })
+}
+
+/// Just what a history walk needs of a raw commit: its parents and the date it orders by.
+pub fn parse_links(id: Oid, raw: &[u8]) -> Result<(Vec<Oid>, i64), GitError> {
+    let links = links(id, raw)?;
+    Ok((links.parents, links.date))
+}
+
+/// The root tree of a raw commit.
+pub fn commit_tree(id: Oid, raw: &[u8]) -> Result<Oid, GitError> {
+    Ok(links(id, raw)?.tree)
+}
+
+/// `tree ` and a hex id and a newline.
+const TREE_LINE: usize = 46;
+/// `parent ` and a hex id and a newline.
+const PARENT_LINE: usize = 48;
+
+struct Links {
+    tree: Oid,
     parents: Vec<Oid>,
+    date: i64,
+}
+
+/// `parse_commit_buffer`: a `tree` line first and something after it, then the `parent` lines
+/// right after it; any other line naming a parent is no parent.
+fn links(id: Oid, raw: &[u8]) -> Result<Links, GitError> {
+    let refused = |what: &str| {
+        GitError::Corrupt(format!(
+            "commit {id} is malformed ({what}); git refuses to read it too"
+        ))
+    };
+    if raw.len() <= TREE_LINE || !raw.starts_with(b"tree ") || raw[TREE_LINE - 1] != b'\n' {
+        return Err(refused("no valid tree line"));
+    }
+    let tree = hex_oid(&raw[5..TREE_LINE - 1]).ok_or_else(|| refused("bad tree id"))?;
+    let mut parents = Vec::new();
+    let mut at = TREE_LINE;
+    while at + PARENT_LINE - 1 < raw.len() && raw[at..].starts_with(b"parent ") {
+        let line = raw
+            .get(at..at + PARENT_LINE)
+            .filter(|l| l[PARENT_LINE - 1] == b'\n' && at + PARENT_LINE < raw.len());
+        let parent = line.and_then(|l| hex_oid(&l[7..PARENT_LINE - 1]));
+        parents.push(parent.ok_or_else(|| refused("bad parent line"))?);
+        at += PARENT_LINE;
+    }
+    Ok(Links {
+        tree,
+        parents,
+        date: walk_date(&raw[at..]),
+    })
+}
+
+/// `parse_commit_date`: the date after the last `>` of a `committer` line that directly
+/// follows an `author` line right after the parents; 0 when the header is not so.
+fn walk_date(buf: &[u8]) -> i64 {
+    if buf.len() <= 6 || !buf.starts_with(b"author") {
+        return 0;
+    }
+    let line = buf
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(buf.len(), |i| i + 1);
+    let rest = &buf[line..];
+    if rest.len() <= 9 || !rest.starts_with(b"committer") {
+        return 0;
+    }
+    let Some(eol) = rest.iter().position(|&b| b == b'\n') else {
+        return 0;
+    };
+    let Some(gt) = rest[..eol].iter().rposition(|&b| b == b'>') else {
+        return 0;
+    };
+    let date = &rest[gt + 1..];
+    let date = &date[date.iter().take_while(|&&b| is_space(b)).count()..];
+    match date.first() {
+        Some(b'-') => match digits(&date[1..]) {
+            // strtoumax of a negative number wraps far into the future.
+            Some(0) | None => 0,
+            Some(_) => i64::MAX,
+        },
+        Some(b) if b.is_ascii_digit() => digits(date).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// The leading decimal digits as a number, saturating; `None` without any.
+fn digits(s: &[u8]) -> Option<i64> {
+    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    (n > 0).then(|| {
+        s[..n].iter().fold(0i64, |acc, &d| {
+            acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+        })
+    })
+}
+
+/// git's `isspace`: space, tab, LF and CR only.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// What `git log` shows of a (re-encoded) commit.
+struct Shown<'a> {
     author: Option<&'a [u8]>,
     committer: Option<&'a [u8]>,
-    encoding: Option<&'a [u8]>,
     message: &'a [u8],
 }
 
-fn header(raw: &[u8]) -> Header<'_> {
-    let (lines, message) = match find(raw, b"\n\n") {
-        Some(i) => (&raw[..i + 1], &raw[i + 2..]),
-        None => (raw, &raw[raw.len()..]),
-    };
-    let mut h = Header {
-        tree: None,
-        parents: Vec::new(),
+/// `pretty.c` `parse_commit_header`: every header line is read until the first empty line,
+/// the last `author` and `committer` lines win, and a NUL ends a line as git's C strings do
+/// (what follows it is read as the next line, up to git's reading past the end of an edited
+/// string into what the edit left there: `text` beyond `end`). The message starts after the
+/// empty line and ends with the object's text; a header that ends at a NUL shows no message
+/// (kept here from that NUL on, where only markers look).
+fn shown(text: &[u8], end: usize) -> Shown<'_> {
+    let at = |i: usize| text.get(i).copied().unwrap_or(0);
+    let mut shown = Shown {
         author: None,
         committer: None,
-        encoding: None,
-        message,
+        message: &[],
     };
-    let mut first = true;
-    let mut in_parents = true;
-    for line in lines.split(|&b| b == b'\n') {
-        if first {
-            first = false;
-            h.tree = line.strip_prefix(b"tree ").and_then(hex_oid);
-            continue;
+    let mut i = 0;
+    while at(i) != 0 {
+        let eol = i + text[i..]
+            .iter()
+            .position(|&b| b == b'\n' || b == 0)
+            .unwrap_or(text.len() - i);
+        if eol == i {
+            break;
         }
-        // Only the parent lines right after `tree` are parents, as git reads them.
-        match line.strip_prefix(b"parent ").and_then(hex_oid) {
-            Some(p) if in_parents => {
-                h.parents.push(p);
-                continue;
-            }
-            _ => in_parents = false,
-        }
+        let line = &text[i..eol];
         if let Some(v) = line.strip_prefix(b"author ") {
-            h.author.get_or_insert(v);
+            shown.author = Some(v);
         } else if let Some(v) = line.strip_prefix(b"committer ") {
-            h.committer.get_or_insert(v);
-        } else if let Some(v) = line.strip_prefix(b"encoding ") {
-            h.encoding.get_or_insert(v);
+            shown.committer = Some(v);
         }
+        i = eol + 1;
     }
-    h
-}
-
-/// Parse a raw commit. Malformed headers are read as leniently as `git log` reads them: a
-/// missing identity is empty, a missing date is the epoch.
-pub fn parse_commit(id: Oid, raw: &[u8]) -> ParsedCommit {
-    let h = header(raw);
-    ParsedCommit {
-        facts: CommitFacts {
-            id: id.to_string(),
-            parents: h.parents.iter().map(Oid::to_string).collect(),
-            author: ident(h.author.unwrap_or_default()),
-            committer: ident(h.committer.unwrap_or_default()),
-            message: message_utf8(h.message, h.encoding),
-        },
-        shape: CommitShape {
-            id,
-            tree: h.tree,
-            parents: h.parents,
-        },
-    }
-}
-
-/// Just what a history walk needs of a raw commit: its parents and committer time.
-pub fn parse_links(raw: &[u8]) -> (Vec<Oid>, i64) {
-    let h = header(raw);
-    let time = h.committer.map_or(0, |c| ident(c).time);
-    (h.parents, time)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let from = if at(i) == b'\n' { i + 1 } else { i };
+    let to = if from <= end { end } else { text.len() };
+    shown.message = text.get(from..to).unwrap_or_default();
+    shown
 }
 
 fn hex_oid(hex: &[u8]) -> Option<Oid> {
-    if hex.len() != 40 {
+    if hex.len() != 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
 }
 
 /// `Name <email> 1700000000 +0100` split as git's `split_ident_line` does: the name ends at
-/// the first `<` (trailing spaces dropped), the e-mail at the first `>` after it, and the date
-/// follows the last `>`.
+/// the first `<` (trailing spaces dropped), the e-mail at the first `>` after it (without one,
+/// git shows neither), and the date follows the last `>`.
 fn ident(line: &[u8]) -> Signature {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let Some(lt) = line.iter().position(|&b| b == b'<') else {
-        return Signature {
-            name: String::new(),
-            email: String::new(),
-            time: 0,
-            offset_minutes: 0,
-        };
+    let none = Signature {
+        name: String::new(),
+        email: String::new(),
+        time: 0,
+        offset_minutes: 0,
     };
-    let name = line[..lt].trim_ascii_end();
+    let Some(lt) = line.iter().position(|&b| b == b'<') else {
+        return none;
+    };
+    let name_len = line[..lt]
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(0, |i| i + 1);
     let rest = &line[lt + 1..];
-    let email = match rest.iter().position(|&b| b == b'>') {
-        Some(gt) => &rest[..gt],
-        None => {
-            return Signature {
-                name: text(name),
-                email: String::new(),
-                time: 0,
-                offset_minutes: 0,
-            };
-        }
+    let Some(gt) = rest.iter().position(|&b| b == b'>') else {
+        return none;
     };
     let after = line
         .iter()
@@ -143,8 +233,8 @@ fn ident(line: &[u8]) -> Signature {
         .map_or(&line[line.len()..], |i| &line[i + 1..]);
     let (time, offset_minutes) = date(after).unwrap_or((0, 0));
     Signature {
-        name: text(name),
-        email: text(email),
+        name: text(&line[..name_len]),
+        email: text(&rest[..gt]),
         time,
         offset_minutes,
     }
@@ -152,15 +242,11 @@ fn ident(line: &[u8]) -> Signature {
 
 /// ` 1700000000 +0130` → seconds and offset minutes; `None` unless both are there.
 fn date(s: &[u8]) -> Option<(i64, i32)> {
-    let s = s.trim_ascii_start();
-    let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 {
-        return None;
-    }
-    let time = s[..digits].iter().fold(0i64, |acc, &d| {
-        acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
-    });
-    let tz = s[digits..].trim_ascii_start();
+    let s = &s[s.iter().take_while(|&&b| is_space(b)).count()..];
+    let time = digits(s)?;
+    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let tz = &s[n..];
+    let tz = &tz[tz.iter().take_while(|&&b| is_space(b)).count()..];
     let sign = match tz.first()? {
         b'+' => 1,
         b'-' => -1,
@@ -174,26 +260,6 @@ fn date(s: &[u8]) -> Option<(i64, i32)> {
         acc.saturating_mul(10).saturating_add(i32::from(d - b'0'))
     });
     Some((time, sign * (hhmm / 100 * 60 + hhmm % 100)))
-}
-
-/// The message as git log would print it: re-encoded to UTF-8 from Latin-1 when the commit
-/// says so; other encodings stay raw bytes and display lossily.
-fn message_utf8(raw: &[u8], encoding: Option<&[u8]>) -> Vec<u8> {
-    let latin1 = encoding.is_some_and(|e| {
-        let e = e.to_ascii_lowercase();
-        matches!(
-            e.as_slice(),
-            b"iso-8859-1" | b"iso8859-1" | b"latin1" | b"latin-1" | b"l1" | b"iso-8859-15"
-        )
-    });
-    if latin1 && std::str::from_utf8(raw).is_err() {
-        raw.iter()
-            .map(|&b| b as char)
-            .collect::<String>()
-            .into_bytes()
-    } else {
-        raw.to_vec()
-    }
 }
 
 /// git's file-type bits.
@@ -289,7 +355,9 @@ mod tests {
         assert_eq!(sig("A <a@x> nonsense"), row("A", "a@x", 0, 0));
         assert_eq!(sig("A <a@x> 9"), row("A", "a@x", 0, 0));
         assert_eq!(sig("no email"), row("", "", 0, 0));
-        assert_eq!(sig("A <unclosed 5 +0000"), row("A", "", 0, 0));
+        assert_eq!(sig("A <unclosed 5 +0000"), row("", "", 0, 0));
+        // Only git's spaces end a name: a form feed stays.
+        assert_eq!(sig("A\x0c <a@x> 5 +0000"), row("A\x0c", "a@x", 5, 0));
     }
 
     #[test]
@@ -304,8 +372,8 @@ mod tests {
         // The é in the message as one Latin-1 byte.
         let pos = bytes.windows(2).position(|w| w == [0xc3, 0xa9]).unwrap();
         bytes.splice(pos..pos + 2, [0xe9]);
-        let c = parse_commit(Oid::zero(), &bytes);
-        assert_eq!(c.shape.tree, Oid::from_str(tree).ok());
+        let c = parse_commit(Oid::zero(), &bytes).unwrap();
+        assert_eq!(Some(c.shape.tree), Oid::from_str(tree).ok());
         assert_eq!(c.shape.parents, vec![Oid::from_str(p).unwrap()]);
         assert_eq!(c.facts.author.name, "A");
         assert_eq!(c.facts.committer.time, 2);
@@ -315,11 +383,69 @@ mod tests {
 
     #[test]
     fn a_commit_without_message_or_author_still_parses() {
-        let c = parse_commit(Oid::zero(), b"tree nonsense\nparent 12\n");
-        assert_eq!(c.shape.tree, None);
-        assert!(c.shape.parents.is_empty());
+        let tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        let c = parse_commit(Oid::zero(), format!("tree {tree}\n\n").as_bytes()).unwrap();
         assert_eq!(c.facts.author.email, "");
         assert!(c.facts.message.is_empty());
+    }
+
+    #[test]
+    fn links_refused_where_git_refuses_them() {
+        let tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        for raw in [
+            "tree nonsense\nparent 12\n".to_string(),
+            format!("tree {tree}\n"),
+            format!("tree {tree}\nparent 12\nauthor A U Thor <author@example.com> 1 +0000\n\n"),
+            format!("tree {tree}\nparent {tree}\n"),
+        ] {
+            assert!(parse_commit(Oid::zero(), raw.as_bytes()).is_err(), "{raw}");
+        }
+        // A parent line too short to hold an id, or after another header, is no parent.
+        let raw = format!("tree {tree}\nparent 12\n\n");
+        assert!(
+            parse_commit(Oid::zero(), raw.as_bytes())
+                .unwrap()
+                .shape
+                .parents
+                .is_empty()
+        );
+        let raw = format!("tree {tree}\nauthor A <a> 1 +0000\nparent {tree}\n\n");
+        assert!(
+            parse_commit(Oid::zero(), raw.as_bytes())
+                .unwrap()
+                .shape
+                .parents
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn header_read_as_git_log_reads_it() {
+        let tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        let c = |rest: &str| {
+            parse_commit(Oid::zero(), format!("tree {tree}\n{rest}").as_bytes()).unwrap()
+        };
+        let two = c(
+            "author A <a> 1 +0000\nauthor B <b> 2 +0000\ncommitter C <c> 3 +0000\ncommitter D <d> 4 +0000\n\nm",
+        );
+        assert_eq!(
+            (
+                two.facts.author.name.as_str(),
+                two.facts.committer.name.as_str()
+            ),
+            ("B", "D")
+        );
+        // The walk orders by the committer line right after the author line.
+        assert_eq!(two.shape.date, 0);
+        let c3 = c("author A <a> 1 +0000\ncommitter C <c> 3 +0000\ncommitter D <d> 4 +0000\n\nm");
+        assert_eq!((c3.shape.date, c3.facts.committer.time), (3, 4));
+        let nul = c("author A <a> 1 +0000\0author B <b> 2 +0000\n\nm");
+        assert_eq!(nul.facts.author.name, "B");
+        let ends = c("author A <a> 1 +0000\0\ncommitter C <c> 3 +0000\n\nm");
+        assert_eq!(ends.facts.message, b"committer C <c> 3 +0000\n\nm");
+        assert_eq!(ends.facts.committer.name, "");
+        let hidden = c("author A <a> 1 +0000\n\0\nm");
+        assert_eq!(hidden.facts.message, b"\0\nm");
     }
 
     #[test]

@@ -52,10 +52,7 @@ impl Objects {
             return Ok(tree);
         }
         let raw = self.read(repo, id, Kind::Commit)?;
-        super::object::parse_commit(id, &raw)
-            .shape
-            .tree
-            .ok_or_else(|| GitError::Corrupt(format!("commit {id} has no valid tree line")))
+        super::object::commit_tree(id, &raw)
     }
 
     /// The object `id` when one of the packs holds it and the pack reader can resolve it,

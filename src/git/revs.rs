@@ -10,7 +10,7 @@ use super::commitgraph::CommitGraph;
 use super::object::parse_links;
 use super::objects::Objects;
 use super::pack::{Kind, Packs};
-use super::{Context, GitError, resolve_commit};
+use super::{Context, GitError, peel_to_commit_id, resolve_commit_id};
 use git2::{Oid, Repository};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
@@ -141,15 +141,23 @@ impl Walk<'_> {
         if let Some(objects) = self.objects.as_mut() {
             let raw = objects.read(self.repo, id, Kind::Commit)?;
             let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
-            let (parents, time) = parse_links(&raw);
+            let (parents, time) = parse_links(id, &raw)?;
             self.push(id, time, Parents::Ids(parents), Some(raw));
             return Ok(());
         }
+        // Parents as libgit2 sees them (grafts, shallow cuts); the date as git orders by it.
         let commit = self
             .repo
             .find_commit(id)
             .context(|| format!("cannot read commit {id}"))?;
-        let time = commit.committer().when().seconds();
+        let odb = self
+            .repo
+            .odb()
+            .context(|| "cannot open the object database".into())?;
+        let raw = odb
+            .read(id)
+            .context(|| format!("cannot read commit {id}"))?;
+        let (_, time) = parse_links(id, raw.data())?;
         self.push(id, time, Parents::Ids(commit.parent_ids().collect()), None);
         Ok(())
     }
@@ -208,15 +216,20 @@ pub fn walk_revisions<'r>(
         let mut refs: Vec<(String, Oid)> = Vec::new();
         if let Ok(iter) = repo.references() {
             for r in iter.flatten() {
-                if let (Some(name), Ok(c)) = (r.name().map(str::to_string), r.peel_to_commit()) {
-                    refs.push((name, c.id()));
+                let target = r.resolve().ok().and_then(|r| r.target());
+                if let (Some(name), Some(id)) = (r.name().map(str::to_string), target)
+                    && let Ok(commit) = peel_to_commit_id(repo, id, &name)
+                {
+                    refs.push((name, commit));
                 }
             }
         }
         refs.sort();
         starts.extend(refs.into_iter().map(|(_, id)| id));
-        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
-            starts.push(head.id());
+        if let Some(id) = repo.head().ok().and_then(|h| h.resolve().ok()?.target())
+            && let Ok(head) = peel_to_commit_id(repo, id, "HEAD")
+        {
+            starts.push(head);
         }
     }
     for rev in &sel.revs {
@@ -237,11 +250,14 @@ pub fn walk_revisions<'r>(
     }
     if sel.revs.is_empty() && !sel.all {
         match repo.head() {
-            Ok(head) => starts.push(
-                head.peel_to_commit()
-                    .context(|| "HEAD is not a commit".into())?
-                    .id(),
-            ),
+            Ok(head) => {
+                let id = head
+                    .resolve()
+                    .ok()
+                    .and_then(|h| h.target())
+                    .ok_or_else(|| GitError::Corrupt("HEAD names no object".into()))?;
+                starts.push(peel_to_commit_id(repo, id, "HEAD")?);
+            }
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(None),
             Err(e) => {
                 return Err(GitError::UnknownRevision {
@@ -330,5 +346,5 @@ fn or_head(s: &str) -> &str {
 }
 
 fn id(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
-    resolve_commit(repo, rev).map(|c| c.id())
+    resolve_commit_id(repo, rev)
 }

@@ -138,6 +138,7 @@ pub fn commit_msg(
             ..committer
         },
         message,
+        undecodable_encoding: None,
     };
     let index_tree = staged_tree(repo)?;
     let mut evidence = judge.evidence(&facts);

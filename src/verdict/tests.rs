@@ -112,6 +112,7 @@ fn run(policy: &Policy, case: Case<'_>) -> Judgement {
             author_email: case.author_email,
             at: case.at.parse().unwrap(),
             paths: paths.as_ref(),
+            undecodable_encoding: None,
         },
     )
 }

@@ -7,6 +7,7 @@ mod adversarial;
 mod bad_input;
 mod catalog_scan;
 mod changed_paths;
+mod commit_objects;
 mod ecosystem;
 mod findings;
 mod fuzz_corpus;
