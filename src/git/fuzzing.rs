@@ -14,7 +14,7 @@ use git2::{ObjectType, Oid, Repository};
 use sha1::{Digest, Sha1};
 use std::cell::RefCell;
 use std::io;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Every target, by the name the harness and the corpus directories use.
@@ -348,21 +348,17 @@ impl Scratch {
         Ok(Scratch { dir, repo })
     }
 
-    fn objects(&self) -> std::path::PathBuf {
+    fn objects(&self) -> PathBuf {
         self.dir.path().join("objects")
     }
 
     /// The packs of a database holding just `index` and `pack`.
     fn packs(&self, index: &[u8], pack: &[u8]) -> io::Result<Arc<Packs>> {
         let dir = self.objects().join("pack");
-        write(&dir.join("pack-fuzz.idx"), index)?;
-        write(&dir.join("pack-fuzz.pack"), pack)?;
+        std::fs::write(dir.join("pack-fuzz.idx"), index)?;
+        std::fs::write(dir.join("pack-fuzz.pack"), pack)?;
         Ok(Arc::new(Packs::open(&self.objects(), None)))
     }
-}
-
-fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 thread_local! {
