@@ -53,8 +53,10 @@ run_afl() {
     mkdir -p "$out"
     # A generous timeout: the machine may be busy, and only a real hang should count as one.
     # -c 0: the harness is built with comparison logging, so magic values are solved.
-    nice -n 10 cargo afl fuzz -V "$seconds" -t 1000 -c 0 -i "fuzz/corpus/$t" -o "$out" \
-        "$harness" "$t" > "$out/log.txt" 2>&1 || true
+    local dict=()
+    [ -e "fuzz/afl/dict/$t.dict" ] && dict=(-x "fuzz/afl/dict/$t.dict")
+    nice -n 10 cargo afl fuzz -V "$seconds" -t 1000 -c 0 "${dict[@]}" -i "fuzz/corpus/$t" \
+        -o "$out" "$harness" "$t" > "$out/log.txt" 2>&1 || true
     local s=$out/default/fuzzer_stats
     if [ ! -f "$s" ]; then
         echo "$t: did not run (see fuzz/afl/out/$t/log.txt)"
