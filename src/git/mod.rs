@@ -143,6 +143,53 @@ fn signature(s: &git2::Signature<'_>) -> Signature {
     }
 }
 
+/// The commit about to be made as `git log` will read it once stored: under an
+/// `i18n.commitEncoding` other than UTF-8, git writes that `encoding` header and re-encodes the
+/// whole commit, identities included, when it shows it (SPEC §2). The date git will write is
+/// taken as `facts`' time in the local time zone.
+pub fn as_logged(repo: &Repository, facts: CommitFacts) -> CommitFacts {
+    let Some(encoding) = config_string(repo, "i18n.commitEncoding") else {
+        return facts;
+    };
+    if reencode::is_utf8(encoding.as_bytes()) {
+        return facts;
+    }
+    let offset = jiff::tz::TimeZone::system()
+        .to_offset(facts.committer.timestamp())
+        .seconds()
+        / 60;
+    let line = |key: &str, s: &Signature| {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let m = offset.unsigned_abs();
+        let (name, email, time) = (&s.name, &s.email, s.time);
+        format!(
+            "{key} {name} <{email}> {time} {sign}{:02}{:02}\n",
+            m / 60,
+            m % 60
+        )
+    };
+    let mut raw = format!("tree {}\n", Oid::zero()).into_bytes();
+    raw.extend_from_slice(line("author", &facts.author).as_bytes());
+    raw.extend_from_slice(line("committer", &facts.committer).as_bytes());
+    raw.extend_from_slice(format!("encoding {encoding}\n\n").as_bytes());
+    raw.extend_from_slice(&facts.message);
+    let Ok(logged) = object::parse_commit(Oid::zero(), &raw) else {
+        return facts;
+    };
+    let shown = |logged: Signature, written: Signature| Signature {
+        name: logged.name,
+        email: logged.email,
+        ..written
+    };
+    CommitFacts {
+        author: shown(logged.facts.author, facts.author),
+        committer: shown(logged.facts.committer, facts.committer),
+        message: logged.facts.message,
+        undecodable_encoding: logged.facts.undecodable_encoding,
+        ..facts
+    }
+}
+
 /// Find a commit by id.
 pub fn find_commit<'r>(repo: &'r Repository, id: Oid) -> Result<Commit<'r>, GitError> {
     repo.find_commit(id)

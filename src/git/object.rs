@@ -449,6 +449,42 @@ mod tests {
     }
 
     #[test]
+    fn any_mix_of_header_pieces_parses_without_panic() {
+        let pieces: [&[u8]; 14] = [
+            b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n",
+            b"parent 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n",
+            b"author A <a> 1 -0100",
+            b"committer C <c> 99999999999999999999 +0000",
+            b"\n",
+            b"\0",
+            b"\r",
+            b"encoding UTF-7\n",
+            b"encoding utf8\n",
+            b"encoding latin-1\n",
+            b"encoding UTF-16\n",
+            b"+AAA-",
+            b"<>",
+            b"\xe9",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut raw = Vec::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                raw.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if let Ok(c) = parse_commit(Oid::zero(), &raw) {
+                let _ = c.facts.summary();
+            }
+        }
+    }
+
+    #[test]
     fn tree_entries_and_canonical_modes() {
         let mut raw = Vec::new();
         for (mode, name) in [

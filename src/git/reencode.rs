@@ -107,6 +107,12 @@ fn header_value<'a>(raw: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     }
 }
 
+/// git's `is_encoding_utf8`: whether `name` spells UTF-8 (then `git commit` writes no
+/// `encoding` header).
+pub(super) fn is_utf8(name: &[u8]) -> bool {
+    same_utf_encoding(b"utf-8", name)
+}
+
 /// A conversion to UTF-8 from `encoding`, trying git's fallback spellings as git does.
 fn converter(encoding: &[u8]) -> Option<Converter> {
     let utf8 = c"UTF-8";

@@ -140,6 +140,8 @@ pub fn commit_msg(
         message,
         undecodable_encoding: None,
     };
+    // What `git log` will show of it, under a non-UTF-8 `i18n.commitEncoding`.
+    let facts = git::as_logged(repo, facts);
     let index_tree = staged_tree(repo)?;
     let mut evidence = judge.evidence(&facts);
     // Sessions that worked since the new commit's parent: evidence of their own (never on

@@ -344,22 +344,37 @@ fn hand_made_objects_read_as_git_log_reads_them() {
         ),
     ];
 
+    let ids: Vec<String> = cases
+        .iter()
+        .map(|(_, body, _)| hand_made(&repo, &tree, None, body))
+        .collect();
     let mut wrong = Vec::new();
-    for (case, body, claude) in &cases {
-        let id = hand_made(&repo, &tree, None, body);
-        let want = git_view(&repo, &id);
-        for (how, r) in ["scan", "check"].iter().zip(trailgate_records(&repo, &id)) {
-            let got = record_view(&r);
-            if got != want {
-                wrong.push(format!(
-                    "{case} ({how}):\n  git       {want:?}\n  trailgate {got:?}"
-                ));
+    // Loose objects first (read through libgit2's object database), then the same objects
+    // packed (read by the pack reader, as a scan of a real history reads them).
+    for store in ["loose", "packed"] {
+        if store == "packed" {
+            for (i, id) in ids.iter().enumerate() {
+                repo.git(&["update-ref", &format!("refs/hand-made/{i}"), id]);
             }
-            let has_claude = assistants(&r).contains(&"claude-code".to_string());
-            if claude.is_some_and(|c| c != has_claude) {
-                wrong.push(format!(
-                    "{case} ({how}): claude-code evidenced: {has_claude}"
-                ));
+            repo.git(&["repack", "-adq"]);
+            let loose = repo.git(&["count-objects"]);
+            assert!(loose.starts_with("0 objects"), "{loose}");
+        }
+        for ((case, _, claude), id) in cases.iter().zip(&ids) {
+            let want = git_view(&repo, id);
+            for (how, r) in ["scan", "check"].iter().zip(trailgate_records(&repo, id)) {
+                let got = record_view(&r);
+                if got != want {
+                    wrong.push(format!(
+                        "{case} ({how}, {store}):\n  git       {want:?}\n  trailgate {got:?}"
+                    ));
+                }
+                let has_claude = assistants(&r).contains(&"claude-code".to_string());
+                if claude.is_some_and(|c| c != has_claude) {
+                    wrong.push(format!(
+                        "{case} ({how}, {store}): claude-code evidenced: {has_claude}"
+                    ));
+                }
             }
         }
     }
@@ -528,4 +543,43 @@ fn a_server_judges_what_git_shows_in_hand_made_objects() {
     let push = s.push(&["--no-verify", "origin", &format!("{human}:refs/heads/main")]);
     assert!(push.status.success(), "{}", stderr(&push));
     assert_eq!(s.server_head("main"), Some(human));
+}
+
+/// `commit-msg` judges what `git log` will show once git has stored the message under
+/// `i18n.commitEncoding`: a UTF-7 trailer is Claude's where git's date lets UTF-7 decode (a
+/// zone west of UTC writes `-0500`), and nothing where it does not (`+0000` is no UTF-7).
+#[test]
+fn commit_msg_judges_the_message_as_git_log_will_show_it() {
+    let s = Setup::new();
+    s.client.git(&["config", "i18n.commitEncoding", "UTF-7"]);
+    let message = format!("change\n\n{TRAILER_UTF7}");
+    let commit = |tz: &str, extra: &[&str]| {
+        s.client.write("src/lib.rs", tz);
+        s.client.git(&["add", "-A"]);
+        let mut args = vec!["commit", "-q", "-m", &message];
+        args.extend_from_slice(extra);
+        s.client.git_output(&args, &[("TZ", tz)])
+    };
+    // In UTF-8: git log would otherwise print in the commit encoding.
+    let shown = || {
+        let log = ["-c", "i18n.logOutputEncoding=UTF-8", "log", "-1"];
+        s.client
+            .git(&[&log[..], &["--format=%(trailers:only,unfold)"]].concat())
+    };
+
+    let refused = commit("America/New_York", &[]);
+    assert!(!refused.status.success(), "the commit was made");
+    assert!(
+        stderr(&refused).contains("restricted-assistant"),
+        "{}",
+        stderr(&refused)
+    );
+    // Made anyway, git shows the trailer the hook saw.
+    let made = commit("America/New_York", &["--no-verify"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert_eq!(shown().trim(), TRAILER);
+
+    let passed = commit("UTC", &[]);
+    assert!(passed.status.success(), "{}", stderr(&passed));
+    assert_eq!(shown().trim(), "");
 }
