@@ -76,14 +76,25 @@ run_afl() {
         return 1
     fi
     if [ "${MINIMIZE:-0}" = 1 ]; then
-        rm -rf "$out/min"
-        nice -n 10 cargo afl cmin -i "$out/default/queue" -o "$out/min" -- "$harness" "$t" \
-            > "$out/cmin.txt" 2>&1
-        rm -f "fuzz/corpus/$t"/*
-        for f in "$out"/min/*; do
-            cp "$f" "fuzz/corpus/$t/$(sha1sum < "$f" | cut -c1-16)"
-        done
+        minimize "$t" "$out"
     fi
+}
+
+# Keep the fewest inputs of the queue that cover all it covers, as the target's corpus.
+minimize() {
+    local t=$1 out=$2 cmin
+    cmin=$(find "${XDG_DATA_HOME:-$HOME/.local/share}/afl.rs" -name afl-cmin.bash | head -1)
+    rm -rf "$out/min"
+    nice -n 10 "$cmin" -i "$out/default/queue" -o "$out/min" -- "$harness" "$t" \
+        > "$out/cmin.txt" 2>&1 || true
+    if ! ls "$out/min"/* > /dev/null 2>&1; then
+        echo "$t: minimising failed (see fuzz/afl/out/$t/cmin.txt); corpus unchanged"
+        return 0
+    fi
+    rm -f "fuzz/corpus/$t"/*
+    for f in "$out"/min/*; do
+        cp "$f" "fuzz/corpus/$t/$(sha1sum < "$f" | cut -c1-16)"
+    done
 }
 
 run_text() {
