@@ -2,12 +2,13 @@
 //! needs a nightly toolchain): seeds (real commit messages, the starter policy and registry,
 //! notes, hook input) are mutated at random — bytes flipped, inserted and deleted, pieces of
 //! other seeds and tokens the parsers care about spliced in, inputs cut and repeated — and each
-//! input is run with panics caught. A panic's input is saved under `fuzz/crashes/` and reported;
-//! the exit code is 1 when anything crashed.
+//! input is run with panics caught. A panic's input is saved under `fuzz/crashes/<target>/` and
+//! reported; the exit code is 1 when anything crashed. The readers of git's binary formats are
+//! fuzzed with coverage feedback instead, by the AFL harness in `fuzz/afl/`.
 //!
 //! ```sh
 //! cargo run --release --example fuzz -- TARGET [--seconds N] [--seed N]
-//! fuzz/run.sh [SECONDS]        # every target for SECONDS (default 600) each
+//! fuzz/run.sh [SECONDS] [TARGET...]   # every target (these and AFL's) for SECONDS each
 //! ```
 
 use std::panic::{self, AssertUnwindSafe};
@@ -300,7 +301,9 @@ fn main() {
             | 1
     });
     let seeds = seeds(target);
-    let crashes_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/crashes");
+    let crashes_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/crashes")
+        .join(target);
     panic::set_hook(Box::new(|_| {}));
     let mut rng = Rng(seed);
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -319,7 +322,7 @@ fn main() {
             if panic::catch_unwind(AssertUnwindSafe(|| run(target, &input))).is_err() {
                 crashes += 1;
                 let _ = std::fs::create_dir_all(&crashes_dir);
-                let file = crashes_dir.join(format!("{target}-{runs}.bin"));
+                let file = crashes_dir.join(format!("{runs}.bin"));
                 let _ = std::fs::write(&file, &input);
                 println!("crash: {} ({} bytes)", file.display(), input.len());
             }

@@ -5,6 +5,8 @@ mod bytes;
 mod commitgraph;
 mod config;
 mod delta;
+#[doc(hidden)]
+pub mod fuzzing;
 mod iconv;
 pub mod integrity;
 mod notes;

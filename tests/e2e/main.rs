@@ -13,6 +13,7 @@ mod commit_objects;
 mod ecosystem;
 mod escapes;
 mod findings;
+mod fuzz_corpus;
 mod hooks;
 mod install;
 mod install_atomic;
