@@ -13,8 +13,6 @@ mod notes;
 mod object;
 mod objects;
 mod pack;
-#[doc(hidden)]
-pub mod readers;
 mod reencode;
 mod refs;
 mod revs;
