@@ -3,19 +3,7 @@
 //! repositories.
 
 use crate::hooks::{Setup, stderr};
-
-const CLAUDE: &str = "Co-Authored-By: Claude <noreply@anthropic.com>";
-
-/// A commit by Claude on a production path, made past the client hooks.
-fn restricted_commit(s: &Setup, content: &str) -> String {
-    let o = s.commit(
-        &format!("claude\n\n{CLAUDE}"),
-        &[("src/lib.rs", content)],
-        &["--no-verify"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    s.client.head()
-}
+use crate::trusted_policy::{APPROVE_ALL, restricted_commit};
 
 /// Use only the hooks named (the server starts with `pre-receive`).
 fn server_hooks(s: &Setup, hook: &str) {
@@ -184,9 +172,6 @@ fn many_new_protected_refs_in_a_repository_of_many_refs_are_judged_in_time() {
     assert!(!e.contains("could not be judged within"), "{e}");
     assert_eq!(s.server_head("refs/heads/release/199"), Some(head));
 }
-
-const APPROVE_ALL: &str =
-    "version = 1\n[defaults]\nstatus = \"approved\"\n[refs]\nprotected = [\"refs/heads/main\"]\n";
 
 #[test]
 fn rewinding_the_branch_the_policy_comes_from_is_refused() {
