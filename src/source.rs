@@ -489,9 +489,9 @@ mod tests {
             id: Oid::zero(),
             path: ".trailgate/policy.toml".into(),
         };
-        let Source::Commit { path, .. } = registry_source(&policy, "../shared/exc.toml") else {
+        let Source::Commit { path, .. } = registry_source(&policy, "../registries/exc.toml") else {
             panic!("the registry comes from the policy's commit");
         };
-        assert_eq!(path, "shared/exc.toml");
+        assert_eq!(path, "registries/exc.toml");
     }
 }

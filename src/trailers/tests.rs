@@ -10,12 +10,12 @@ use proptest::prelude::*;
 use super::{Trailer, Trailers, cleanup, parse, parse_from_subject};
 use oracle::Git;
 
-/// Every message of the shared corpus of real histories, with what git 2.47 printed for it.
+/// Every message of the corpus of real histories (`tests/fixtures/real-messages.jsonl`), with what git 2.47 printed for it.
 #[test]
 fn corpus_matches_git_log() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/real-messages.jsonl"
+        "/tests/fixtures/real-messages.jsonl"
     );
     let corpus = std::fs::read_to_string(path)
         .unwrap_or_else(|err| panic!("the trailer corpus {path} is required: {err}"));

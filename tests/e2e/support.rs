@@ -236,10 +236,10 @@ pub fn assistants(record: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The shared corpus beside the project.
+/// The corpus of real commit messages in `tests/fixtures/`.
 pub fn corpus_path() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/real-messages.jsonl"
+        "/tests/fixtures/real-messages.jsonl"
     ))
 }

@@ -1,4 +1,4 @@
-//! Recognition over real commit messages (`shared/corpus/real-messages.jsonl`).
+//! Recognition over real commit messages (`tests/fixtures/real-messages.jsonl`).
 
 use std::collections::BTreeMap;
 
@@ -6,7 +6,7 @@ use super::*;
 
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpus/real-messages.jsonl"
+    "/tests/fixtures/real-messages.jsonl"
 );
 
 struct Record {
