@@ -294,7 +294,6 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
     }
 }
 
-/// A commit's committer time, from the committer line `git log` shows.
 /// What the worktree of `repo` has checked out: `HEAD`'s branch (or `HEAD` itself when
 /// detached) and its commit (`None` while the branch is unborn).
 pub fn checkout(repo: &Repository) -> Result<crate::session::Checkout, GitError> {
@@ -333,7 +332,7 @@ pub fn head_before(repo: &Repository, now: &Commit<'_>) -> Option<String> {
     }
 }
 
-/// A commit's committer time.
+/// A commit's committer time, from the committer line `git log` shows.
 pub fn committer_time(commit: &Commit<'_>) -> jiff::Timestamp {
     // The header is all the committer line needs; the blank line ends it for the parser.
     let mut header = commit.raw_header_bytes().to_vec();

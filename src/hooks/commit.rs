@@ -62,7 +62,7 @@ pub fn prepare_commit_msg(
     let comment = commit_message::resolve_comment(&setting, &before, status)?;
     let mut state = format!("process={}\namend={}\n", running.id, amend_word(amend));
     if setting == CommentSetting::Auto {
-        state.push_str(&format!("auto-comment={}\n", hex(&comment)));
+        state.push_str(&format!("auto-comment={}\n", crate::policy::hex(&comment)));
     }
     crate::fsutil::write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
 
@@ -258,10 +258,6 @@ fn amend_word(amend: Amend) -> &'static str {
         Amend::Yes => "yes",
         Amend::Maybe => "maybe",
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
