@@ -31,13 +31,6 @@ pub struct NotesReader {
 /// A tree indexed, or why it cannot be read; shared with lookups in progress.
 type Indexed = Arc<Result<NotesTree, String>>;
 
-/// One raw tree entry.
-struct TreeEntry<'a> {
-    mode: &'a [u8],
-    name: &'a [u8],
-    id: Oid,
-}
-
 struct NotesRef {
     name: String,
     format: NoteFormat,
@@ -181,17 +174,15 @@ fn index_raw_tree(raw: &[u8], depth: usize) -> Option<NotesTree> {
         notes: Vec::with_capacity(raw.len() / (2 * rest_len + 28)),
         subtrees: Vec::new(),
     };
-    let mut bytes = raw;
-    while !bytes.is_empty() {
-        let (TreeEntry { mode, name, id }, next) = tree_entry(bytes)?;
-        bytes = next;
-        let is_file = mode.starts_with(b"10");
-        let is_dir = mode == b"40000" || mode == b"040000";
-        if is_file && name.len() == 2 * rest_len {
+    let mut at = 0;
+    while let Some(entry) = super::object::next_entry(raw, &mut at) {
+        let entry = entry.ok()?;
+        let (name, id) = (entry.name, Oid::from_bytes(entry.id).ok()?);
+        if entry.is_file() && name.len() == 2 * rest_len {
             if let Some(rest) = decode_hex(name) {
                 indexed.notes.push((rest, id));
             }
-        } else if is_dir
+        } else if entry.is_tree()
             && name.len() == 2
             && depth + 1 < 20
             && let Some(byte) = decode_hex(name)
@@ -205,19 +196,6 @@ fn index_raw_tree(raw: &[u8], depth: usize) -> Option<NotesTree> {
     }
     indexed.subtrees.sort_unstable_by_key(|(byte, _)| *byte);
     Some(indexed)
-}
-
-/// The first raw entry of `bytes`, and the bytes after it.
-fn tree_entry(bytes: &[u8]) -> Option<(TreeEntry<'_>, &[u8])> {
-    let space = memchr::memchr(b' ', bytes)?;
-    let nul = space + 1 + memchr::memchr(0, &bytes[space + 1..])?;
-    let id = Oid::from_bytes(bytes.get(nul + 1..nul + 21)?).ok()?;
-    let entry = TreeEntry {
-        mode: &bytes[..space],
-        name: &bytes[space + 1..nul],
-        id,
-    };
-    Some((entry, &bytes[nul + 21..]))
 }
 
 /// An even number of hex digits (either case, as git accepts them) as the leading bytes of a

@@ -286,6 +286,11 @@ impl TreeEntry<'_> {
     pub fn is_tree(&self) -> bool {
         self.mode == MODE_TREE
     }
+
+    /// Whether the entry is a regular file (executable or not).
+    pub fn is_file(&self) -> bool {
+        self.mode & S_IFMT == S_IFREG
+    }
 }
 
 /// The entry at `*at` in a raw tree, advancing `*at` past it; `None` at the end. A malformed
