@@ -14,8 +14,8 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use trailgate::diag::Diagnostic;
-use trailgate::policy::{self, SourceText};
+use trailgate::config::diag::Diagnostic;
+use trailgate::config::policy::{self, SourceText};
 
 const TARGETS: [&str; 8] = [
     "trailers",
@@ -225,11 +225,11 @@ fn run(target: &str, input: &[u8]) {
     let text = String::from_utf8_lossy(input).into_owned();
     match target {
         "trailers" => {
-            let _ = trailgate::trailers::parse(input);
-            let _ = trailgate::trailers::cleanup(input, b"#");
+            let _ = trailgate::engine::trailers::parse(input);
+            let _ = trailgate::engine::trailers::cleanup(input, b"#");
         }
         "insert" => {
-            let _ = trailgate::trailers::insert::add_trailers(
+            let _ = trailgate::engine::trailers::insert::add_trailers(
                 input,
                 b"#",
                 &[
@@ -263,16 +263,16 @@ fn run(target: &str, input: &[u8]) {
             });
         }
         "trailgate-note" => {
-            let _ = trailgate::notes::parse_trailgate_note(input);
+            let _ = trailgate::sessions::notes::parse_trailgate_note(input);
         }
         "git-ai-note" => {
-            let _ = trailgate::notes::parse_git_ai_note(input);
+            let _ = trailgate::sessions::notes::parse_git_ai_note(input);
         }
         "ref-updates" => {
             let _ = trailgate::hooks::RefUpdate::parse_lines(&text);
         }
         _ => {
-            let _ = trailgate::session::parse_payload(input);
+            let _ = trailgate::sessions::parse_payload(input);
         }
     }
 }

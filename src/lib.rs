@@ -1,28 +1,23 @@
 //! trailgate: enforce an organisation's policy on AI coding assistants in git.
 //!
-//! The engine is pure: [`trailers`] parses messages as git does, [`catalog`] and [`evidence`]
-//! find assistants, [`policy`], [`exceptions`] and [`paths`] hold the rules, and [`verdict`]
-//! judges a commit from plain data. [`git`] is the only module that reads a repository;
-//! [`scan`] ties them together and [`report`] renders the results; [`install`] manages the
-//! hook shims; [`session`] keeps the records of assistant sessions in a worktree.
+//! The crate is layered; each layer imports only from the layers before it (CONTRIBUTING.md
+//! has the map, and a test holds the rule):
+//! - [`engine`]: pure judging over plain data (trailers, catalog, evidence, paths, verdicts,
+//!   findings, records);
+//! - [`git`]: the only door to a repository;
+//! - [`config`]: policy and exception registry, read and validated, and where they come from;
+//! - [`judge`]: one commit, from its facts to its record; [`scan`]: a history of them;
+//! - [`sessions`], [`hooks`], [`install`]: assistant sessions, the hook front doors, the hook
+//!   shims;
+//! - [`report`]: rendering records in every output format.
 
-pub mod catalog;
-pub mod diag;
-pub mod evidence;
-pub mod exceptions;
-pub mod facts;
-pub mod findings;
+pub mod config;
+pub mod engine;
 mod fsutil;
 pub mod git;
 pub mod hooks;
 pub mod install;
-pub mod notes;
-pub mod paths;
-pub mod policy;
+pub mod judge;
 pub mod report;
 pub mod scan;
-pub mod session;
-pub mod source;
-mod tomlsrc;
-pub mod trailers;
-pub mod verdict;
+pub mod sessions;

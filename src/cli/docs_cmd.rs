@@ -1,22 +1,11 @@
 //! `completions` and `man`: shell completions and man pages generated from the clap
 //! definition, so they always match the commands.
 
-use super::Cli;
+use super::args::{Cli, Shell};
 use anyhow::{Context, Result};
-use clap::{CommandFactory, ValueEnum};
+use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;
-
-/// Shells `completions` writes for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    /// bash (source it, or put it in bash-completion's directory).
-    Bash,
-    /// zsh (put it on `fpath` as `_trailgate`).
-    Zsh,
-    /// fish (put it in `~/.config/fish/completions/`).
-    Fish,
-}
 
 pub fn completions(shell: Shell) -> Result<u8> {
     let mut cmd = Cli::command();

@@ -1,15 +1,15 @@
 //! `trailgate hook NAME [ARGS]`: the entry point the hook shims call. Client hooks refuse a
 //! commit or push that breaks the policy; server hooks reject anything they cannot judge.
 
-use super::HookArgs;
+use super::args::HookArgs;
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::Read;
+use trailgate::config::source::{self, LoadError, ServerPolicy};
 use trailgate::git;
 use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
 use trailgate::install::ALL_HOOKS;
+use trailgate::judge::Judge;
 use trailgate::report::{Escaped, escape_join};
-use trailgate::scan::Judge;
-use trailgate::source::{self, LoadError, ServerPolicy};
 
 /// The hooks that run on the server, where whatever cannot be judged is rejected.
 fn is_server_hook(name: &str) -> bool {

@@ -1,14 +1,14 @@
 //! `policy check`, `policy show` and `exceptions list`.
 
-use super::{FormatArg, PolicyArg};
+use super::args::{FormatArg, PolicyArg};
 use anyhow::Result;
 use colored::Colorize;
 use std::io::Write;
-use trailgate::findings::Code;
+use trailgate::config::policy::Policy;
+use trailgate::config::source;
+use trailgate::engine::findings::Code;
 use trailgate::git;
-use trailgate::policy::Policy;
 use trailgate::report::{Escaped, escape_join};
-use trailgate::source;
 
 fn load(spec: Option<&str>) -> Result<Policy> {
     let repo = git::open_from_env().ok();
@@ -54,7 +54,7 @@ pub fn show(spec: Option<String>) -> Result<u8> {
     writeln!(
         out,
         "# always production: {}/**{}",
-        trailgate::policy::POLICY_DIR,
+        trailgate::config::policy::POLICY_DIR,
         p.always_production
             .iter()
             .map(|s| format!(", {s}"))

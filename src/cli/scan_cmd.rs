@@ -1,18 +1,19 @@
 //! `scan` and `check`: gather commits, judge them, render.
 
+use super::args::{CheckArgs, CheckFormatArg, FormatArg, ScanArgs};
 use super::output::Output;
-use super::{CheckArgs, CheckFormatArg, FormatArg, ScanArgs};
 use anyhow::{Result, anyhow};
 use std::io::Write;
-use trailgate::exceptions::{Instant, day_start, parse_instant};
-use trailgate::findings::Severity;
+use trailgate::config::registry::{Instant, day_start, parse_instant};
+use trailgate::config::source;
+use trailgate::engine::findings::Severity;
 use trailgate::git::{self, RevSelection};
+use trailgate::judge::{self, At};
 use trailgate::report::{
     self, HtmlReporter, HumanReporter, JsonReporter, JsonlReporter, JunitReporter, Reporter,
     SarifReporter, SummaryBuilder,
 };
-use trailgate::scan::{self, At, ScanOptions};
-use trailgate::source;
+use trailgate::scan::{self, ScanOptions};
 
 /// Parse `--at`.
 pub fn parse_at(s: &str) -> Result<At> {
@@ -111,10 +112,10 @@ pub fn check(args: CheckArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let commit = git::resolve_commit_id(&repo, &args.commit)?;
-    let judge = scan::Judge::new(&repo, &policy);
+    let judge = judge::Judge::new(&repo, &policy);
     let mut objects = git::Objects::new(git::packs(&repo));
     let at = parse_at(&args.at)?;
-    let record = scan::judge_commit(&repo, &mut objects, &judge, commit, at)?;
+    let record = judge::judge_commit(&repo, &mut objects, &judge, commit, at)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
@@ -124,11 +125,13 @@ pub fn check(args: CheckArgs) -> Result<u8> {
             writeln!(out)?;
         }
     }
-    Ok(if record.verdict == trailgate::findings::Verdict::Fail {
-        1
-    } else {
-        0
-    })
+    Ok(
+        if record.verdict == trailgate::engine::findings::Verdict::Fail {
+            1
+        } else {
+            0
+        },
+    )
 }
 
 fn progress_bar() -> indicatif::ProgressBar {

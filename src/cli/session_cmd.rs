@@ -4,69 +4,14 @@
 //! a repository they say so on stderr and succeed, since an assistant may run anywhere and its
 //! hook must not fail there.
 
+use super::args::{EndArgs, SessionCommand, StartArgs, StatusArgs, StatusFormat};
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
+use trailgate::config::policy::Sessions;
 use trailgate::git;
-use trailgate::policy::Sessions;
-use trailgate::session::{self, Checkout, HookPayload, SessionRecord, SessionStore, State};
-
-/// `trailgate session`.
-#[derive(Debug, Subcommand)]
-pub enum SessionCommand {
-    /// Record that an assistant session started (run from the assistant's session-start hook;
-    /// reads the hook's JSON from stdin).
-    Start(StartArgs),
-    /// Record that a session ended (run from the assistant's session-end hook).
-    End(EndArgs),
-    /// List this worktree's session records, each with its state and whether the next commit
-    /// declares it.
-    Status(StatusArgs),
-    /// End and forget every session record of this worktree: none of them is declared again.
-    Clear,
-}
-
-#[derive(Debug, Args)]
-pub struct StartArgs {
-    /// Catalog id of the assistant: claude-code, openai-codex, kiro, ...
-    #[arg(long, value_name = "ID")]
-    pub assistant: String,
-    /// Session id (default: the hook's `session_id`, else a generated one).
-    #[arg(long, value_name = "ID")]
-    pub session: Option<String>,
-    /// Model (default: the hook's `model`).
-    #[arg(long, value_name = "MODEL")]
-    pub model: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct EndArgs {
-    /// Only this assistant's sessions (default: any).
-    #[arg(long, value_name = "ID")]
-    pub assistant: Option<String>,
-    /// The session to end (default: the hook's `session_id`, else the most recently started
-    /// open session).
-    #[arg(long, value_name = "ID")]
-    pub session: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
-    pub format: StatusFormat,
-}
-
-/// `session status --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFormat {
-    /// One line per session.
-    Human,
-    /// One JSON document.
-    Json,
-}
+use trailgate::sessions::{self, Checkout, HookPayload, SessionRecord, SessionStore, State};
 
 /// How long to wait for a hook's stdin to reach its end: a runner that leaves stdin open must
 /// not hang the assistant's session.
@@ -83,9 +28,9 @@ pub fn session(cmd: SessionCommand) -> Result<u8> {
 
 fn start(args: StartArgs) -> Result<u8> {
     // A wrong hook command line is an error wherever it runs.
-    session::validate_assistant(&args.assistant)?;
+    sessions::validate_assistant(&args.assistant)?;
     if let Some(s) = &args.session {
-        session::validate_session(s)?;
+        sessions::validate_session(s)?;
     }
     let payload = read_payload()?;
     let Some(repo) = find_repo(payload.cwd.as_deref()) else {
@@ -109,10 +54,10 @@ fn start(args: StartArgs) -> Result<u8> {
 
 fn end(args: EndArgs) -> Result<u8> {
     if let Some(a) = &args.assistant {
-        session::validate_assistant(a)?;
+        sessions::validate_assistant(a)?;
     }
     if let Some(s) = &args.session {
-        session::validate_session(s)?;
+        sessions::validate_session(s)?;
     }
     let payload = read_payload()?;
     let Some(repo) = find_repo(payload.cwd.as_deref()) else {
@@ -162,7 +107,7 @@ fn read_payload() -> Result<HookPayload> {
             Vec::new()
         }
     };
-    Ok(session::parse_payload(&bytes)?)
+    Ok(sessions::parse_payload(&bytes)?)
 }
 
 /// The worktree's repository, found from the hook's `cwd` when it gave one, else as git does;
@@ -199,7 +144,7 @@ fn status(args: StatusArgs) -> Result<u8> {
     let here = git::checkout(&repo)?;
     // The policy only says how long open records last; without a readable one, the default,
     // said out loud: the hooks, which stop on such a policy, would not agree with the states.
-    let max_age = match trailgate::source::load_policy(Some(&repo), None) {
+    let max_age = match trailgate::config::source::load_policy(Some(&repo), None) {
         Ok(p) => p.sessions.max_age,
         Err(e) => {
             let default = Sessions::default().max_age;

@@ -31,7 +31,7 @@ pub use refs::{
 pub use revs::{RevSelection, Walk, Walked, walk_revisions};
 pub use tree::changed_between;
 
-use crate::facts::{CommitFacts, Signature};
+use crate::engine::facts::{CommitFacts, Signature};
 use git2::{Commit, Oid, Repository};
 use std::path::Path;
 use std::sync::Arc;
@@ -296,7 +296,7 @@ pub fn head_commit(repo: &Repository) -> Result<Option<Commit<'_>>, GitError> {
 
 /// What the worktree of `repo` has checked out: `HEAD`'s branch (or `HEAD` itself when
 /// detached) and its commit (`None` while the branch is unborn).
-pub fn checkout(repo: &Repository) -> Result<crate::session::Checkout, GitError> {
+pub fn checkout(repo: &Repository) -> Result<crate::sessions::Checkout, GitError> {
     let head = repo
         .find_reference("HEAD")
         .context(|| "cannot read HEAD".into())?;
@@ -314,7 +314,7 @@ pub fn checkout(repo: &Repository) -> Result<crate::session::Checkout, GitError>
             });
         }
     };
-    Ok(crate::session::Checkout { branch, head: id })
+    Ok(crate::sessions::Checkout { branch, head: id })
 }
 
 /// The commit `HEAD` pointed to before it moved to `now`: the old id of `HEAD`'s newest

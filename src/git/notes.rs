@@ -225,7 +225,7 @@ fn read_note(repo: &Repository, blob: Oid) -> Result<Vec<u8>, String> {
         repo,
         blob,
         ObjectType::Blob,
-        crate::notes::MAX_NOTE_BYTES,
+        crate::sessions::notes::MAX_NOTE_BYTES,
         |data| Ok(data.to_vec()),
     )
     .map_err(|e| format!("note {blob}: {e}"))

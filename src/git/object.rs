@@ -6,7 +6,7 @@
 
 use super::GitError;
 use super::reencode;
-use crate::facts::{CommitFacts, Signature};
+use crate::engine::facts::{CommitFacts, Signature};
 use git2::Oid;
 
 /// A commit as the scan needs it: its place in history, and what the engine reads.

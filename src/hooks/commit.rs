@@ -5,11 +5,11 @@
 use super::commit_message::{self, CommentSetting};
 use super::commit_process::{Running, running_commit};
 use super::{HookError, Outcome, report_new_commit};
-use crate::facts::{CommitFacts, Signature};
+use crate::config::policy::Policy;
+use crate::engine::facts::{CommitFacts, Signature};
+use crate::engine::trailers::{self, CleanupMode};
 use crate::git::{self, Context};
-use crate::policy::Policy;
-use crate::scan::Judge;
-use crate::trailers::{self, CleanupMode};
+use crate::judge::Judge;
 use git2::{Oid, Repository};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -62,7 +62,10 @@ pub fn prepare_commit_msg(
     let comment = commit_message::resolve_comment(&setting, &before, status)?;
     let mut state = format!("process={}\namend={}\n", running.id, amend_word(amend));
     if setting == CommentSetting::Auto {
-        state.push_str(&format!("auto-comment={}\n", crate::policy::hex(&comment)));
+        state.push_str(&format!(
+            "auto-comment={}\n",
+            crate::config::policy::hex(&comment)
+        ));
     }
     crate::fsutil::write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;
 

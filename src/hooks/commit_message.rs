@@ -6,8 +6,8 @@
 
 use super::HookError;
 use super::commit_argv::CommitArgs;
+use crate::engine::trailers::{self, CleanupMode};
 use crate::git;
-use crate::trailers::{self, CleanupMode};
 use git2::Repository;
 
 /// The comment string in force before a message is known: fixed, or `auto` (chosen per

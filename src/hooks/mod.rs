@@ -16,10 +16,10 @@ pub use push::pre_push;
 pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_receive, update};
 pub use sessions::post_commit;
 
-use crate::findings::Verdict;
+use crate::engine::findings::Verdict;
 use crate::git::{self, GitError, RevSelection};
+use crate::judge::{At, Judge, judge_commit};
 use crate::report::{CommitRecord, Escaped, escape_join};
-use crate::scan::{At, Judge, judge_commit};
 use git2::{Oid, Repository};
 use std::io::{self, Write};
 
@@ -170,7 +170,7 @@ pub fn report_new_commit(
 /// them, or the first `shown` and how many more.
 fn write_findings(
     out: &mut dyn Write,
-    findings: &[crate::findings::Finding],
+    findings: &[crate::engine::findings::Finding],
     indent: &str,
     shown: Option<usize>,
 ) -> io::Result<()> {

@@ -3,7 +3,7 @@
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
 use crate::git::RevSelection;
-use crate::scan::Judge;
+use crate::judge::Judge;
 use git2::Repository;
 use std::io::Write;
 

@@ -6,10 +6,10 @@
 //! door). Anything that cannot be decided rejects the push.
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
+use crate::config::policy::Policy;
+use crate::config::source::protects;
 use crate::git::{RevSelection, Symrefs};
-use crate::policy::Policy;
-use crate::scan::Judge;
-use crate::source::protects;
+use crate::judge::Judge;
 use git2::Repository;
 use std::io::Write;
 

@@ -3,10 +3,10 @@
 //! `post-commit` writes before it marks ended sessions as consumed.
 
 use super::{HookError, Outcome};
-use crate::evidence::{Evidence, Source};
+use crate::config::policy::{Policy, Sessions, UNKNOWN};
+use crate::engine::evidence::{Evidence, Source};
 use crate::git;
-use crate::policy::{Policy, Sessions, UNKNOWN};
-use crate::session::{Checkout, SessionRecord, SessionStore};
+use crate::sessions::{Checkout, SessionRecord, SessionStore};
 use git2::Repository;
 use jiff::Timestamp;
 use serde::Serialize;

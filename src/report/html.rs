@@ -6,7 +6,7 @@
 
 use super::junit::escape;
 use super::{CommitRecord, Reporter, SummaryRecord};
-use crate::findings::Verdict;
+use crate::engine::findings::Verdict;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};

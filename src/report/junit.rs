@@ -5,7 +5,7 @@
 //! findings) are kept until the end.
 
 use super::{CommitRecord, Reporter, SummaryRecord};
-use crate::findings::{Severity, Verdict};
+use crate::engine::findings::{Severity, Verdict};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -79,7 +79,7 @@ pub fn render_case(record: &CommitRecord) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn detail(record: &CommitRecord, f: &crate::findings::Finding) -> String {
+fn detail(record: &CommitRecord, f: &crate::engine::findings::Finding) -> String {
     let mut line = format!(
         "{}[{}] commit {} by {} <{}>: {}",
         f.severity.as_str(),

@@ -5,16 +5,16 @@ mod escape;
 mod html;
 mod human;
 mod junit;
-mod record;
+
 pub mod sarif;
 
+pub use crate::engine::record::{
+    CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
+};
 pub use escape::{Escaped, EscapedLines, escape_join};
 pub use html::HtmlReporter;
 pub use human::{HumanReporter, explain, render_commit};
 pub use junit::JunitReporter;
-pub use record::{
-    CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
-};
 pub use sarif::SarifReporter;
 
 use std::io::{self, Write};

@@ -5,7 +5,7 @@
 //! and streamed; at most [`MAX_RESULTS`] are written, GitHub's limit per run.
 
 use super::{CommitRecord, Reporter, SummaryRecord};
-use crate::findings::{Code, Finding, Severity};
+use crate::engine::findings::{Code, Finding, Severity};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 

@@ -6,7 +6,7 @@ use crate::support::{codes, record};
 
 /// Every character confusables.txt maps to `:` (a unit test checks the list against the data
 /// `unicode-security` carries).
-const COLONS: &[char] = trailgate::evidence::LOOK_ALIKE_COLONS;
+const COLONS: &[char] = trailgate::engine::evidence::LOOK_ALIKE_COLONS;
 
 #[test]
 fn every_look_alike_colon_evidences_the_assistant() {

@@ -71,7 +71,7 @@ fn sarif_of_a_failing_scan_validates_against_the_official_schema() {
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(
         rules.len(),
-        trailgate::findings::Code::ALL.len(),
+        trailgate::engine::findings::Code::ALL.len(),
         "a rule per finding code"
     );
     for rule in rules {

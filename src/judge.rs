@@ -1,0 +1,181 @@
+//! Judging one commit, the same way for every front door: its facts, the evidence they and its
+//! session notes carry, the changed paths the verdict needs (and only those), and the verdict,
+//! as a [`CommitRecord`]. `scan` runs this over a history; the hooks over a push or a commit
+//! about to be made.
+
+use crate::config::policy::Policy;
+use crate::config::policy::UNKNOWN;
+use crate::engine::evidence::{Collector, CommitText, Evidence, Source};
+use crate::engine::facts::CommitFacts;
+use crate::engine::record::CommitRecord;
+use crate::engine::verdict::{self, ChangedPaths, CommitContext, PathNeed};
+use crate::git::NoteFormat;
+use crate::git::{self, GitError};
+use crate::git::{Objects, ParsedCommit};
+use crate::sessions::notes;
+use git2::{Oid, Repository};
+use jiff::Timestamp;
+
+/// Evaluation time for exception windows (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Each commit's committer time.
+    Commit,
+    /// A fixed instant (`--at now`, `--at DATE`).
+    Fixed(Timestamp),
+}
+
+/// What judging needs besides the commit: prepared once per scan, shared by the workers.
+pub struct Judge<'p> {
+    /// The policy.
+    pub policy: &'p Policy,
+    collector: Collector<'p>,
+    notes: git::NotesReader,
+}
+
+impl<'p> Judge<'p> {
+    /// Prepare for a repository and policy.
+    pub fn new(repo: &Repository, policy: &'p Policy) -> Self {
+        Judge {
+            policy,
+            collector: Collector::new(&policy.catalog, &policy.exception_trailer),
+            notes: git::NotesReader::open(
+                repo,
+                &[
+                    (policy.sessions.notes_ref.as_str(), NoteFormat::Trailgate),
+                    (policy.sessions.git_ai_notes_ref.as_str(), NoteFormat::GitAi),
+                ],
+            ),
+        }
+    }
+}
+
+/// Judge the commit `id` of `repo`, reading objects through `objects`.
+pub fn judge_commit(
+    repo: &Repository,
+    objects: &mut Objects,
+    judge: &Judge<'_>,
+    id: Oid,
+    at: At,
+) -> Result<CommitRecord, GitError> {
+    let commit = git::read_commit(repo, objects, id)?;
+    judge_parsed(repo, objects, judge, commit, at)
+}
+
+pub(crate) fn judge_parsed(
+    repo: &Repository,
+    objects: &mut Objects,
+    judge: &Judge<'_>,
+    commit: ParsedCommit,
+    at: At,
+) -> Result<CommitRecord, GitError> {
+    let ParsedCommit { shape, facts } = commit;
+    let mut evidence = judge.evidence(&facts);
+    add_note_evidence(repo, judge, shape.id, &mut evidence);
+    let time = eval_time(at, &facts);
+    judge.decide(facts, evidence, time, &mut |descend, keep| {
+        git::changed_paths(repo, objects, &shape, descend, keep)
+    })
+}
+
+/// Computes changed paths with a pruning test for directories and a filter for paths.
+pub type PathSource<'a> = dyn FnMut(&dyn Fn(&[u8]) -> bool, &dyn Fn(&[u8]) -> bool) -> Result<Vec<Vec<u8>>, GitError>
+    + 'a;
+
+impl Judge<'_> {
+    /// Evidence from what the commit itself says (channels 1–4).
+    pub fn evidence(&self, facts: &CommitFacts) -> Evidence {
+        self.collector.collect(&CommitText {
+            message: &facts.message,
+            author: (&facts.author.name, &facts.author.email),
+            committer: (&facts.committer.name, &facts.committer.email),
+        })
+    }
+
+    /// Judge a commit (or one about to be made) from its facts and evidence, asking `paths`
+    /// for exactly the changed paths the verdict needs.
+    pub fn decide(
+        &self,
+        facts: CommitFacts,
+        evidence: Evidence,
+        at: Timestamp,
+        paths: &mut PathSource<'_>,
+    ) -> Result<CommitRecord, GitError> {
+        let policy = self.policy;
+        let changed = match verdict::path_need(policy, &evidence) {
+            PathNeed::None => None,
+            PathNeed::Production => Some(ChangedPaths {
+                all: None,
+                production: paths(&|dir| policy.may_contain_production(dir), &|p| {
+                    policy.is_production(p)
+                })?,
+            }),
+            PathNeed::All => {
+                let all = paths(&|_| true, &|_| true)?;
+                let production = all
+                    .iter()
+                    .filter(|p| policy.is_production(p))
+                    .cloned()
+                    .collect();
+                Some(ChangedPaths {
+                    all: Some(all),
+                    production,
+                })
+            }
+        };
+        let judgement = verdict::judge(
+            policy,
+            &evidence,
+            &CommitContext {
+                author_email: &facts.author.email,
+                at,
+                paths: changed.as_ref(),
+                undecodable_encoding: facts.undecodable_encoding.as_deref(),
+            },
+        );
+        Ok(CommitRecord::new(facts, evidence, judgement))
+    }
+}
+
+/// Session metadata in notes only ever adds evidence (SPEC §3 channel 5). A note that cannot
+/// be read or parsed adds nothing, and the report says so (`unreadable-note`).
+fn add_note_evidence(repo: &Repository, judge: &Judge<'_>, id: Oid, evidence: &mut Evidence) {
+    for (notes_ref, format, text) in judge.notes.notes_of(repo, id) {
+        let sessions = text.and_then(|bytes| {
+            match format {
+                NoteFormat::Trailgate => notes::parse_trailgate_note(&bytes),
+                NoteFormat::GitAi => notes::parse_git_ai_note(&bytes),
+            }
+            .map_err(|e| e.message)
+        });
+        let sessions = match sessions {
+            Ok(s) => s,
+            Err(reason) => {
+                evidence.add_unreadable_note(&notes_ref, reason);
+                continue;
+            }
+        };
+        for s in sessions {
+            let assistant = notes::tool_to_catalog_id(&s.tool)
+                .and_then(|id| judge.policy.catalog.index_of(id))
+                .map_or(UNKNOWN.to_string(), |i| {
+                    judge.policy.catalog.entries()[i].id.clone()
+                });
+            let mut text = format!("{notes_ref}: {}", s.tool);
+            if let Some(m) = &s.model {
+                text.push_str(&format!(" ({m})"));
+            }
+            if let Some(session) = &s.session {
+                text.push_str(&format!(" session {session}"));
+            }
+            evidence.add_metadata(&assistant, Source::Note, text);
+        }
+    }
+}
+
+fn eval_time(at: At, facts: &CommitFacts) -> Timestamp {
+    match at {
+        At::Commit => facts.committer.timestamp(),
+        At::Fixed(t) => t,
+    }
+}

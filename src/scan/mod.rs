@@ -1,0 +1,247 @@
+//! The scan pipeline: a history judged commit by commit ([`crate::judge`]) and handed on as
+//! records. Commits are judged in ordered chunks across worker threads (one repository handle
+//! each) and handed on in walk order, so memory stays flat and output is the same whatever the
+//! thread count.
+
+use crate::config::policy::Policy;
+use crate::engine::record::CommitRecord;
+use crate::git::{self, GitError, RevSelection};
+use crate::git::{Packs, Walked};
+use crate::judge::{At, Judge, judge_parsed};
+use git2::Repository;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, mpsc};
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Revisions.
+    pub selection: RevSelection,
+    /// Only commits whose committer time is at or after this.
+    pub since: Option<Timestamp>,
+    /// Only commits whose committer time is at or before this.
+    pub until: Option<Timestamp>,
+    /// Evaluation time.
+    pub at: At,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// Commits per unit of work handed to a worker: large enough that handing over costs little,
+/// small enough to keep memory flat.
+const CHUNK: usize = 256;
+
+/// Chunks between two releases of mapped pack pages: memory stays flat on long histories,
+/// and the pages come back from the page cache at the cost of a minor fault.
+const RELEASE_EVERY: usize = 16;
+
+/// Errors that stop a scan.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// Reading git failed.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// Writing the report failed.
+    #[error("cannot write the report: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// One commit's outcome on a worker: skipped by date, or judged and rendered.
+type Judged = Result<Option<(CommitRecord, Vec<u8>)>, GitError>;
+
+/// A numbered chunk of the walk, or the error that ended it.
+type Chunk = (usize, Result<Vec<Walked>, GitError>);
+
+/// Scan the selected history. Each commit is judged and rendered (`render`) on a worker
+/// thread, then handed to `sink` with its rendering, in walk order.
+///
+/// Three kinds of thread: a walker (with its own repository handle) reads the history and
+/// numbers chunks of commits; workers judge and render chunks; the calling thread puts the
+/// results back in order and writes them. The walker may be at most a few chunks ahead of the
+/// writer, so memory stays flat however long the history.
+pub fn scan(
+    repo: &Repository,
+    policy: &Policy,
+    opts: &ScanOptions,
+    render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
+    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+) -> Result<(), ScanError> {
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let max_in_flight = threads * 4;
+    let git_dir = repo.path().to_path_buf();
+    let judge = Judge::new(repo, policy);
+    std::thread::scope(|s| {
+        let (packs_tx, packs_rx) = mpsc::channel::<Result<Option<Arc<Packs>>, GitError>>();
+        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(max_in_flight);
+        // One permit per chunk in flight: the writer hands one back for each chunk written.
+        let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(max_in_flight);
+        for _ in 0..max_in_flight {
+            let _ = permit_tx.send(());
+        }
+        let (git_dir, selection) = (&git_dir, &opts.selection);
+        // The walker owns the chunk queue: when it returns, the queue closes and the workers end.
+        s.spawn(move || walker(git_dir, selection, &packs_tx, chunk_tx, &permit_rx));
+        let packs = match packs_rx.recv() {
+            Ok(Ok(Some(packs))) => packs,
+            Ok(Ok(None)) => return Ok(()),
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => return Err(stopped()),
+        };
+        let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Judged>)>();
+        for _ in 0..threads {
+            let (done_tx, chunk_rx, packs) = (done_tx.clone(), chunk_rx.clone(), packs.clone());
+            let judge = &judge;
+            s.spawn(move || {
+                loop {
+                    // The lock is held only to take the next chunk.
+                    let next = chunk_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((index, chunk))) = next else { break };
+                    let results = match chunk {
+                        Ok(commits) => commits
+                            .into_iter()
+                            .map(|w| judge_walked(git_dir, &packs, judge, opts, render, w))
+                            .collect(),
+                        Err(e) => vec![Err(e)],
+                    };
+                    if done_tx.send((index, results)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Returning drops `permit_tx`, which stops the walker, which stops the workers.
+        write_in_order(&done_rx, &permit_tx, sink)
+    })
+}
+
+/// Judge and render one walked commit on this worker's handles.
+fn judge_walked(
+    git_dir: &std::path::Path,
+    packs: &Arc<Packs>,
+    judge: &Judge<'_>,
+    opts: &ScanOptions,
+    render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
+    walked: Walked,
+) -> Judged {
+    git::with_worker(git_dir, packs, |r, objects| {
+        let commit = match &walked.raw {
+            Some(raw) => git::parse_commit(walked.id, raw)?,
+            None => git::read_commit(r, objects, walked.id)?,
+        };
+        // `--since`/`--until` limit by the date git walks by, as `git log` does.
+        if !in_window(commit.shape.date, opts) {
+            return Ok(None);
+        }
+        let record = judge_parsed(r, objects, judge, commit, opts.at)?;
+        let rendered = render(&record);
+        Ok(Some((record, rendered)))
+    })?
+}
+
+/// The walker thread: walk the selection on its own repository handle and send numbered
+/// chunks, each when a permit comes back; the first message says what packs to read.
+fn walker(
+    git_dir: &std::path::Path,
+    selection: &RevSelection,
+    packs_tx: &mpsc::Sender<Result<Option<Arc<Packs>>, GitError>>,
+    chunks: mpsc::SyncSender<Chunk>,
+    permits: &mpsc::Receiver<()>,
+) {
+    let repo = match git::open_at(git_dir) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = packs_tx.send(Err(e));
+            return;
+        }
+    };
+    let mut walk = match git::walk_revisions(&repo, selection) {
+        Ok(Some(walk)) => walk,
+        Ok(None) => {
+            let _ = packs_tx.send(Ok(None));
+            return;
+        }
+        Err(e) => {
+            let _ = packs_tx.send(Err(e));
+            return;
+        }
+    };
+    let packs = walk.packs();
+    if packs_tx.send(Ok(Some(Arc::clone(&packs)))).is_err() {
+        return;
+    }
+    for index in 0.. {
+        let mut commits = Vec::with_capacity(CHUNK);
+        let mut failed = None;
+        for walked in (&mut walk).take(CHUNK) {
+            match walked {
+                Ok(w) => commits.push(w),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let last = failed.is_some() || commits.len() < CHUNK;
+        if commits.is_empty() && failed.is_none() {
+            return;
+        }
+        if permits.recv().is_err() || chunks.send((index, Ok(commits))).is_err() {
+            return;
+        }
+        if let Some(e) = failed {
+            // The error goes in order, after the commits walked before it.
+            if permits.recv().is_err() || chunks.send((index + 1, Err(e))).is_err() {
+                return;
+            }
+        }
+        if last {
+            return;
+        }
+        if (index + 1) % RELEASE_EVERY == 0 {
+            packs.release_pages();
+        }
+    }
+}
+
+/// Hand results to `sink` in walk order, giving back a permit for every chunk written.
+fn write_in_order(
+    done: &mpsc::Receiver<(usize, Vec<Judged>)>,
+    permits: &mpsc::SyncSender<()>,
+    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+) -> Result<(), ScanError> {
+    let mut written = 0usize;
+    let mut waiting: BTreeMap<usize, Vec<Judged>> = BTreeMap::new();
+    // The workers end (closing `done`) once the walker has sent its last chunk.
+    while let Ok((index, results)) = done.recv() {
+        waiting.insert(index, results);
+        while let Some(results) = waiting.remove(&written) {
+            for r in results {
+                if let Some((record, rendered)) = r? {
+                    sink(record, rendered)?;
+                }
+            }
+            written += 1;
+            let _ = permits.try_send(());
+        }
+    }
+    if waiting.is_empty() {
+        Ok(())
+    } else {
+        Err(stopped())
+    }
+}
+
+fn stopped() -> ScanError {
+    ScanError::Output(std::io::Error::other("a scan thread stopped unexpectedly"))
+}
+
+fn in_window(time: i64, opts: &ScanOptions) -> bool {
+    let t = Timestamp::from_second(time).unwrap_or(Timestamp::UNIX_EPOCH);
+    opts.since.is_none_or(|s| t >= s) && opts.until.is_none_or(|u| t <= u)
+}
