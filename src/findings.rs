@@ -1,4 +1,4 @@
-//! Finding codes and severities (SPEC §7): the stable vocabulary every report speaks.
+//! Finding codes and severities (docs/findings.md): the stable vocabulary every report speaks.
 
 use serde::Serialize;
 use std::fmt;

@@ -189,7 +189,7 @@ fn page<W: Write>(h: &HtmlReporter<W>, s: &SummaryRecord) -> String {
         }
     }
     p.push_str(
-        "<p>Paths are known for the commits whose verdict needed them (SPEC §6).</p></section>\n",
+        "<p>Paths are known for the commits whose verdict needed them.</p></section>\n",
     );
 
     let _ = writeln!(
