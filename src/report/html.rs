@@ -188,9 +188,7 @@ fn page<W: Write>(h: &HtmlReporter<W>, s: &SummaryRecord) -> String {
             );
         }
     }
-    p.push_str(
-        "<p>Paths are known for the commits whose verdict needed them.</p></section>\n",
-    );
+    p.push_str("<p>Paths are known for the commits whose verdict needed them.</p></section>\n");
 
     let _ = writeln!(
         p,
