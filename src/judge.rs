@@ -16,7 +16,7 @@ use crate::sessions::notes;
 use git2::{Oid, Repository};
 use jiff::Timestamp;
 
-/// Evaluation time for exception windows (SPEC §5).
+/// Evaluation time for exception windows (docs/policy.md, "Evaluation time").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
     /// Each commit's committer time.
@@ -137,8 +137,8 @@ impl Judge<'_> {
     }
 }
 
-/// Session metadata in notes only ever adds evidence (SPEC §3 channel 5). A note that cannot
-/// be read or parsed adds nothing, and the report says so (`unreadable-note`).
+/// Session metadata in notes only ever adds evidence (docs/recognition.md, "Git notes"). A note
+/// that cannot be read or parsed adds nothing, and the report says so (`unreadable-note`).
 fn add_note_evidence(repo: &Repository, judge: &Judge<'_>, id: Oid, evidence: &mut Evidence) {
     for (notes_ref, format, text) in judge.notes.notes_of(repo, id) {
         let sessions = text.and_then(|bytes| {

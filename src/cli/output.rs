@@ -1,6 +1,6 @@
-//! Where `--output` writes (SPEC §11): `-` is standard output; a regular file (or a new one) is
-//! replaced atomically when the report is complete; a device, FIFO or symlink is written into
-//! and stays what it was.
+//! Where `--output` writes (docs/output.md, "--output FILE"): `-` is standard output; a regular
+//! file (or a new one) is replaced atomically when the report is complete; a device, FIFO or
+//! symlink is written into and stays what it was.
 
 use anyhow::{Context, Result, bail};
 use std::fs::{self, File, OpenOptions};

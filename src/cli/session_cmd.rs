@@ -1,8 +1,8 @@
-//! `trailgate session start|end|status|clear`: the session records of SPEC §8. `start` and `end` are
-//! made to be assistants' hook commands: they take the hook's JSON from stdin, print nothing on
-//! stdout (Claude Code and Codex hand a `SessionStart` hook's stdout to the model), and outside
-//! a repository they say so on stderr and succeed, since an assistant may run anywhere and its
-//! hook must not fail there.
+//! `trailgate session start|end|status|clear`: the session records of docs/assistants.md. `start`
+//! and `end` are made to be assistants' hook commands: they take the hook's JSON from stdin, print
+//! nothing on stdout (Claude Code and Codex hand a `SessionStart` hook's stdout to the model), and
+//! outside a repository they say so on stderr and succeed, since an assistant may run anywhere and
+//! its hook must not fail there.
 
 use super::args::{EndArgs, SessionCommand, StartArgs, StatusArgs, StatusFormat};
 use anyhow::{Context, Result};

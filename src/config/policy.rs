@@ -1,4 +1,4 @@
-//! The policy (SPEC §4): loading a policy text and its registry into a validated [`Policy`],
+//! The policy (docs/policy.md): loading a policy text and its registry into a validated [`Policy`],
 //! collecting every problem with file, line and column. Where the texts come from is the
 //! caller's business (see `crate::config::source`); this module only reads text.
 

@@ -1,5 +1,6 @@
-//! The exception registry (SPEC §5): loading and validating entries, and each entry's state at
-//! a point in time. Which exception covers which commit is decided in `verdict`.
+//! The exception registry (docs/policy.md, "The exception registry"): loading and validating
+//! entries, and each entry's state at a point in time. Which exception covers which commit is
+//! decided in `verdict`.
 
 use crate::config::diag::{Diagnostic, Diagnostics};
 use crate::config::policy::{RawRegistry, SourceText, UNKNOWN, compile_rules};

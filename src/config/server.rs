@@ -1,7 +1,8 @@
-//! Where a server hook's policy comes from (SPEC §4 [r2]): `--policy` or the repository's own
-//! `trailgate.policy`, with any revision named in full, else `HEAD`'s tree when `HEAD` names a
-//! protected branch. Otherwise the server has no policy it can trust, and pushes to protected
-//! refs are rejected. Also what "protected" means on a server: through symbolic refs.
+//! Where a server hook's policy comes from (docs/policy.md, "Policies on a server"): `--policy` or
+//! the repository's own `trailgate.policy`, with any revision named in full, else `HEAD`'s tree
+//! when `HEAD` names a protected branch. Otherwise the server has no policy it can trust, and
+//! pushes to protected refs are rejected. Also what "protected" means on a server: through symbolic
+//! refs.
 
 use super::source::{
     DEFAULT_POLICY_PATH, LoadError, Source, Spec, embedded_default, head_commit, load_if_present,

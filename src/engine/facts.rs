@@ -75,8 +75,8 @@ pub struct CommitFacts {
     /// The message as `git log` reads it: re-encoded to UTF-8 where git re-encodes it, from
     /// after the headers' blank line; git's view of it ends at the first NUL.
     pub message: Vec<u8>,
-    /// The `encoding` the commit declares, when it could not be converted here (SPEC §2): the
-    /// message and identities are then its raw bytes.
+    /// The `encoding` the commit declares, when it could not be converted here
+    /// (docs/recognition.md): the message and identities are then its raw bytes.
     pub undecodable_encoding: Option<String>,
 }
 

@@ -1,4 +1,4 @@
-//! Finding codes and severities (SPEC §7): the stable vocabulary every report speaks.
+//! Finding codes and severities (docs/findings.md): the stable vocabulary every report speaks.
 
 use serde::Serialize;
 use std::fmt;
@@ -295,5 +295,151 @@ pub fn verdict_of(findings: &[Finding]) -> Verdict {
         Some(Severity::Error) => Verdict::Fail,
         Some(Severity::Warning) => Verdict::Warn,
         _ => Verdict::Pass,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The variants, listed once: the match makes a new variant fail to compile here until it
+    /// is listed, and the test then fails until it is in `Code::ALL`.
+    macro_rules! every_variant {
+        ($($variant:ident),+ $(,)?) => {{
+            fn exhaustive(code: Code) {
+                match code {
+                    $(Code::$variant)|+ => {}
+                }
+            }
+            let _ = exhaustive;
+            [$(Code::$variant),+]
+        }};
+    }
+
+    /// docs/findings.md, wherever this file lives in the tree.
+    const FINDINGS_MD: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/findings.md"));
+
+    fn all_strs() -> Vec<&'static str> {
+        Code::ALL.iter().map(|c| c.as_str()).collect()
+    }
+
+    /// Lines of a Markdown page outside fenced code blocks.
+    fn prose_lines(page: &str) -> Vec<&str> {
+        let mut in_fence = false;
+        page.lines()
+            .filter(|line| {
+                if line.starts_with("```") {
+                    in_fence = !in_fence;
+                    return false;
+                }
+                !in_fence
+            })
+            .collect()
+    }
+
+    fn is_code_like(s: &str) -> bool {
+        !s.is_empty()
+            && s.split('-').all(|w| {
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+    }
+
+    #[test]
+    fn every_variant_is_in_all_exactly_once() {
+        let variants = every_variant!(
+            RestrictedAssistant,
+            ForbiddenAssistant,
+            MissingDeclaration,
+            UnknownException,
+            RevokedException,
+            ExpiredException,
+            ExceptionOutOfScope,
+            UndeclaredAssistant,
+            IgnoredDeclaration,
+            AiSignoff,
+            UnusedException,
+            UndecodableMessage,
+            UnreadableNote,
+        );
+        let in_all: BTreeSet<Code> = Code::ALL.into_iter().collect();
+        assert_eq!(
+            in_all.len(),
+            Code::ALL.len(),
+            "a code listed twice in Code::ALL"
+        );
+        for code in variants {
+            assert!(in_all.contains(&code), "{code} is missing from Code::ALL");
+        }
+        assert_eq!(variants.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn codes_are_distinct_kebab_case_and_parse_back() {
+        let strs = all_strs();
+        assert_eq!(strs.iter().collect::<BTreeSet<_>>().len(), strs.len());
+        for code in Code::ALL {
+            assert!(is_code_like(code.as_str()), "{code}");
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+            let serialised = serde_json::to_value(code).ok();
+            assert_eq!(serialised, Some(serde_json::Value::from(code.as_str())));
+        }
+    }
+
+    #[test]
+    fn every_code_has_its_texts() {
+        for code in Code::ALL {
+            for (what, text) in [
+                ("title", code.title()),
+                ("explanation", code.explanation()),
+                ("fix", code.fix()),
+            ] {
+                assert!(!text.trim().is_empty(), "{code} has no {what}");
+            }
+        }
+    }
+
+    #[test]
+    fn docs_findings_md_has_a_section_per_code_in_order() {
+        let headings: Vec<&str> = prose_lines(FINDINGS_MD)
+            .into_iter()
+            .filter_map(|line| line.strip_prefix("## "))
+            .map(str::trim)
+            .filter(|heading| is_code_like(heading))
+            .collect();
+        assert_eq!(
+            headings,
+            all_strs(),
+            "the code sections of docs/findings.md and Code::ALL differ"
+        );
+    }
+
+    #[test]
+    fn docs_findings_md_table_lists_every_code_with_its_default_severity() {
+        let rows: Vec<(String, String)> = prose_lines(FINDINGS_MD)
+            .into_iter()
+            .filter_map(|line| {
+                let mut cells = line.strip_prefix("| [`")?.split('|');
+                let code = cells.next()?.split('`').next()?.to_string();
+                let severity = cells.next()?.trim().to_string();
+                Some((code, severity))
+            })
+            .collect();
+        let expected: Vec<(String, String)> = Code::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.as_str().to_string(),
+                    c.default_severity().as_str().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows, expected,
+            "the table of docs/findings.md and Code::ALL differ"
+        );
     }
 }

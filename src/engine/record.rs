@@ -1,5 +1,5 @@
-//! The report's data model (SPEC §11): one record per commit and a summary, serialised as JSON
-//! and rendered as text from the same structs.
+//! The report's data model (docs/output.md): one record per commit and a summary, serialised as
+//! JSON and rendered as text from the same structs.
 
 use crate::config::policy::Policy;
 use crate::engine::evidence::Evidence;

@@ -111,8 +111,8 @@ pub fn read_commit(
     object::parse_commit(id, &raw)
 }
 
-/// Changed paths of a parsed commit against all its parents (SPEC §6); see
-/// [`changed_between`].
+/// Changed paths of a parsed commit against all its parents (docs/policy.md, "Changed paths
+/// and production paths"); see [`changed_between`].
 pub fn changed_paths(
     repo: &Repository,
     objects: &mut Objects,
@@ -152,8 +152,8 @@ fn signature(s: &git2::Signature<'_>) -> Signature {
 
 /// The commit about to be made as `git log` will read it once stored: under an
 /// `i18n.commitEncoding` other than UTF-8, git writes that `encoding` header and re-encodes the
-/// whole commit, identities included, when it shows it (SPEC §2). The date git will write is
-/// taken as `facts`' time in the local time zone.
+/// whole commit, identities included, when it shows it (docs/recognition.md, "How a commit is
+/// read"). The date git will write is taken as `facts`' time in the local time zone.
 pub fn as_logged(repo: &Repository, facts: CommitFacts) -> CommitFacts {
     // As git reads it: `git -c i18n.commitEncoding=...` counts too.
     let encoding = match config::effective_value(repo, &["i18n.commitEncoding"]) {

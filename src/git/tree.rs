@@ -1,7 +1,7 @@
-//! Changed paths of a commit (SPEC §6) by our own pruned walk over git trees: a subtree whose id
-//! equals a parent's is never entered, nor one the caller says cannot matter. For a merge a
-//! path counts only when it differs from every parent, as `git diff-tree -c --name-only`.
-//! Trees are read raw through the worker's [`Objects`].
+//! Changed paths of a commit (docs/policy.md, "Changed paths and production paths") by our own
+//! pruned walk over git trees: a subtree whose id equals a parent's is never entered, nor one the
+//! caller says cannot matter. For a merge a path counts only when it differs from every parent, as
+//! `git diff-tree -c --name-only`. Trees are read raw through the worker's [`Objects`].
 //!
 //! A submodule (gitlink, mode 160000) is a path like a file, but git matches patterns against
 //! it as against a directory; it is reported with a trailing `/` so the path matcher (and

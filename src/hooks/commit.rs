@@ -35,12 +35,12 @@ struct Attempt {
     auto_comment: Option<Vec<u8>>,
 }
 
-/// `prepare-commit-msg FILE [SOURCE [SHA]]`: record for `commit-msg` of the same run whether
-/// this commit amends `HEAD` and which comment character `auto` picked, and declare the
-/// sessions this commit holds with `Assisted-by` and `AI-Session` trailers (SPEC §8
-/// lifecycle): never on merges or squashes, and not for `-m`/`-F` when the policy says so.
-/// `policy` is `None` when it could not be loaded: then nothing is added (`commit-msg`
-/// refuses the commit anyway).
+/// `prepare-commit-msg FILE [SOURCE [SHA]]`: record for `commit-msg` of the same run whether this
+/// commit amends `HEAD` and which comment character `auto` picked, and declare the sessions this
+/// commit holds with `Assisted-by` and `AI-Session` trailers (docs/assistants.md, "When a session
+/// is declared"): never on merges or squashes, and not for `-m`/`-F` when the policy says so.
+/// `policy` is `None` when it could not be loaded: then nothing is added (`commit-msg` refuses the
+/// commit anyway).
 pub fn prepare_commit_msg(
     repo: &Repository,
     policy: Option<&Policy>,

@@ -1,6 +1,6 @@
-//! The hook front doors (SPEC §10): where each hook's commits and facts come from, judged by
-//! the same engine as `scan`, reported in a few lines a person reads in a terminal or as
-//! `remote:` lines. Client hooks give fast feedback; server hooks are the authority and fail
+//! The hook front doors (docs/hooks.md, docs/server.md): where each hook's commits and facts come
+//! from, judged by the same engine as `scan`, reported in a few lines a person reads in a terminal
+//! or as `remote:` lines. Client hooks give fast feedback; server hooks are the authority and fail
 //! closed.
 
 mod commit;

@@ -1,4 +1,4 @@
-//! Session records at commit time (SPEC §8): which sessions a new commit may hold, the
+//! Session records at commit time (docs/assistants.md): which sessions a new commit may hold, the
 //! trailers that declare them, the evidence they add to `commit-msg`, and the note
 //! `post-commit` writes before it marks ended sessions as consumed.
 

@@ -1,5 +1,5 @@
-//! The lock that keeps two `install` or `uninstall` runs in one hooks directory from
-//! interleaving (SPEC §10), and the crash points tests use to kill a run at each step.
+//! The lock that keeps two `install` or `uninstall` runs in one hooks directory from interleaving
+//! (docs/hooks.md, "Install"), and the crash points tests use to kill a run at each step.
 //!
 //! The lock is the file [`LOCK_NAME`] in the hooks directory, holding the holder's process id.
 //! It appears whole or not at all (written under a name of its own, then hard-linked into

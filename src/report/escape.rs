@@ -1,6 +1,6 @@
-//! Showing text taken from commits on a terminal or in a hook message (SPEC §11): control
-//! characters are escaped so a subject, name, path or value cannot move the cursor, hide the
-//! lines after it or retitle the window.
+//! Showing text taken from commits on a terminal or in a hook message (docs/output.md, "Control
+//! characters"): control characters are escaped so a subject, name, path or value cannot move the
+//! cursor, hide the lines after it or retitle the window.
 
 use std::fmt::{self, Write};
 

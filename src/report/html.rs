@@ -188,6 +188,8 @@ fn page<W: Write>(h: &HtmlReporter<W>, s: &SummaryRecord) -> String {
             );
         }
     }
+    // Released wording, kept byte for byte while reports must not change; the section it names
+    // is "Changed paths and production paths" in docs/policy.md.
     p.push_str(
         "<p>Paths are known for the commits whose verdict needed them (SPEC §6).</p></section>\n",
     );

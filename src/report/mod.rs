@@ -1,5 +1,6 @@
-//! Rendering judged commits: `human`, `json`, `jsonl`, `sarif`, `junit` and `html` (SPEC §11), each consuming the same
-//! [`CommitRecord`]s and [`SummaryRecord`]. Reporters stream: nothing is held per commit.
+//! Rendering judged commits: `human`, `json`, `jsonl`, `sarif`, `junit` and `html`
+//! (docs/output.md), each consuming the same [`CommitRecord`]s and [`SummaryRecord`]. Reporters
+//! stream: nothing is held per commit.
 
 mod escape;
 mod html;

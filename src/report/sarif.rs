@@ -1,4 +1,4 @@
-//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning takes it (SPEC §11). One rule per
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning takes it (docs/output.md). One rule per
 //! finding code with its description and help; one result per finding, located at its first
 //! path (or, for findings about a message rather than files, at the policy file), with
 //! fingerprints from the commit and the finding. Results are rendered on the worker threads

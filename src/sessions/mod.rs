@@ -1,11 +1,10 @@
-//! Session records (SPEC §8): which assistant sessions ran in a worktree and when. Assistants'
-//! own hooks call `trailgate session start|end`; the commit hooks read the sessions whose work
-//! the next commit may hold. This module owns the record format, each record's life (active,
-//! pending until the next commit on the branch it ended on, then consumed; expired when left
-//! open too long), the store under the
-//! worktree's git dir (`trailgate/sessions/`, one TOML file per session, each replaced
-//! atomically) and the lenient parser for the JSON that assistants' hooks send on stdin. It
-//! never opens a repository: callers pass the git dir.
+//! Session records (docs/assistants.md): which assistant sessions ran in a worktree and when.
+//! Assistants' own hooks call `trailgate session start|end`; the commit hooks read the sessions
+//! whose work the next commit may hold. This module owns the record format, each record's life
+//! (active, pending until the next commit on the branch it ended on, then consumed; expired when
+//! left open too long), the store under the worktree's git dir (`trailgate/sessions/`, one TOML
+//! file per session, each replaced atomically) and the lenient parser for the JSON that assistants'
+//! hooks send on stdin. It never opens a repository: callers pass the git dir.
 
 pub mod notes;
 
@@ -59,7 +58,7 @@ pub struct Checkout {
     pub head: Option<String>,
 }
 
-/// Where a record is in its life (SPEC §8).
+/// Where a record is in its life (docs/assistants.md, "When a session is declared").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Open and younger than `max_age`: declared on every commit.

@@ -1,6 +1,6 @@
 //! Tricks people use to get around a security control, one test each, with the exact verdict,
-//! finding codes and exit status (SPEC §13). Covered elsewhere: an exception cited only in the
-//! body, a declaration in an earlier paragraph, a look-alike key on production paths and forged
+//! finding codes and exit status (docs/security.md). Covered elsewhere: an exception cited only in
+//! the body, a declaration in an earlier paragraph, a look-alike key on production paths and forged
 //! notes (`findings.rs`); a push that edits the policy to approve itself, a commit parked on an
 //! unprotected branch and a shallow clone's pre-push (`hooks.rs`).
 

@@ -1,5 +1,6 @@
-//! Every row of the SPEC §3 required-recognitions table through a full `scan` of a real
-//! repository: one commit per row, then the assistants of each commit's jsonl record.
+//! Every row of the catalog's required-recognitions table (docs/recognition.md) through a full
+//! `scan` of a real repository: one commit per row, then the assistants of each commit's jsonl
+//! record.
 
 use crate::support::{Repo, assistants, record};
 

@@ -1,6 +1,7 @@
-//! Changed paths (SPEC §6) against git itself: a generated history with adds, deletes, mode and
-//! type changes, symlinks, submodule pointers and arbitrary merges (two and three parents,
-//! built with `commit-tree`), compared per commit with `git diff-tree -r -c --root --name-only`.
+//! Changed paths (docs/policy.md, "Changed paths and production paths") against git itself: a
+//! generated history with adds, deletes, mode and type changes, symlinks, submodule pointers and
+//! arbitrary merges (two and three parents, built with `commit-tree`), compared per commit with
+//! `git diff-tree -r -c --root --name-only`.
 
 use crate::support::Repo;
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,6 @@
-//! Look-alike colons (SPEC §3): a declaration whose colon is any character UTS #39 lists as
-//! confusable with `:` is no trailer to git, yet still evidences its assistant.
+//! Look-alike colons (docs/recognition.md, "Lines outside the trailer block"): a declaration whose
+//! colon is any character UTS #39 lists as confusable with `:` is no trailer to git, yet still
+//! evidences its assistant.
 
 use crate::findings::setup;
 use crate::support::{codes, record};

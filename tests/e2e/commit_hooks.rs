@@ -1,7 +1,7 @@
-//! `commit-msg` judges exactly what `git commit` records (SPEC §2 [r2], §10): every cleanup
-//! mode, comment character and command-line setting git applies, and amends however git was
-//! asked for them. Each case runs a real `git commit` through hooks written by
-//! `trailgate install`; what trailgate judged is checked against the commit git makes.
+//! `commit-msg` judges exactly what `git commit` records (docs/hooks.md, "commit-msg FILE"): every
+//! cleanup mode, comment character and command-line setting git applies, and amends however git was
+//! asked for them. Each case runs a real `git commit` through hooks written by `trailgate install`;
+//! what trailgate judged is checked against the commit git makes.
 
 use crate::support::Repo;
 use std::os::unix::fs::PermissionsExt;

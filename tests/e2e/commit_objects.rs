@@ -1,7 +1,7 @@
-//! Commit objects read exactly as `git log` reads them (SPEC §2): hand-made objects
-//! (`git hash-object -t commit --literally`) with repeated or broken headers, NUL bytes, CR and
-//! declared encodings, compared field by field with `git log`; pushed into a real server, where
-//! whatever git shows as Claude is judged.
+//! Commit objects read exactly as `git log` reads them (docs/recognition.md, "How a commit is
+//! read"): hand-made objects (`git hash-object -t commit --literally`) with repeated or broken
+//! headers, NUL bytes, CR and declared encodings, compared field by field with `git log`; pushed
+//! into a real server, where whatever git shows as Claude is judged.
 
 use crate::hooks::{Setup, stderr};
 use crate::support::{Repo, assistants, codes};

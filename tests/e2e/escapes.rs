@@ -1,5 +1,6 @@
-//! Control characters from commits never reach a terminal raw (SPEC §11): the human report,
-//! `check` and every hook message show them escaped, so a subject cannot hide what follows.
+//! Control characters from commits never reach a terminal raw (docs/output.md, "Control
+//! characters"): the human report, `check` and every hook message show them escaped, so a subject
+//! cannot hide what follows.
 
 use crate::findings::setup;
 use crate::hooks::{Setup, stderr};

@@ -1,5 +1,5 @@
-//! Every finding code of SPEC §7 from a real repository built with git, with the exact code,
-//! verdict and exit code.
+//! Every finding code of docs/findings.md from a real repository built with git, with the exact
+//! code, verdict and exit code.
 
 use crate::support::{Repo, assistants, codes, record};
 

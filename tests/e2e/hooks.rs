@@ -1,5 +1,5 @@
-//! Hooks end to end (SPEC §10): real `git commit` and `git push` into real bare repositories,
-//! with hooks written by `trailgate install`.
+//! Hooks end to end (docs/hooks.md, docs/server.md): real `git commit` and `git push` into real
+//! bare repositories, with hooks written by `trailgate install`.
 
 use crate::support::Repo;
 use std::process::Output;

@@ -1,6 +1,6 @@
-//! `install` and `uninstall` are atomic per hook and exclusive (SPEC §10): concurrent runs
-//! never lose a hook, and a run killed at any step leaves every hook working — a real push
-//! into the server is still judged — and the next run completes.
+//! `install` and `uninstall` are atomic per hook and exclusive (docs/hooks.md, "Install"):
+//! concurrent runs never lose a hook, and a run killed at any step leaves every hook working — a
+//! real push into the server is still judged — and the next run completes.
 
 use crate::support::Repo;
 use std::collections::BTreeMap;

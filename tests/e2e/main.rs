@@ -12,6 +12,7 @@ mod commit_hooks;
 mod commit_objects;
 mod ecosystem;
 mod escapes;
+mod finding_codes;
 mod findings;
 mod fuzz_corpus;
 mod hooks;

@@ -1,6 +1,6 @@
-//! Notes are untrusted input (SPEC §7 `unreadable-note`, §13 bounded work): a note that cannot
-//! be read adds nothing and is reported; a notes ref of any shape is read once per run, so a
-//! flat tree of 200,000 notes does not slow a push down.
+//! Notes are untrusted input (docs/findings.md `unreadable-note`; bounded work: docs/security.md):
+//! a note that cannot be read adds nothing and is reported; a notes ref of any shape is read once
+//! per run, so a flat tree of 200,000 notes does not slow a push down.
 
 use crate::support::{Repo, codes, record};
 use std::io::Write;

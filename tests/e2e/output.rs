@@ -1,4 +1,4 @@
-//! Output formats (SPEC §11): field names of jsonl and json, the human report as snapshots,
+//! Output formats (docs/output.md): field names of jsonl and json, the human report as snapshots,
 //! colour control.
 
 use crate::support::Repo;

@@ -1,6 +1,6 @@
-//! Where `--output` writes (SPEC §11): `-` is standard output; a regular file is replaced
-//! atomically with the mode the umask gives; a device, FIFO or symlink is written into and
-//! stays what it was.
+//! Where `--output` writes (docs/output.md, "--output FILE"): `-` is standard output; a regular
+//! file is replaced atomically with the mode the umask gives; a device, FIFO or symlink is written
+//! into and stays what it was.
 
 use crate::support::Repo;
 use std::fs;

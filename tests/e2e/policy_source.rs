@@ -1,4 +1,4 @@
-//! Where the policy comes from (SPEC §4): `--policy`, `trailgate.policy`, the work tree's
+//! Where the policy comes from (docs/policy.md): `--policy`, `trailgate.policy`, the work tree's
 //! `.trailgate/policy.toml`, `HEAD`'s tree in a bare repository, then the embedded default.
 
 use crate::support::Repo;

@@ -1,4 +1,4 @@
-//! Session metadata through the installed hooks (SPEC §8): a session recorded from an
+//! Session metadata through the installed hooks (docs/assistants.md): a session recorded from an
 //! assistant's hook payload ends up declared in the commit's trailers and in a note on it;
 //! metadata the message does not declare is flagged; worktrees keep their sessions apart.
 

@@ -1,7 +1,7 @@
 //! The life of a session record through real `git commit` runs with installed hooks
-//! (SPEC §8, lifecycle): an ended session is declared at most on the next commit on the branch
-//! it ended on; checking out another branch or resetting never revives it; `session clear`
-//! forgets every record; open records expire after `[sessions] max_age`.
+//! (docs/assistants.md, "When a session is declared"): an ended session is declared at most on the
+//! next commit on the branch it ended on; checking out another branch or resetting never revives
+//! it; `session clear` forgets every record; open records expire after `[sessions] max_age`.
 
 use crate::support::Repo;
 

@@ -1,6 +1,6 @@
-//! Object-store integrity (SPEC §13): real repositories whose pack, pack entry, commit-graph or
-//! trees were damaged or built to hurt. trailgate must refuse what git refuses, never abort,
-//! and never let a damaged commit-graph change which commits a scan judges.
+//! Object-store integrity (docs/security.md): real repositories whose pack, pack entry,
+//! commit-graph or trees were damaged or built to hurt. trailgate must refuse what git refuses,
+//! never abort, and never let a damaged commit-graph change which commits a scan judges.
 
 use crate::support::Repo;
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
-//! Submodules (SPEC §6): a gitlink (mode 160000) is a path like a file, and patterns match it
-//! as `git check-ignore` matches a directory, so `services/billing/` covers the submodule
-//! `services/billing`. Proven by a scan and by a real push into a real pre-receive hook.
+//! Submodules (docs/policy.md, "Changed paths and production paths"): a gitlink (mode 160000) is a
+//! path like a file, and patterns match it as `git check-ignore` matches a directory, so
+//! `services/billing/` covers the submodule `services/billing`. Proven by a scan and by a real push
+//! into a real pre-receive hook.
 
 use crate::support::{Repo, codes, record};
 

@@ -1,5 +1,6 @@
-//! Trailer parity (SPEC §2): a repository built from the 4,000 real messages of the shared
-//! corpus; `scan --format jsonl` must give, for every commit, the trailers git itself prints.
+//! Trailer parity (docs/trailers.md): a repository built from the 4,000 real messages of
+//! tests/fixtures/real-messages.jsonl; `scan --format jsonl` must give, for every commit, the
+//! trailers git itself prints.
 
 use crate::support::{Repo, corpus_path};
 use std::collections::HashMap;

@@ -1,4 +1,5 @@
-//! Trusted policy resolution (SPEC §4 [r2]) and symbolic refs (SPEC §10 [r2]): nothing a pusher
+//! Trusted policy resolution (docs/policy.md, "Policies on a server") and symbolic refs
+//! (docs/server.md, "Symbolic refs"): nothing a pusher
 //! or a pull request can create decides which policy applies, and no symbolic ref is a side
 //! door into a protected branch. Real `git push` into real bare repositories.
 

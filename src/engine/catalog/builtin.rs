@@ -1,5 +1,6 @@
-//! The built-in catalog data: every assistant SPEC §3 names, with the addresses, bot
-//! accounts, names, markers and session trailers each one is publicly known to leave.
+//! The built-in catalog data: every built-in assistant, with the addresses, bot accounts, names,
+//! markers and session trailers each one is publicly known to leave. docs/catalog.md is
+//! generated from it.
 //!
 //! Rules the patterns follow (checked by the tests next to `catalog.rs`):
 //! - `names` are anchored: the product name may be followed by a version, a model family,

@@ -1,5 +1,5 @@
 //! The assistant catalog: which AI coding assistants exist and how each one is recognised
-//! in a commit (SPEC §3).
+//! in a commit (docs/recognition.md; the built-in entries are listed in docs/catalog.md).
 //!
 //! This module owns the built-in catalog data ([`builtin`]), compiling it together with a
 //! policy's own assistants ([`Catalog::compile`]), and the matching rules: a trailer value
@@ -26,7 +26,7 @@ use serde::Serialize;
 pub use builtin::builtin;
 pub use doc::markdown;
 
-/// Which kind of trailer key a value came from (SPEC §3 channel 1).
+/// Which kind of trailer key a value came from (docs/recognition.md, "Trailer keys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
     /// `Assisted-by`, `Generated-by`, … : a value declares AI involvement unless it is a person.
@@ -289,7 +289,8 @@ impl Catalog {
             .position(|d| d.id.eq_ignore_ascii_case(id))
     }
 
-    /// SPEC §3 rules 1–4 for a trailer value under a key of this kind.
+    /// The rules of docs/recognition.md, "Matching a trailer value", for a value under a key
+    /// of this kind.
     pub fn match_value(&self, kind: KeyKind, value: &str) -> ValueMatch {
         let value = value.trim();
         let ai = kind == KeyKind::Ai;
@@ -309,7 +310,7 @@ impl Catalog {
                 .map_or(ValueMatch::Person, found);
         }
         // Rule 2: kernel form; the AGENT is compared with `names` only, never models
-        // (Kiro runs Claude models) and never ids (SPEC §3).
+        // (Kiro runs Claude models) and never ids (docs/recognition.md).
         if let Some(agent) = kernel_agent(value) {
             return self.names.first(agent).map_or(unmatched, |(e, i)| {
                 found((e, MatchedBy::KernelAgent(self.entries[e].names[i].clone())))

@@ -1,6 +1,6 @@
-//! Evidence of assistants in one commit (SPEC §3): trailers, author and committer, markers,
-//! session trailers, and declaration-looking lines outside the trailer block. Pure: a message
-//! and two identities in, [`Evidence`] out.
+//! Evidence of assistants in one commit (docs/recognition.md): trailers, author and committer,
+//! markers, session trailers, and declaration-looking lines outside the trailer block. Pure: a
+//! message and two identities in, [`Evidence`] out.
 
 use crate::config::policy::UNKNOWN;
 use crate::engine::catalog::{Catalog, KeyKind, ValueMatch};
@@ -21,7 +21,7 @@ pub const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "sign
 /// trailgate's own session trailer: `AI-Session: ASSISTANT-ID:SESSION-ID`.
 pub const AI_SESSION_KEY: &str = "ai-session";
 
-/// Where a piece of evidence was found (SPEC §11 `source`).
+/// Where a piece of evidence was found (`source` in reports: docs/output.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
@@ -323,8 +323,8 @@ impl<'c> Collector<'c> {
         }
     }
 
-    /// Lines outside the trailer block that look like declarations (SPEC §3: what restricts
-    /// counts wherever it appears).
+    /// Lines outside the trailer block that look like declarations (docs/recognition.md, "Lines
+    /// outside the trailer block": what restricts counts wherever it appears).
     fn scan_body(&self, message: &[u8], parsed: &[Trailer], ev: &mut Evidence) {
         // What the trailers, identities and markers already say, before body lines add to it.
         let known: Vec<String> = ev.assistants.iter().map(|a| a.id.clone()).collect();

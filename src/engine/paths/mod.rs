@@ -1,8 +1,9 @@
 //! Path patterns for production paths and exception scopes.
 //!
-//! This module owns the meaning of a path pattern: parsing the gitignore-style
-//! rules of the policy (SPEC §4), matching repository paths against them
-//! (SPEC §6), and the pruning questions a tree walk asks about directories.
+//! This module owns the meaning of a path pattern: parsing the gitignore-style rules of the policy
+//! (docs/policy.md, "Path patterns"), matching repository paths against them (docs/policy.md,
+//! "Changed paths and production paths"), and the pruning questions a tree walk asks about
+//! directories.
 //!
 //! The definition is git's own: a path matches exactly when
 //! `git check-ignore --no-index` reports it as ignored by a root `.gitignore`

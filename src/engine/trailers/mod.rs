@@ -4,7 +4,7 @@
 //!
 //! - [`parse`]: the trailers of a committed message, identical to what
 //!   `git log -1 --format='%(trailers:only,unfold)'` prints with git's default settings
-//!   (the trailer contract of the specification, section 2);
+//!   (docs/trailers.md);
 //! - [`cleanup`]: a `commit-msg` / `prepare-commit-msg` message file turned into what
 //!   `git commit` will record (scissors, comment lines, git's `stripspace`).
 //!

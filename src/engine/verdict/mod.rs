@@ -1,4 +1,4 @@
-//! Judging one commit (SPEC §7): from evidence, changed paths, the policy and a time to
+//! Judging one commit (docs/findings.md): from evidence, changed paths, the policy and a time to
 //! findings and a verdict. Pure functions over plain data; nothing here reads git.
 
 use crate::config::policy::{Policy, Status};

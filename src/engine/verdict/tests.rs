@@ -1,4 +1,4 @@
-//! Rule-by-rule tests of SPEC §7 over plain data.
+//! Rule-by-rule tests of the verdict rules (docs/findings.md) over plain data.
 
 use super::*;
 use crate::config::policy::{self, SourceText};

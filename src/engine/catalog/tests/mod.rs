@@ -69,7 +69,8 @@ fn resolve(cat: &Catalog, input: &str) -> String {
     panic!("unknown channel in {input:?}")
 }
 
-/// SPEC §3 "Required recognitions", one row per input: `expected | channel input`.
+/// Recognitions the built-in catalog must make (docs/recognition.md), one row per input:
+/// `expected | channel input`.
 const REQUIRED: &str = "
 claude-code    | trailer Co-Authored-By: Claude <noreply@anthropic.com>
 claude-code    | trailer Co-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>
@@ -130,7 +131,7 @@ fn required_recognitions() {
     check_table(&catalog(), REQUIRED, resolve);
 }
 
-/// SPEC §3: GitHub bot ids per assistant (contract), as `assistant | id`.
+/// GitHub bot ids per assistant (a contract: docs/catalog.md lists them), as `assistant | id`.
 const BOT_IDS: &str = "
 claude-code    | 209825114
 claude-code    | 215619710
@@ -524,7 +525,7 @@ fn kernel_agent_matches_names_only() {
             ..
         }
     ));
-    // SPEC §3: the AGENT is compared with `names` only, not with ids.
+    // The AGENT is compared with `names` only, not with ids (docs/recognition.md).
     assert_eq!(id("Inhouse-Bot:gpt-5"), ValueMatch::Unknown);
     assert_eq!(id("other-bot:gpt-5"), ValueMatch::Unknown);
     assert_eq!(
