@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use trailgate::install::Hook;
 
 /// Enforce your organisation's policy on AI coding assistants in git.
 #[derive(Debug, Parser)]
@@ -101,7 +102,9 @@ pub struct HookArgs {
     /// `trailgate.hookTimeout` config, else no limit).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// commit-msg, prepare-commit-msg, pre-push, pre-receive or update.
+    // Not a `ValueEnum`: an unknown name is answered by `trailgate hook` itself, in the
+    // words and with the exit code a hook's output uses.
+    #[arg(help = hook_name_help())]
     pub name: String,
     /// The hook's arguments, as git passes them.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -219,12 +222,9 @@ pub enum ExceptionsCommand {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// Hooks to install, comma-separated (default: prepare-commit-msg, commit-msg, pre-push;
-    /// pre-receive in a bare repository).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', help = install_hooks_help())]
     pub hooks: Vec<String>,
-    /// Install the server hooks (pre-receive), as in a bare repository.
-    #[arg(long, conflicts_with = "hooks")]
+    #[arg(long, conflicts_with = "hooks", help = server_help())]
     pub server: bool,
     /// Also install where NAME.local exists without NAME; the shim then runs it first.
     #[arg(long)]
@@ -237,8 +237,7 @@ pub struct InstallArgs {
 
 #[derive(Debug, Args)]
 pub struct UninstallArgs {
-    /// Hooks to remove, comma-separated (default: every hook trailgate installed).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', help = uninstall_hooks_help())]
     pub hooks: Vec<String>,
 }
 
@@ -306,4 +305,92 @@ pub enum Shell {
     Zsh,
     /// fish (put it in `~/.config/fish/completions/`).
     Fish,
+}
+
+// Hook names in help texts come from `Hook`, so a new hook cannot be missing from them.
+
+/// `a, b, c`, or `a, b or c` with `last` = `" or "`.
+fn hook_list(hooks: &[Hook], last: &str) -> String {
+    let names: Vec<&str> = hooks.iter().map(|h| h.name()).collect();
+    match names.split_last() {
+        Some((tail, init)) if !init.is_empty() => format!("{}{last}{tail}", init.join(", ")),
+        _ => names.join(", "),
+    }
+}
+
+/// `trailgate hook NAME`.
+fn hook_name_help() -> String {
+    hook_list(&Hook::ALL, " or ")
+}
+
+/// `trailgate install --hooks`.
+fn install_hooks_help() -> String {
+    format!(
+        "Hooks to install, comma-separated: any of {} (default: {}; {} in a bare repository)",
+        hook_list(&Hook::ALL, ", "),
+        hook_list(&Hook::CLIENT_DEFAULT, ", "),
+        hook_list(&Hook::SERVER_DEFAULT, " and "),
+    )
+}
+
+/// `trailgate install --server`.
+fn server_help() -> String {
+    format!(
+        "Install the server hooks ({}), as in a bare repository",
+        hook_list(&Hook::SERVER_DEFAULT, ", ")
+    )
+}
+
+/// `trailgate uninstall --hooks`.
+fn uninstall_hooks_help() -> String {
+    format!(
+        "Hooks to remove, comma-separated: any of {} (default: every hook trailgate installed)",
+        hook_list(&Hook::ALL, ", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Whether `help` names `hook` as a word of its own (`commit-msg` is also part of
+    /// `prepare-commit-msg`).
+    fn names(help: &str, hook: Hook) -> bool {
+        help.match_indices(hook.name()).any(|(at, name)| {
+            let before = help[..at].chars().next_back();
+            let after = help[at + name.len()..].chars().next();
+            let apart = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-'));
+            apart(before) && apart(after)
+        })
+    }
+
+    #[test]
+    fn help_texts_list_every_hook() {
+        let mut cli = Cli::command();
+        for command in ["hook", "install", "uninstall"] {
+            let Some(sub) = cli.find_subcommand_mut(command) else {
+                panic!("no `{command}` command");
+            };
+            let help = sub.render_long_help().to_string();
+            for hook in Hook::ALL {
+                assert!(
+                    names(&help, hook),
+                    "`{command} --help` lacks {hook}:\n{help}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hook_lists_read_as_prose() {
+        assert_eq!(
+            hook_name_help(),
+            "commit-msg, prepare-commit-msg, post-commit, pre-push, pre-receive or update"
+        );
+        assert_eq!(hook_list(&[Hook::PreReceive], " or "), "pre-receive");
+        assert_eq!(hook_list(&[], " or "), "");
+        assert!(names("prepare-commit-msg, update", Hook::Update));
+        assert!(!names("prepare-commit-msg", Hook::CommitMsg));
+    }
 }

@@ -7,13 +7,13 @@ use std::io::Read;
 use trailgate::config::source::{self, LoadError, ServerPolicy};
 use trailgate::git;
 use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
-use trailgate::install::ALL_HOOKS;
+use trailgate::install::{ALL_HOOKS, Hook, Side};
 use trailgate::judge::Judge;
 use trailgate::report::{Escaped, escape_join};
 
 /// The hooks that run on the server, where whatever cannot be judged is rejected.
 fn is_server_hook(name: &str) -> bool {
-    matches!(name, "pre-receive" | "update")
+    Hook::from_name(name).is_some_and(|hook| hook.side() == Side::Server)
 }
 
 /// Whether the hook has given its answer: the watchdog may only reject while it has not.
@@ -107,58 +107,70 @@ fn run(args: &HookArgs) -> Result<Outcome> {
         start_watchdog(seconds, is_server_hook(&args.name))?;
     }
     let mut stderr = std::io::stderr().lock();
-    if args.name == "prepare-commit-msg" {
-        // A broken policy adds no trailers here; commit-msg refuses the commit with the reason.
-        let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref()).ok();
-        return Ok(hooks::prepare_commit_msg(
-            &repo,
-            policy.as_ref(),
-            &args.args,
-        )?);
-    }
-    if !ALL_HOOKS.contains(&args.name.as_str()) {
+    let Some(hook) = Hook::from_name(&args.name) else {
         bail!(
             "unknown hook `{}`; trailgate runs: {}",
             args.name,
             ALL_HOOKS.join(", ")
         );
-    }
-    if args.name == "post-commit" {
-        // The commit is made: post-commit cannot refuse it, so trouble is only a warning.
-        let done = source::load_policy(Some(&repo), args.policy.policy.as_deref())
-            .map_err(anyhow::Error::from)
-            .and_then(|policy| Ok(hooks::post_commit(&repo, &policy, &mut stderr)?));
-        if let Err(e) = done {
-            eprintln!("trailgate: warning: no session note written: {e:#}");
+    };
+    match hook {
+        Hook::PrepareCommitMsg => {
+            // A broken policy adds no trailers here; commit-msg refuses the commit with the
+            // reason.
+            let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref()).ok();
+            Ok(hooks::prepare_commit_msg(
+                &repo,
+                policy.as_ref(),
+                &args.args,
+            )?)
         }
-        return Ok(Outcome::Pass);
-    }
-    if is_server_hook(&args.name) {
-        return server_hook(&repo, args, &mut stderr);
-    }
-    let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
-    let judge = Judge::new(&repo, &policy);
-    let outcome = match args.name.as_str() {
-        "commit-msg" => {
+        Hook::PostCommit => {
+            // The commit is made: post-commit cannot refuse it, so trouble is only a warning.
+            let done = source::load_policy(Some(&repo), args.policy.policy.as_deref())
+                .map_err(anyhow::Error::from)
+                .and_then(|policy| Ok(hooks::post_commit(&repo, &policy, &mut stderr)?));
+            if let Err(e) = done {
+                eprintln!("trailgate: warning: no session note written: {e:#}");
+            }
+            Ok(Outcome::Pass)
+        }
+        Hook::PreReceive | Hook::Update => server_hook(&repo, args, &mut stderr),
+        Hook::CommitMsg => {
+            let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
+            let judge = Judge::new(&repo, &policy);
             let file = args
                 .args
                 .first()
                 .ok_or_else(|| anyhow!("commit-msg needs the message file"))?;
-            hooks::commit_msg(&repo, &judge, file.as_ref(), &mut stderr)?
+            Ok(hooks::commit_msg(
+                &repo,
+                &judge,
+                file.as_ref(),
+                &mut stderr,
+            )?)
         }
-        "pre-push" => match args.args.first() {
-            Some(remote) => hooks::pre_push(&repo, &judge, remote, &read_stdin()?, &mut stderr)?,
-            // The pre-commit framework keeps git's arguments and input, and hands the ref
-            // being pushed over in its environment instead.
-            None => {
-                let (remote, line) =
-                    pre_commit_push().ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
-                hooks::pre_push(&repo, &judge, &remote, &line, &mut stderr)?
+        Hook::PrePush => {
+            let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
+            let judge = Judge::new(&repo, &policy);
+            match args.args.first() {
+                Some(remote) => Ok(hooks::pre_push(
+                    &repo,
+                    &judge,
+                    remote,
+                    &read_stdin()?,
+                    &mut stderr,
+                )?),
+                // The pre-commit framework keeps git's arguments and input, and hands the ref
+                // being pushed over in its environment instead.
+                None => {
+                    let (remote, line) = pre_commit_push()
+                        .ok_or_else(|| anyhow!("pre-push needs the remote name"))?;
+                    Ok(hooks::pre_push(&repo, &judge, &remote, &line, &mut stderr)?)
+                }
             }
-        },
-        other => bail!("unknown hook `{other}`"),
-    };
-    Ok(outcome)
+        }
+    }
 }
 
 /// `pre-receive` and `update`: judged by a policy the pusher cannot choose; with none, every
@@ -168,7 +180,8 @@ fn server_hook(
     args: &HookArgs,
     stderr: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
-    let updates = if args.name == "pre-receive" {
+    let pre_receive = args.name == Hook::PreReceive.name();
+    let updates = if pre_receive {
         RefUpdate::parse_lines(&read_stdin()?)?
     } else {
         let [name, old, new] = &args.args[..] else {
@@ -206,7 +219,7 @@ fn server_hook(
         );
     }
     let judge = Judge::new(repo, &policy);
-    let outcome = if args.name == "pre-receive" {
+    let outcome = if pre_receive {
         hooks::pre_receive(repo, &judge, &updates, push_detail(), stderr)?
     } else {
         let update = updates

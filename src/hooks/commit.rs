@@ -80,11 +80,11 @@ pub fn prepare_commit_msg(
     {
         return Ok(Outcome::Pass);
     }
-    let sessions = super::sessions::counting(repo, &policy.sessions)?;
+    let sessions = super::post_commit::counting(repo, &policy.sessions)?;
     if sessions.is_empty() {
         return Ok(Outcome::Pass);
     }
-    let wanted = super::sessions::declaration_trailers(policy, &sessions);
+    let wanted = crate::sessions::declaration_trailers(policy, &sessions);
     let pairs: Vec<(&str, &str)> = wanted
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -222,9 +222,9 @@ pub fn commit_msg(
     // Sessions this commit declares: evidence of their own (never on merges, which get no
     // declaration trailers either).
     if base_trees.len() <= 1 {
-        super::sessions::add_record_evidence(
+        crate::sessions::add_record_evidence(
             judge.policy,
-            &super::sessions::counting(repo, &judge.policy.sessions)?,
+            &super::post_commit::counting(repo, &judge.policy.sessions)?,
             &mut evidence,
         );
     }

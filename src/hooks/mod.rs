@@ -7,14 +7,14 @@ mod commit;
 mod commit_argv;
 mod commit_message;
 mod commit_process;
+mod post_commit;
 mod push;
 mod receive;
-pub mod sessions;
 
 pub use commit::{commit_msg, prepare_commit_msg};
+pub use post_commit::post_commit;
 pub use push::pre_push;
 pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_receive, update};
-pub use sessions::post_commit;
 
 use crate::engine::findings::Verdict;
 use crate::git::{self, GitError, RevSelection};

@@ -1,22 +1,11 @@
-//! Session records at commit time (docs/assistants.md): which sessions a new commit may hold, the
-//! trailers that declare them, the evidence they add to `commit-msg`, and the note
-//! `post-commit` writes before it marks ended sessions as consumed.
+//! What a new commit says about the sessions it holds (docs/assistants.md): the trailers that declare
+//! them, the record evidence they add to its judgement, and the text of the note `post-commit`
+//! writes on it.
 
-use super::{HookError, Outcome};
-use crate::config::policy::{Policy, Sessions, UNKNOWN};
+use super::SessionRecord;
+use crate::config::policy::{Policy, UNKNOWN};
 use crate::engine::evidence::{Evidence, Source};
-use crate::git;
-use crate::sessions::{Checkout, SessionRecord, SessionStore};
-use git2::Repository;
-use jiff::Timestamp;
 use serde::Serialize;
-
-/// Sessions of this worktree that the commit about to be made from what is checked out now
-/// declares: open ones younger than `max_age`, and ended ones whose next commit this is.
-pub fn counting(repo: &Repository, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
-    let here = git::checkout(repo)?;
-    Ok(SessionStore::new(repo.path()).counting(&here, Timestamp::now(), config.max_age))
-}
 
 /// Catalog id of a recorded assistant under this policy (`unknown` when it names none).
 fn catalog_id(policy: &Policy, assistant: &str) -> String {
@@ -83,7 +72,7 @@ struct Note<'a> {
 }
 
 /// The text of a trailgate note for these sessions (TOML, `[[sessions]]`).
-pub fn note_text(sessions: &[SessionRecord]) -> Result<String, HookError> {
+pub fn note_text(sessions: &[SessionRecord]) -> Result<String, toml::ser::Error> {
     let note = Note {
         sessions: sessions
             .iter()
@@ -96,43 +85,5 @@ pub fn note_text(sessions: &[SessionRecord]) -> Result<String, HookError> {
             })
             .collect(),
     };
-    toml::to_string(&note).map_err(|e| HookError::Input(format!("cannot write the note: {e}")))
-}
-
-/// `post-commit`: write the note of the commit just made from the sessions it declares
-/// (those counting from where the worktree was before it), then mark every pending session
-/// that ended on this branch as consumed: it had its next commit. Notes are never written on
-/// merges (no trailers were added there either). It cannot stop the commit, so problems are
-/// reported as warnings.
-pub fn post_commit(
-    repo: &Repository,
-    policy: &Policy,
-    out: &mut dyn std::io::Write,
-) -> Result<Outcome, HookError> {
-    let head = git::resolve_commit(repo, "HEAD")?;
-    let here = git::checkout(repo)?;
-    let before = Checkout {
-        branch: here.branch.clone(),
-        head: git::head_before(repo, &head),
-    };
-    let store = SessionStore::new(repo.path());
-    let sessions = store.counting(&before, Timestamp::now(), policy.sessions.max_age);
-    let noted = policy.sessions.write_notes && head.parent_count() <= 1 && !sessions.is_empty();
-    // Consumed even if the note below fails: the commit is made either way.
-    store
-        .consume(&here.branch, &head.id().to_string())
-        .map_err(|e| HookError::Input(e.to_string()))?;
-    if !noted {
-        return Ok(Outcome::Pass);
-    }
-    let text = note_text(&sessions)?;
-    git::write_note(repo, &policy.sessions.notes_ref, head.id(), &text)?;
-    writeln!(
-        out,
-        "trailgate: recorded {} session(s) in {} for {}",
-        sessions.len(),
-        policy.sessions.notes_ref,
-        &head.id().to_string()[..12]
-    )?;
-    Ok(Outcome::Pass)
+    toml::to_string(&note)
 }
