@@ -1,5 +1,5 @@
-//! `post-commit` (docs/assistants.md), and the session records of this worktree that the commit hooks
-//! read: which sessions a commit made from what is checked out declares.
+//! `post-commit` (docs/assistants.md), and the session records of this worktree that the commit
+//! hooks read: which sessions a commit made from what is checked out declares.
 
 use super::{HookError, Outcome};
 use crate::config::policy::{Policy, Sessions};

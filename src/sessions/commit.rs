@@ -1,6 +1,6 @@
-//! What a new commit says about the sessions it holds (docs/assistants.md): the trailers that declare
-//! them, the record evidence they add to its judgement, and the text of the note `post-commit`
-//! writes on it.
+//! What a new commit says about the sessions it holds (docs/assistants.md): the trailers that
+//! declare them, the record evidence they add to its judgement, and the text of the note
+//! `post-commit` writes on it.
 
 use super::SessionRecord;
 use crate::config::policy::{Policy, UNKNOWN};

@@ -1,13 +1,12 @@
-//! Session records (docs/assistants.md): which assistant sessions ran in a worktree and when. Assistants'
-//! own hooks call `trailgate session start|end`; the commit hooks read the sessions whose work
-//! the next commit may hold. This module owns the record format and each record's life
+//! Session records (docs/assistants.md): which assistant sessions ran in a worktree and when.
+//! Assistants' own hooks call `trailgate session start|end`; the commit hooks read the sessions
+//! whose work the next commit may hold. This module owns the record format and each record's life
 //! (`record`: active, pending until the next commit on the branch it ended on, then consumed;
 //! expired when left open too long), the store under the worktree's git dir (`store`:
-//! `trailgate/sessions/`, one TOML file per session, each replaced atomically), the lenient
-//! parser for the JSON that assistants' hooks send on stdin (`payload`), what a new commit
-//! declares for its sessions (`commit`: trailers, evidence, the note text) and the parsers of
-//! the notes written on commits (`notes`). It never opens a repository: callers pass the git
-//! dir.
+//! `trailgate/sessions/`, one TOML file per session, each replaced atomically), the lenient parser
+//! for the JSON that assistants' hooks send on stdin (`payload`), what a new commit declares for
+//! its sessions (`commit`: trailers, evidence, the note text) and the parsers of the notes written
+//! on commits (`notes`). It never opens a repository: callers pass the git dir.
 
 mod commit;
 pub mod notes;

@@ -1,5 +1,5 @@
-//! A session record and its life (docs/assistants.md): what is recorded, the state it is in at a given
-//! time, which ids and models may be recorded, and the TOML form a record is stored in.
+//! A session record and its life (docs/assistants.md): what is recorded, the state it is in at a
+//! given time, which ids and models may be recorded, and the TOML form a record is stored in.
 
 use super::SessionError;
 use jiff::{SignedDuration, Timestamp};
