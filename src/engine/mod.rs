@@ -5,9 +5,11 @@
 
 pub mod catalog;
 pub mod evidence;
+pub mod exceptions;
 pub mod facts;
 pub mod findings;
 pub mod paths;
+pub mod policy;
 pub mod record;
 pub mod trailers;
 pub mod verdict;

@@ -3,8 +3,8 @@
 //! `post-commit` writes before it marks ended sessions as consumed.
 
 use super::{HookError, Outcome};
-use crate::config::policy::{Policy, Sessions, UNKNOWN};
 use crate::engine::evidence::{Evidence, Source};
+use crate::engine::policy::{Policy, Sessions, UNKNOWN};
 use crate::git;
 use crate::sessions::{Checkout, SessionRecord, SessionStore};
 use git2::Repository;
