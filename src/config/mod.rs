@@ -2,6 +2,7 @@
 //! that name the file, the line and what to do, and finding where the policy comes from (a
 //! file, `REV:PATH`, `trailgate.policy`, a server's trusted ref).
 
+mod assistants;
 pub mod common;
 pub mod diag;
 pub mod policy;

@@ -116,9 +116,8 @@ fn no_import_cycle_within_engine_or_config() {
                 continue;
             }
             for r in refs {
-                let is_submodule = r.path.len() >= 2
-                    && r.path[0] == *layer
-                    && modules.contains(&r.path[..2].to_vec());
+                let is_submodule =
+                    r.path.len() >= 2 && r.path[0] == *layer && modules.contains(&r.path[..2]);
                 if is_submodule && r.path[1] != module[1] {
                     edges
                         .entry((module[1].clone(), r.path[1].clone()))
