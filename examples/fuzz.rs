@@ -14,8 +14,9 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use trailgate::config::common::SourceText;
 use trailgate::config::diag::Diagnostic;
-use trailgate::config::policy::{self, SourceText};
+use trailgate::config::policy;
 
 const TARGETS: [&str; 8] = [
     "trailers",

@@ -3,10 +3,9 @@
 //! as a [`CommitRecord`]. `scan` runs this over a history; the hooks over a push or a commit
 //! about to be made.
 
-use crate::config::policy::Policy;
-use crate::config::policy::UNKNOWN;
 use crate::engine::evidence::{Collector, CommitText, Evidence, Source};
 use crate::engine::facts::CommitFacts;
+use crate::engine::policy::{Policy, UNKNOWN};
 use crate::engine::record::CommitRecord;
 use crate::engine::verdict::{self, ChangedPaths, CommitContext, PathNeed};
 use crate::git::NoteFormat;

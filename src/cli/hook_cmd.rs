@@ -4,7 +4,8 @@
 use super::args::HookArgs;
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::Read;
-use trailgate::config::source::{self, LoadError, ServerPolicy};
+use trailgate::config::server::{self, ServerPolicy};
+use trailgate::config::source::{self, LoadError};
 use trailgate::git;
 use trailgate::hooks::{self, Detail, Outcome, RefUpdate};
 use trailgate::install::{ALL_HOOKS, Hook, Side};
@@ -189,7 +190,7 @@ fn server_hook(
         };
         RefUpdate::parse_lines(&format!("{old} {new} {name}"))?
     };
-    let policy = match source::load_server_policy(repo, args.policy.policy.as_deref())? {
+    let policy = match server::load_server_policy(repo, args.policy.policy.as_deref())? {
         ServerPolicy::Trusted(policy) => policy,
         ServerPolicy::Untrusted { reason } => {
             let default = source::embedded_default()?;
@@ -204,7 +205,7 @@ fn server_hook(
             return Ok(Outcome::Pass);
         }
     };
-    if let Some(branch) = source::policy_ref(repo, args.policy.policy.as_deref())?
+    if let Some(branch) = server::policy_ref(repo, args.policy.policy.as_deref())?
         && let Some(u) = hooks::first_deleting_or_rewinding(repo, &branch, &updates)?
     {
         let what = if hooks::is_zero(&u.new) {

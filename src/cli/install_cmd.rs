@@ -4,7 +4,7 @@
 use super::args::{InstallArgs, UninstallArgs};
 use anyhow::{Context, Result};
 use std::io::Write;
-use trailgate::config::source::ServerPolicy;
+use trailgate::config::server::ServerPolicy;
 use trailgate::git;
 use trailgate::install::{self, Action, ActionKind};
 
@@ -44,7 +44,7 @@ pub fn install(args: InstallArgs) -> Result<u8> {
 fn server_policy_hint(repo: &git2::Repository) {
     let set = "`git config trailgate.policy refs/heads/main:.trailgate/policy.toml` \
                (a full ref name or commit id), or a policy file on the server";
-    match trailgate::config::source::load_server_policy(repo, None) {
+    match trailgate::config::server::load_server_policy(repo, None) {
         Ok(ServerPolicy::Trusted(p)) if !p.embedded => {
             println!("server policy: {}", p.source);
             println!("hint: to choose another, set {set}");

@@ -4,9 +4,9 @@ use super::args::{FormatArg, PolicyArg};
 use anyhow::Result;
 use colored::Colorize;
 use std::io::Write;
-use trailgate::config::policy::Policy;
 use trailgate::config::source;
 use trailgate::engine::findings::Code;
+use trailgate::engine::policy::Policy;
 use trailgate::git;
 use trailgate::report::{Escaped, escape_join};
 
@@ -54,7 +54,7 @@ pub fn show(spec: Option<String>) -> Result<u8> {
     writeln!(
         out,
         "# always production: {}/**{}",
-        trailgate::config::policy::POLICY_DIR,
+        trailgate::engine::policy::POLICY_DIR,
         p.always_production
             .iter()
             .map(|s| format!(", {s}"))

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
-use trailgate::config::policy::Sessions;
+use trailgate::engine::policy::Sessions;
 use trailgate::git;
 use trailgate::sessions::{self, Checkout, HookPayload, SessionRecord, SessionStore, State};
 

@@ -2,10 +2,12 @@
 //! that name the file, the line and what to do, and finding where the policy comes from (a
 //! file, `REV:PATH`, `trailgate.policy`, a server's trusted ref).
 
+mod assistants;
+pub mod common;
 pub mod diag;
 pub mod policy;
 mod raw;
 pub mod registry;
-mod server;
+pub mod server;
 pub mod source;
 pub(crate) mod tomlsrc;

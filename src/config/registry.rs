@@ -1,269 +1,226 @@
-//! The exception registry (docs/policy.md, "The exception registry"): loading and validating
-//! entries, and each entry's state at a point in time. Which exception covers which commit is
-//! decided in `verdict`.
+//! Reading the exception registry file (docs/policy.md, "The exception registry") into the
+//! engine's [`Registry`], collecting every problem with file, line and column; and the dates
+//! it is written in.
 
+use crate::config::common::{SourceText, compile_rules};
 use crate::config::diag::{Diagnostic, Diagnostics};
-use crate::config::policy::{RawRegistry, SourceText, UNKNOWN, compile_rules};
+use crate::config::raw::{RawException, RawRegistry};
 use crate::config::tomlsrc;
 use crate::engine::catalog::Catalog;
-use crate::engine::paths::PathRules;
+use crate::engine::exceptions::{Exception, Registry};
+use crate::engine::policy::UNKNOWN;
 use jiff::{Timestamp, ToSpan, civil};
 use std::collections::HashMap;
 
-/// One validated registry entry.
-#[derive(Debug, Clone)]
-pub struct Exception {
-    /// Unique ID.
-    pub id: String,
-    /// Catalog ids it allows; empty with `any_assistant`.
-    pub assistants: Vec<String>,
-    /// `["*"]`.
-    pub any_assistant: bool,
-    /// Path patterns as written; empty means every path.
-    pub path_patterns: Vec<String>,
-    paths: Option<PathRules>,
-    /// Allowed author e-mails, lowercase; empty means anyone.
-    pub authors: Vec<String>,
-    /// First instant it is valid.
-    pub starts: Option<Timestamp>,
-    /// First instant it is no longer valid.
-    pub ends: Timestamp,
-    /// `expires` as written.
-    pub expires_text: String,
-    /// Revoked entries never cover anything.
-    pub revoked: bool,
-    /// Who granted it.
-    pub granted_by: Option<String>,
-    /// Why.
-    pub reason: Option<String>,
-    /// Line of its `[[exception]]` header.
-    pub line: usize,
+/// Load and validate a registry, collecting every problem. Assistant ids are checked against
+/// `catalog`.
+pub fn load(src: &SourceText, catalog: &Catalog) -> Result<Registry, Diagnostics> {
+    let file = src.name.as_str();
+    let text = src.text.as_str();
+    let (raw, mut diags): (RawRegistry, _) = tomlsrc::deserialize(file, text)?;
+    let mut entries = Vec::new();
+    // Where each id was first defined, to name it in a duplicate's message.
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for spanned in &raw.exception {
+        let entry = RawEntry {
+            file,
+            text,
+            header: spanned.span().start,
+            raw: spanned.get_ref(),
+        };
+        if let Some(e) = entry.compile(catalog, &mut first_line, &mut diags) {
+            entries.push(e);
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Diagnostics(diags));
+    }
+    Ok(Registry::new(
+        Some(src.name.clone()),
+        Some(src.sha256()),
+        entries,
+    ))
 }
 
-/// Where an instant lies relative to an exception's window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    /// Before `starts`.
-    NotStarted,
-    /// Inside [starts, expires].
-    Active,
-    /// After `expires`.
-    Expired,
+/// One `[[exception]]` as written, with where it is.
+struct RawEntry<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// Offset of its `[[exception]]` header.
+    header: usize,
+    raw: &'a RawException,
 }
 
-impl Exception {
-    /// Window position of `at`.
-    pub fn window(&self, at: Timestamp) -> Window {
-        if self.starts.is_some_and(|s| at < s) {
-            Window::NotStarted
-        } else if at >= self.ends {
-            Window::Expired
+impl RawEntry<'_> {
+    fn at(&self, offset: usize, msg: String) -> Diagnostic {
+        Diagnostic::at(self.file, self.text, offset, msg)
+    }
+
+    /// The validated entry, or `None` when it has no id; problems go to `diags`.
+    fn compile(
+        &self,
+        catalog: &Catalog,
+        first_line: &mut HashMap<String, usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Exception> {
+        let (file, text, header, e) = (self.file, self.text, self.header, self.raw);
+        let line = crate::config::diag::line_col(text, header).0;
+        let Some(id) = &e.id else {
+            diags.push(
+                self.at(header, "exception has no `id`".into())
+                    .help("add `id = \"EXC-YYYY-NNNN\"`"),
+            );
+            return None;
+        };
+        let id_text = id.get_ref().clone();
+        if id_text.is_empty() || id_text.chars().any(|c| c.is_whitespace() || c == ',') {
+            diags.push(
+                self.at(id.span().start, format!("invalid exception id `{id_text}`"))
+                    .help("an id is non-empty, without whitespace or commas, e.g. `EXC-2026-0042`"),
+            );
+        }
+        if let Some(prev) = first_line.get(&id_text) {
+            diags.push(
+                self.at(
+                    id.span().start,
+                    format!("duplicate exception id `{id_text}` (first defined on line {prev})"),
+                )
+                .help("give each exception its own id"),
+            );
         } else {
-            Window::Active
+            first_line.insert(id_text.clone(), line);
         }
+        let (assistants, any_assistant) = self.assistants(&id_text, catalog, diags);
+        let path_patterns: Vec<String> = e
+            .paths
+            .as_ref()
+            .map(|p| p.iter().map(|s| s.get_ref().clone()).collect())
+            .unwrap_or_default();
+        let paths = e
+            .paths
+            .as_ref()
+            .map(|p| compile_rules(file, text, "paths", p, diags));
+        let (starts, ends, expires_text) = self.window(&id_text, diags);
+        Some(Exception {
+            id: id_text,
+            assistants,
+            any_assistant,
+            path_patterns,
+            paths,
+            authors: e
+                .authors
+                .clone()
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.to_lowercase())
+                .collect(),
+            starts,
+            ends,
+            expires_text,
+            revoked: e.revoked,
+            granted_by: e.granted_by.clone(),
+            reason: e.reason.clone(),
+            line,
+        })
     }
 
-    /// Does it name this assistant (or `*`)?
-    pub fn lists(&self, assistant: &str) -> bool {
-        self.any_assistant || self.assistants.iter().any(|a| a == assistant)
-    }
-
-    /// May this author (raw e-mail) use it?
-    pub fn allows_author(&self, email: &str) -> bool {
-        self.authors.is_empty() || {
-            let email = email.to_lowercase();
-            self.authors.contains(&email)
-        }
-    }
-
-    /// Does its `paths` cover this path?
-    pub fn covers_path(&self, path: &[u8]) -> bool {
-        self.paths.as_ref().is_none_or(|p| p.is_match(path))
-    }
-
-    /// State word for listings at `at`: `active`, `pending`, `expired` or `revoked`.
-    pub fn state(&self, at: Timestamp) -> &'static str {
-        if self.revoked {
-            return "revoked";
-        }
-        match self.window(at) {
-            Window::NotStarted => "pending",
-            Window::Active => "active",
-            Window::Expired => "expired",
-        }
-    }
-}
-
-/// The exception registry.
-#[derive(Debug, Clone, Default)]
-pub struct Registry {
-    /// Where it came from, if any.
-    pub source: Option<String>,
-    /// SHA-256 of its text.
-    pub sha256: Option<String>,
-    entries: Vec<Exception>,
-    by_id: HashMap<String, usize>,
-}
-
-impl Registry {
-    /// Every entry, in file order.
-    pub fn entries(&self) -> &[Exception] {
-        &self.entries
-    }
-
-    /// Entry by ID (exact).
-    pub fn get(&self, id: &str) -> Option<&Exception> {
-        self.by_id.get(id).map(|&i| &self.entries[i])
-    }
-
-    /// Load and validate a registry, collecting every problem.
-    pub fn load(src: &SourceText, catalog: &Catalog) -> Result<Registry, Diagnostics> {
-        let file = src.name.as_str();
-        let text = src.text.as_str();
-        let (raw, mut diags): (RawRegistry, _) = tomlsrc::deserialize(file, text)?;
-        let mut entries = Vec::new();
-        let mut by_id: HashMap<String, usize> = HashMap::new();
-        let mut first_line: HashMap<String, usize> = HashMap::new();
-        for spanned in &raw.exception {
-            let header = spanned.span().start;
-            let line = crate::config::diag::line_col(text, header).0;
-            let e = spanned.get_ref();
-            let at = |offset: usize, msg: String| Diagnostic::at(file, text, offset, msg);
-            let Some(id) = &e.id else {
-                diags.push(
-                    at(header, "exception has no `id`".into()).help("add `id = \"EXC-YYYY-NNNN\"`"),
-                );
-                continue;
-            };
-            let id_text = id.get_ref().clone();
-            if id_text.is_empty() || id_text.chars().any(|c| c.is_whitespace() || c == ',') {
-                diags.push(
-                    at(id.span().start, format!("invalid exception id `{id_text}`")).help(
-                        "an id is non-empty, without whitespace or commas, e.g. `EXC-2026-0042`",
-                    ),
-                );
-            }
-            if let Some(prev) = first_line.get(&id_text) {
-                diags.push(
-                    at(
-                        id.span().start,
-                        format!(
-                            "duplicate exception id `{id_text}` (first defined on line {prev})"
-                        ),
-                    )
-                    .help("give each exception its own id"),
-                );
-            } else {
-                first_line.insert(id_text.clone(), line);
-            }
-            let mut any_assistant = false;
-            let mut assistants = Vec::new();
-            match &e.assistants {
-                None => diags.push(
-                    at(header, format!("exception `{id_text}` has no `assistants`"))
-                        .help("add `assistants = [\"claude-code\"]` (catalog ids) or `[\"*\"]`"),
-                ),
-                Some(list) if list.get_ref().is_empty() => diags.push(
-                    at(
-                        list.span().start,
-                        format!("exception `{id_text}` lists no assistants"),
-                    )
-                    .help("name catalog ids, or `\"*\"` for any assistant"),
-                ),
-                Some(list) => {
-                    for a in list.get_ref() {
-                        let name = a.get_ref();
-                        if name == "*" {
-                            any_assistant = true;
-                        } else if name == UNKNOWN {
-                            assistants.push(name.clone());
-                        } else if let Some(i) = catalog.index_of(name) {
-                            assistants.push(catalog.entries()[i].id.clone());
-                        } else {
-                            diags.push(
-                                at(a.span().start, format!("unknown assistant `{name}`"))
-                                    .help("use a catalog id (`trailgate policy show` lists them), `unknown`, or `*`"),
-                            );
-                        }
+    /// `assistants`: catalog ids as the catalog spells them, and whether `*` is among them.
+    fn assistants(
+        &self,
+        id_text: &str,
+        catalog: &Catalog,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Vec<String>, bool) {
+        let mut any_assistant = false;
+        let mut assistants = Vec::new();
+        match &self.raw.assistants {
+            None => diags.push(
+                self.at(
+                    self.header,
+                    format!("exception `{id_text}` has no `assistants`"),
+                )
+                .help("add `assistants = [\"claude-code\"]` (catalog ids) or `[\"*\"]`"),
+            ),
+            Some(list) if list.get_ref().is_empty() => diags.push(
+                self.at(
+                    list.span().start,
+                    format!("exception `{id_text}` lists no assistants"),
+                )
+                .help("name catalog ids, or `\"*\"` for any assistant"),
+            ),
+            Some(list) => {
+                for a in list.get_ref() {
+                    let name = a.get_ref();
+                    if name == "*" {
+                        any_assistant = true;
+                    } else if name == UNKNOWN {
+                        assistants.push(name.clone());
+                    } else if let Some(i) = catalog.index_of(name) {
+                        assistants.push(catalog.entries()[i].id.clone());
+                    } else {
+                        diags.push(
+                            self.at(a.span().start, format!("unknown assistant `{name}`"))
+                                .help("use a catalog id (`trailgate policy show` lists them), `unknown`, or `*`"),
+                        );
                     }
                 }
             }
-            let path_patterns: Vec<String> = e
-                .paths
-                .as_ref()
-                .map(|p| p.iter().map(|s| s.get_ref().clone()).collect())
-                .unwrap_or_default();
-            let paths = e
-                .paths
-                .as_ref()
-                .map(|p| compile_rules(file, text, "paths", p, &mut diags));
-            let starts = e.starts.as_ref().and_then(|v| {
-                parse_when(v.get_ref(), Edge::Start)
-                    .map_err(|m| {
-                        diags.push(at(v.span().start, format!("`starts`: {m}")).help(DATE_HELP))
-                    })
-                    .ok()
-            });
-            let (ends, expires_text) = match &e.expires {
-                None => {
+        }
+        (assistants, any_assistant)
+    }
+
+    /// `starts` and `expires`: the first valid instant, the first invalid one, and `expires`
+    /// as written.
+    fn window(
+        &self,
+        id_text: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Option<Timestamp>, Timestamp, String) {
+        let e = self.raw;
+        let starts = e.starts.as_ref().and_then(|v| {
+            parse_when(v.get_ref(), Edge::Start)
+                .map_err(|m| {
                     diags.push(
-                        at(header, format!("exception `{id_text}` has no `expires`")).help(
-                            "every exception needs an end date, e.g. `expires = \"2026-12-31\"`",
-                        ),
+                        self.at(v.span().start, format!("`starts`: {m}"))
+                            .help(DATE_HELP),
+                    )
+                })
+                .ok()
+        });
+        let (ends, expires_text) = match &e.expires {
+            None => {
+                diags.push(
+                    self.at(
+                        self.header,
+                        format!("exception `{id_text}` has no `expires`"),
+                    )
+                    .help("every exception needs an end date, e.g. `expires = \"2026-12-31\"`"),
+                );
+                (Timestamp::MAX, String::new())
+            }
+            Some(v) => match parse_when(v.get_ref(), Edge::End) {
+                Ok(t) => (t, value_text(v.get_ref())),
+                Err(m) => {
+                    diags.push(
+                        self.at(v.span().start, format!("`expires`: {m}"))
+                            .help(DATE_HELP),
                     );
                     (Timestamp::MAX, String::new())
                 }
-                Some(v) => match parse_when(v.get_ref(), Edge::End) {
-                    Ok(t) => (t, value_text(v.get_ref())),
-                    Err(m) => {
-                        diags.push(at(v.span().start, format!("`expires`: {m}")).help(DATE_HELP));
-                        (Timestamp::MAX, String::new())
-                    }
-                },
-            };
-            if let (Some(s), Some(ex)) = (starts, e.expires.as_ref())
-                && s >= ends
-            {
-                diags.push(
-                    at(
-                        ex.span().start,
-                        format!("exception `{id_text}` expires before it starts"),
-                    )
-                    .help("make `expires` later than `starts`"),
-                );
-            }
-            by_id.entry(id_text.clone()).or_insert(entries.len());
-            entries.push(Exception {
-                id: id_text,
-                assistants,
-                any_assistant,
-                path_patterns,
-                paths,
-                authors: e
-                    .authors
-                    .clone()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|a| a.to_lowercase())
-                    .collect(),
-                starts,
-                ends,
-                expires_text,
-                revoked: e.revoked,
-                granted_by: e.granted_by.clone(),
-                reason: e.reason.clone(),
-                line,
-            });
+            },
+        };
+        if let (Some(s), Some(ex)) = (starts, e.expires.as_ref())
+            && s >= ends
+        {
+            diags.push(
+                self.at(
+                    ex.span().start,
+                    format!("exception `{id_text}` expires before it starts"),
+                )
+                .help("make `expires` later than `starts`"),
+            );
         }
-        if !diags.is_empty() {
-            return Err(Diagnostics(diags));
-        }
-        Ok(Registry {
-            source: Some(src.name.clone()),
-            sha256: Some(src.sha256()),
-            entries,
-            by_id,
-        })
+        (starts, ends, expires_text)
     }
 }
 

@@ -9,7 +9,7 @@ use super::source::{
     load_named, one,
 };
 use crate::config::diag::Diagnostic;
-use crate::config::policy::Policy;
+use crate::engine::policy::Policy;
 use crate::git::{self, Naming, Symrefs};
 use git2::Repository;
 

@@ -1,14 +1,15 @@
-//! Where the policy and registry come from (docs/policy.md, "Where the policy comes from"): a file
-//! path or `REV:PATH`, found in the order `--policy`, git config `trailgate.policy`,
-//! `.trailgate/policy.toml` (work tree, or `HEAD`'s tree in a bare repository), then the embedded
-//! default. Environment variables never change the policy. A revision is resolved by trusted rules
-//! ([`git::Naming`]), and a path that is not a regular file is an error, never "no policy"; server
-//! hooks load theirs through [`load_server_policy`].
+//! Where the policy and registry come from (docs/policy.md, "Where the policy comes from"): a
+//! file path or `REV:PATH`, found in the order `--policy`, git config `trailgate.policy`,
+//! `.trailgate/policy.toml` (work tree, or `HEAD`'s tree in a bare repository), then the
+//! embedded default. Environment variables never change the policy. A revision is resolved by
+//! trusted rules ([`git::Naming`]), and a path that is not a regular file is an error, never "no
+//! policy"; server hooks load theirs through
+//! [`load_server_policy`](crate::config::server::load_server_policy).
 
-pub use super::server::{ServerPolicy, load_server_policy, policy_ref, protects};
-
+use crate::config::common::SourceText;
 use crate::config::diag::{Diagnostic, Diagnostics};
-use crate::config::policy::{self, EMBEDDED_DEFAULT, Policy, SourceText};
+use crate::config::policy::{self, EMBEDDED_DEFAULT};
+use crate::engine::policy::Policy;
 use crate::git::{self, Naming, RevError, TreeFile};
 use git2::{Oid, Repository};
 use std::path::{Component, Path, PathBuf};

@@ -1,10 +1,10 @@
 //! The report's data model (docs/output.md): one record per commit and a summary, serialised as
 //! JSON and rendered as text from the same structs.
 
-use crate::config::policy::Policy;
 use crate::engine::evidence::Evidence;
 use crate::engine::facts::{CommitFacts, Signature};
 use crate::engine::findings::{Code, Finding, Severity, Verdict};
+use crate::engine::policy::Policy;
 use crate::engine::trailers::Trailer;
 use crate::engine::verdict::{ExceptionUse, JudgedAssistant, Judgement, display_paths};
 use serde::Serialize;

@@ -219,7 +219,7 @@ fn verify_checksum(data: &[u8], named: Option<&str>) -> Result<(), String> {
     if Sha1::digest(body).as_slice() != stored {
         return Err("has a wrong checksum".into());
     }
-    let stored_hex = crate::config::policy::hex(stored);
+    let stored_hex = crate::config::common::hex(stored);
     if named.is_some_and(|n| n != stored_hex) {
         return Err("has another checksum than its name in the chain".into());
     }

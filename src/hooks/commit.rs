@@ -5,8 +5,8 @@
 use super::commit_message::{self, CommentSetting};
 use super::commit_process::{Running, running_commit};
 use super::{HookError, Outcome, report_new_commit};
-use crate::config::policy::Policy;
 use crate::engine::facts::{CommitFacts, Signature};
+use crate::engine::policy::Policy;
 use crate::engine::trailers::{self, CleanupMode};
 use crate::git::{self, Context};
 use crate::judge::Judge;
@@ -64,7 +64,7 @@ pub fn prepare_commit_msg(
     if setting == CommentSetting::Auto {
         state.push_str(&format!(
             "auto-comment={}\n",
-            crate::config::policy::hex(&comment)
+            crate::config::common::hex(&comment)
         ));
     }
     crate::fsutil::write_atomic(&repo.path().join(STATE_FILE), state.as_bytes())?;

@@ -2,7 +2,7 @@
 //! hooks read: which sessions a commit made from what is checked out declares.
 
 use super::{HookError, Outcome};
-use crate::config::policy::{Policy, Sessions};
+use crate::engine::policy::{Policy, Sessions};
 use crate::git;
 use crate::sessions::{self, Checkout, SessionRecord, SessionStore};
 use git2::Repository;

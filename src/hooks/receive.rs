@@ -6,8 +6,8 @@
 //! door). Anything that cannot be decided rejects the push.
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
-use crate::config::policy::Policy;
-use crate::config::source::protects;
+use crate::config::server::protects;
+use crate::engine::policy::Policy;
 use crate::git::{RevSelection, Symrefs};
 use crate::judge::Judge;
 use git2::Repository;

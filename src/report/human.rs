@@ -2,8 +2,8 @@
 //! explanation of one commit. Colour is decided by the caller (`colored`'s global switch).
 
 use super::{CommitRecord, Escaped, Reporter, SummaryRecord, escape_join};
-use crate::config::policy::Policy;
 use crate::engine::findings::{Finding, Severity, Verdict};
+use crate::engine::policy::Policy;
 use colored::Colorize;
 use std::io::{self, Write};
 

@@ -3,7 +3,7 @@
 //! each) and handed on in walk order, so memory stays flat and output is the same whatever the
 //! thread count.
 
-use crate::config::policy::Policy;
+use crate::engine::policy::Policy;
 use crate::engine::record::CommitRecord;
 use crate::git::{self, GitError, RevSelection};
 use crate::git::{Packs, Walked};

@@ -3,8 +3,8 @@
 //! `post-commit` writes on it.
 
 use super::SessionRecord;
-use crate::config::policy::{Policy, UNKNOWN};
 use crate::engine::evidence::{Evidence, Source};
+use crate::engine::policy::{Policy, UNKNOWN};
 use serde::Serialize;
 
 /// Catalog id of a recorded assistant under this policy (`unknown` when it names none).

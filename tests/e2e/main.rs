@@ -18,6 +18,7 @@ mod fuzz_corpus;
 mod hooks;
 mod install;
 mod install_atomic;
+mod layers;
 mod notes_bounds;
 mod objects;
 mod output;

@@ -2,8 +2,8 @@
 //! markers, session trailers, and declaration-looking lines outside the trailer block. Pure: a
 //! message and two identities in, [`Evidence`] out.
 
-use crate::config::policy::UNKNOWN;
 use crate::engine::catalog::{Catalog, KeyKind, ValueMatch};
+use crate::engine::policy::UNKNOWN;
 use crate::engine::trailers::{self, Trailer};
 use serde::Serialize;
 

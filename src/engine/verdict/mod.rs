@@ -1,10 +1,10 @@
 //! Judging one commit (docs/findings.md): from evidence, changed paths, the policy and a time to
 //! findings and a verdict. Pure functions over plain data; nothing here reads git.
 
-use crate::config::policy::{Policy, Status};
-use crate::config::registry::{Exception, Window};
 use crate::engine::evidence::{Evidence, Item, Source};
+use crate::engine::exceptions::{Exception, Window};
 use crate::engine::findings::{Code, Finding, Verdict, verdict_of};
+use crate::engine::policy::{Policy, Status};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -207,7 +207,7 @@ pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> J
                 "session metadata says {} worked on this commit ({}), but the message does not declare it; add the trailer `Assisted-by: {}`",
                 a.id,
                 sources.join("; "),
-                if a.id == crate::config::policy::UNKNOWN { "<assistant name>" } else { a.id.as_str() }
+                if a.id == crate::engine::policy::UNKNOWN { "<assistant name>" } else { a.id.as_str() }
             ),
         });
     }

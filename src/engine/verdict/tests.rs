@@ -1,7 +1,8 @@
 //! Rule-by-rule tests of the verdict rules (docs/findings.md) over plain data.
 
 use super::*;
-use crate::config::policy::{self, SourceText};
+use crate::config::common::SourceText;
+use crate::config::policy;
 use crate::engine::evidence::{Collector, CommitText, Source};
 use crate::engine::findings::{Code, Severity, Verdict};
 

@@ -1,0 +1,184 @@
+//! The compiled policy (docs/policy.md): what each assistant may do, which paths and refs are
+//! production or protected, finding severities, the exception registry and the session
+//! settings. Plain data and the queries the judging makes of it; reading and validating a
+//! policy text is `config`'s job.
+
+use crate::engine::catalog::Catalog;
+use crate::engine::exceptions::Registry;
+use crate::engine::findings::{Code, Severity};
+use crate::engine::paths::Production;
+use std::collections::HashMap;
+
+/// Name of the pseudo-assistant for AI declarations that match no catalog entry.
+pub const UNKNOWN: &str = "unknown";
+
+/// Directory whose every path is production, whatever the policy says.
+pub const POLICY_DIR: &str = ".trailgate";
+
+/// Refs judged by hooks when the policy names none.
+pub const DEFAULT_PROTECTED: [&str; 2] = ["refs/heads/main", "refs/heads/master"];
+
+/// What the policy allows an assistant to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Allowed everywhere.
+    Approved,
+    /// Allowed except on production paths, where each commit needs an exception.
+    Restricted,
+    /// Allowed nowhere without an exception.
+    Forbidden,
+}
+
+impl Status {
+    /// The status a lowercase name stands for.
+    pub(crate) fn parse(s: &str) -> Option<Status> {
+        match s {
+            "approved" => Some(Status::Approved),
+            "restricted" => Some(Status::Restricted),
+            "forbidden" => Some(Status::Forbidden),
+            _ => None,
+        }
+    }
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Approved => "approved",
+            Status::Restricted => "restricted",
+            Status::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// A validated policy with its catalog and registry, ready to judge commits.
+#[derive(Debug)]
+pub struct Policy {
+    /// Where the policy text came from.
+    pub source: String,
+    /// SHA-256 of the policy text.
+    pub sha256: String,
+    /// True for the embedded default (an inventory).
+    pub embedded: bool,
+    /// Effective catalog: policy-defined assistants first, then built-in ones.
+    pub catalog: Catalog,
+    /// Status of each catalog entry, by catalog index.
+    pub(crate) statuses: Vec<Status>,
+    /// Status of `unknown`.
+    pub unknown_status: Status,
+    /// `[defaults] status`.
+    pub default_status: Status,
+    /// `[production]` paths and exclusions, compiled.
+    pub production: Production,
+    /// `[production] paths` as written.
+    pub production_paths: Vec<String>,
+    /// `[production] exclude` as written.
+    pub production_exclude: Vec<String>,
+    /// Repository paths always production (policy and registry files from the repository).
+    pub always_production: Vec<String>,
+    /// `[production] require_declaration`.
+    pub require_declaration: bool,
+    /// Trailer key that cites exceptions (`AI-Exception`).
+    pub exception_trailer: String,
+    /// `[refs] protected` patterns, as written.
+    pub protected_refs: Vec<String>,
+    /// `protected_refs`, compiled.
+    pub(crate) protected: globset::GlobSet,
+    /// `[severity]` overrides.
+    pub(crate) severity: HashMap<Code, Severity>,
+    /// The exception registry.
+    pub registry: Registry,
+    /// `[sessions]`.
+    pub sessions: Sessions,
+}
+
+/// `[sessions]`: what the hooks do with session records, and where notes live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sessions {
+    /// `prepare-commit-msg` adds `Assisted-by` and `AI-Session` for active sessions.
+    pub add_trailers: bool,
+    /// ... except for commits whose message came from `-m`, `-F` or `-C`.
+    pub skip_with_message: bool,
+    /// `post-commit` writes a note for the new commit.
+    pub write_notes: bool,
+    /// trailgate's notes ref.
+    pub notes_ref: String,
+    /// git-ai's notes ref.
+    pub git_ai_notes_ref: String,
+    /// How long a session record that never ended keeps counting after its last start: an
+    /// assistant that died without its end hook must not declare itself forever.
+    pub max_age: jiff::SignedDuration,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            add_trailers: true,
+            skip_with_message: false,
+            write_notes: true,
+            notes_ref: "refs/notes/trailgate".into(),
+            git_ai_notes_ref: "refs/notes/ai".into(),
+            max_age: jiff::SignedDuration::from_hours(12),
+        }
+    }
+}
+
+impl Policy {
+    /// Status of a catalog id or `unknown`.
+    pub fn status_of(&self, id: &str) -> Status {
+        if id == UNKNOWN {
+            return self.unknown_status;
+        }
+        match self.catalog.index_of(id) {
+            Some(i) => self.statuses.get(i).copied().unwrap_or(self.default_status),
+            None => self.unknown_status,
+        }
+    }
+
+    /// Effective severity of a finding code.
+    pub fn severity(&self, code: Code) -> Severity {
+        self.severity
+            .get(&code)
+            .copied()
+            .unwrap_or(code.default_severity())
+    }
+
+    /// Is this changed path production? (A trailing `/` marks a submodule: see
+    /// [`crate::engine::paths`].)
+    pub fn is_production(&self, path: &[u8]) -> bool {
+        let bare = path.strip_suffix(b"/").unwrap_or(path);
+        is_under(path, POLICY_DIR.as_bytes())
+            || self.always_production.iter().any(|p| p.as_bytes() == bare)
+            || self.production.is_production(path)
+    }
+
+    /// Might any path below directory `dir` be production? (Conservative: used to prune walks.)
+    pub fn may_contain_production(&self, dir: &[u8]) -> bool {
+        is_under(dir, POLICY_DIR.as_bytes())
+            || is_under(POLICY_DIR.as_bytes(), dir)
+            || self
+                .always_production
+                .iter()
+                .any(|p| is_under(p.as_bytes(), dir))
+            || self.production.may_contain_production(dir)
+    }
+
+    /// Does a push to this ref get judged by the hooks?
+    pub fn is_protected(&self, refname: &str) -> bool {
+        self.protected.is_match(refname)
+    }
+
+    /// True when no assistant can ever need a path: every status approved and no
+    /// declaration requirement. Scans then skip diffs entirely.
+    pub fn never_needs_paths(&self) -> bool {
+        !self.require_declaration
+            && self.unknown_status == Status::Approved
+            && self.default_status == Status::Approved
+            && self.statuses.iter().all(|s| *s == Status::Approved)
+    }
+}
+
+/// `path` equals `dir` or lies below it.
+fn is_under(path: &[u8], dir: &[u8]) -> bool {
+    path == dir || (path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/')
+}
