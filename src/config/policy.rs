@@ -73,10 +73,7 @@ impl SourceText {
     }
 }
 
-/// Lowercase hexadecimal, two digits a byte (digests, ids, bytes kept in state files).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::git::hex;
 
 /// A validated policy with its catalog and registry, ready to judge commits.
 #[derive(Debug)]

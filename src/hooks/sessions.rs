@@ -6,14 +6,14 @@ use super::{HookError, Outcome};
 use crate::config::policy::{Policy, Sessions, UNKNOWN};
 use crate::engine::evidence::{Evidence, Source};
 use crate::git;
+use crate::git::Repo;
 use crate::sessions::{Checkout, SessionRecord, SessionStore};
-use git2::Repository;
 use jiff::Timestamp;
 use serde::Serialize;
 
 /// Sessions of this worktree that the commit about to be made from what is checked out now
 /// declares: open ones younger than `max_age`, and ended ones whose next commit this is.
-pub fn counting(repo: &Repository, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
+pub fn counting(repo: &Repo, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
     let here = git::checkout(repo)?;
     Ok(SessionStore::new(repo.path()).counting(&here, Timestamp::now(), config.max_age))
 }
@@ -105,7 +105,7 @@ pub fn note_text(sessions: &[SessionRecord]) -> Result<String, HookError> {
 /// merges (no trailers were added there either). It cannot stop the commit, so problems are
 /// reported as warnings.
 pub fn post_commit(
-    repo: &Repository,
+    repo: &Repo,
     policy: &Policy,
     out: &mut dyn std::io::Write,
 ) -> Result<Outcome, HookError> {
@@ -117,22 +117,22 @@ pub fn post_commit(
     };
     let store = SessionStore::new(repo.path());
     let sessions = store.counting(&before, Timestamp::now(), policy.sessions.max_age);
-    let noted = policy.sessions.write_notes && head.parent_count() <= 1 && !sessions.is_empty();
+    let noted = policy.sessions.write_notes && head.parents.len() <= 1 && !sessions.is_empty();
     // Consumed even if the note below fails: the commit is made either way.
     store
-        .consume(&here.branch, &head.id().to_string())
+        .consume(&here.branch, &head.id.to_string())
         .map_err(|e| HookError::Input(e.to_string()))?;
     if !noted {
         return Ok(Outcome::Pass);
     }
     let text = note_text(&sessions)?;
-    git::write_note(repo, &policy.sessions.notes_ref, head.id(), &text)?;
+    git::write_note(repo, &policy.sessions.notes_ref, head.id, &text)?;
     writeln!(
         out,
         "trailgate: recorded {} session(s) in {} for {}",
         sessions.len(),
         policy.sessions.notes_ref,
-        &head.id().to_string()[..12]
+        &head.id.to_string()[..12]
     )?;
     Ok(Outcome::Pass)
 }

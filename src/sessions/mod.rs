@@ -51,13 +51,7 @@ pub struct SessionRecord {
 
 /// What a worktree has checked out: the branch (`refs/heads/main`, or `HEAD` when detached)
 /// and the commit it points to (`None` while the branch is unborn).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checkout {
-    /// Full ref name of the branch, or `HEAD`.
-    pub branch: String,
-    /// Hex id of the commit checked out.
-    pub head: Option<String>,
-}
+pub use crate::git::Checkout;
 
 /// Where a record is in its life (SPEC §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
