@@ -177,8 +177,8 @@ pub struct SessionStore {
 }
 
 impl SessionStore {
-    /// The store of the worktree whose git dir is `git_dir` (`Repository::path()`): each linked
-    /// worktree has its own git dir, so worktrees never share records.
+    /// The store of the worktree whose git dir is `git_dir` ([`crate::git::Repo::path`]): each
+    /// linked worktree has its own git dir, so worktrees never share records.
     pub fn new(git_dir: &Path) -> SessionStore {
         SessionStore {
             dir: git_dir.join(SESSIONS_DIR),
