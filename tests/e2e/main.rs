@@ -14,6 +14,7 @@ mod ecosystem;
 mod escapes;
 mod findings;
 mod fuzz_corpus;
+mod git_door;
 mod hooks;
 mod install;
 mod install_atomic;
