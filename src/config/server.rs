@@ -9,8 +9,7 @@ use super::source::{
 };
 use crate::config::diag::Diagnostic;
 use crate::config::policy::Policy;
-use crate::git::Repo;
-use crate::git::{self, Naming, Symrefs};
+use crate::git::{self, Naming, Repo, Symrefs};
 
 /// A server hook's policy.
 #[derive(Debug)]

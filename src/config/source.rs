@@ -9,8 +9,7 @@ pub use super::server::{ServerPolicy, load_server_policy, policy_ref, protects};
 
 use crate::config::diag::{Diagnostic, Diagnostics};
 use crate::config::policy::{self, EMBEDDED_DEFAULT, Policy, SourceText};
-use crate::git::{self, Naming, RevError, TreeFile};
-use crate::git::{ObjectId, Repo};
+use crate::git::{self, Naming, ObjectId, Repo, RevError, TreeFile};
 use std::path::{Component, Path, PathBuf};
 
 /// Default location of the policy inside a repository.

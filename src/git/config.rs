@@ -2,8 +2,7 @@
 //! given on git's command line (`git -c`, `--config-env`, `GIT_CONFIG_COUNT`), which git
 //! hands to hooks in its environment and libgit2 ignores.
 
-use super::GitError;
-use super::Repo;
+use super::{GitError, Repo};
 use git2::ConfigLevel;
 
 /// One setting: its name as git canonicalises it and its value (`None` for a bare `key`, git's
@@ -173,6 +172,22 @@ fn canonical_key(key: &str) -> Result<String, String> {
     } else {
         Ok(format!("{section}{}{name}", &key[first_dot..=last_dot]))
     }
+}
+
+/// A string value from git config (repository, then global), if set.
+pub fn config_string(repo: &Repo, key: &str) -> Option<String> {
+    repo.raw.config().ok()?.get_string(key).ok()
+}
+
+/// A string value from the repository's own config file only (`.git/config`, or `config` in a
+/// bare repository): what decides the policy must not follow `HOME` or other environment.
+pub fn repo_config_string(repo: &Repo, key: &str) -> Option<String> {
+    let config = repo.raw.config().ok()?;
+    config
+        .open_level(git2::ConfigLevel::Local)
+        .ok()?
+        .get_string(key)
+        .ok()
 }
 
 #[cfg(test)]

@@ -7,8 +7,7 @@
 use super::HookError;
 use super::commit_argv::CommitArgs;
 use crate::engine::trailers::{self, CleanupMode};
-use crate::git;
-use crate::git::Repo;
+use crate::git::{self, Repo};
 
 /// The comment string in force before a message is known: fixed, or `auto` (chosen per
 /// message).

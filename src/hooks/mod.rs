@@ -18,8 +18,7 @@ pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_r
 pub use sessions::post_commit;
 
 use crate::engine::findings::Verdict;
-use crate::git::{self, GitError, RevSelection};
-use crate::git::{ObjectId, Repo};
+use crate::git::{self, GitError, ObjectId, Repo, RevSelection};
 use crate::judge::{At, Judge, judge_commit};
 use crate::report::{CommitRecord, Escaped, escape_join};
 use std::io::{self, Write};

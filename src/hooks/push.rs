@@ -2,8 +2,7 @@
 //! every line git gives on stdin (several refs at once).
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
-use crate::git::Repo;
-use crate::git::{self, ObjectId, RevSelection};
+use crate::git::{self, ObjectId, Repo, RevSelection};
 use crate::judge::Judge;
 use std::io::Write;
 

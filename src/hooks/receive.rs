@@ -8,8 +8,7 @@
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
 use crate::config::policy::Policy;
 use crate::config::source::protects;
-use crate::git::{ObjectId, Repo};
-use crate::git::{RevSelection, Symrefs};
+use crate::git::{ObjectId, Repo, RevSelection, Symrefs};
 use crate::judge::Judge;
 use std::io::Write;
 

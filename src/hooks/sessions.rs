@@ -5,8 +5,7 @@
 use super::{HookError, Outcome};
 use crate::config::policy::{Policy, Sessions, UNKNOWN};
 use crate::engine::evidence::{Evidence, Source};
-use crate::git;
-use crate::git::Repo;
+use crate::git::{self, Repo};
 use crate::sessions::{Checkout, SessionRecord, SessionStore};
 use jiff::Timestamp;
 use serde::Serialize;

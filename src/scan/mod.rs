@@ -5,8 +5,7 @@
 
 use crate::config::policy::Policy;
 use crate::engine::record::CommitRecord;
-use crate::git::Repo;
-use crate::git::{self, GitError, RevSelection};
+use crate::git::{self, GitError, Repo, RevSelection};
 use crate::git::{Packs, Walked};
 use crate::judge::{At, Judge, judge_parsed};
 use jiff::Timestamp;
