@@ -84,7 +84,7 @@ pub enum GitError {
 
 impl GitError {
     /// libgit2's error `e` while doing `context`, shown as libgit2 shows it.
-    pub(crate) fn libgit2(context: String, e: git2::Error) -> GitError {
+    fn libgit2(context: String, e: git2::Error) -> GitError {
         let shown = e.to_string();
         let detail = shown.strip_prefix(e.message()).unwrap_or_default();
         GitError::Git {
@@ -96,7 +96,7 @@ impl GitError {
 }
 
 /// Attach context to a git2 result.
-pub(crate) trait Context<T> {
+trait Context<T> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T, GitError>;
 }
 
