@@ -10,9 +10,9 @@ use crate::engine::record::CommitRecord;
 use crate::engine::verdict::{self, ChangedPaths, CommitContext, PathNeed};
 use crate::git::NoteFormat;
 use crate::git::{self, GitError};
+use crate::git::{ObjectId, Repo};
 use crate::git::{Objects, ParsedCommit};
 use crate::sessions::notes;
-use git2::{Oid, Repository};
 use jiff::Timestamp;
 
 /// Evaluation time for exception windows (docs/policy.md, "Evaluation time").
@@ -34,7 +34,7 @@ pub struct Judge<'p> {
 
 impl<'p> Judge<'p> {
     /// Prepare for a repository and policy.
-    pub fn new(repo: &Repository, policy: &'p Policy) -> Self {
+    pub fn new(repo: &Repo, policy: &'p Policy) -> Self {
         Judge {
             policy,
             collector: Collector::new(&policy.catalog, &policy.exception_trailer),
@@ -44,6 +44,7 @@ impl<'p> Judge<'p> {
                     (policy.sessions.notes_ref.as_str(), NoteFormat::Trailgate),
                     (policy.sessions.git_ai_notes_ref.as_str(), NoteFormat::GitAi),
                 ],
+                notes::MAX_NOTE_BYTES,
             ),
         }
     }
@@ -51,10 +52,10 @@ impl<'p> Judge<'p> {
 
 /// Judge the commit `id` of `repo`, reading objects through `objects`.
 pub fn judge_commit(
-    repo: &Repository,
+    repo: &Repo,
     objects: &mut Objects,
     judge: &Judge<'_>,
-    id: Oid,
+    id: ObjectId,
     at: At,
 ) -> Result<CommitRecord, GitError> {
     let commit = git::read_commit(repo, objects, id)?;
@@ -62,7 +63,7 @@ pub fn judge_commit(
 }
 
 pub(crate) fn judge_parsed(
-    repo: &Repository,
+    repo: &Repo,
     objects: &mut Objects,
     judge: &Judge<'_>,
     commit: ParsedCommit,
@@ -138,7 +139,7 @@ impl Judge<'_> {
 
 /// Session metadata in notes only ever adds evidence (docs/recognition.md, "Git notes"). A note
 /// that cannot be read or parsed adds nothing, and the report says so (`unreadable-note`).
-fn add_note_evidence(repo: &Repository, judge: &Judge<'_>, id: Oid, evidence: &mut Evidence) {
+fn add_note_evidence(repo: &Repo, judge: &Judge<'_>, id: ObjectId, evidence: &mut Evidence) {
     for (notes_ref, format, text) in judge.notes.notes_of(repo, id) {
         let sessions = text.and_then(|bytes| {
             match format {

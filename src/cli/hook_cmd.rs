@@ -90,7 +90,7 @@ fn start_watchdog(seconds: f64, server: bool) -> Result<()> {
 
 /// `--timeout`, else the repository's own `trailgate.hookTimeout` (never the user's global
 /// config: on a server the repository's config is the administrators').
-fn timeout(repo: &git2::Repository, args: &HookArgs) -> Result<Option<f64>> {
+fn timeout(repo: &git::Repo, args: &HookArgs) -> Result<Option<f64>> {
     if let Some(t) = args.timeout {
         return Ok(Some(t));
     }
@@ -177,7 +177,7 @@ fn run(args: &HookArgs) -> Result<Outcome> {
 /// `pre-receive` and `update`: judged by a policy the pusher cannot choose; with none, every
 /// update of a ref protected without a policy is rejected, with how to set one.
 fn server_hook(
-    repo: &git2::Repository,
+    repo: &git::Repo,
     args: &HookArgs,
     stderr: &mut dyn std::io::Write,
 ) -> Result<Outcome> {

@@ -41,7 +41,7 @@ pub fn install(args: InstallArgs) -> Result<u8> {
 
 /// Say which policy the server hooks will judge with, and how to name one in the form they
 /// accept (a full ref name or commit id), so a setting they would reject shows up now.
-fn server_policy_hint(repo: &git2::Repository) {
+fn server_policy_hint(repo: &git::Repo) {
     let set = "`git config trailgate.policy refs/heads/main:.trailgate/policy.toml` \
                (a full ref name or commit id), or a policy file on the server";
     match trailgate::config::server::load_server_policy(repo, None) {

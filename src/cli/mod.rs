@@ -20,10 +20,7 @@ use trailgate::config::source::LoadError;
 /// Entry point: exit 0 pass, 1 error findings, 2 anything that kept us from deciding.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    // git itself does not re-hash objects it reads (fsck does); libgit2 by default does, at a
-    // large cost on every commit and tree of a scan.
-    git2::opts::strict_hash_verification(false);
-    configure_object_cache();
+    trailgate::git::configure_for_scan();
     configure_color(cli.color);
     let outcome = run(cli);
     // Said once per run, whatever the outcome: e.g. a commit-graph that was not used.
@@ -43,33 +40,6 @@ pub fn main() -> ExitCode {
             eprintln!("{}", trailgate::report::EscapedLines(&message));
             ExitCode::from(2)
         }
-    }
-}
-
-/// Size libgit2's object cache for a scan: commits are read once each, so caching them only
-/// grows memory with the history; trees are shared between neighbouring commits and worth
-/// keeping, root trees of large repositories included (they exceed libgit2's 4 KiB default).
-/// Each repository handle (one per worker) gets a bounded cache, and mapped pack windows are
-/// bounded too, so memory stays flat as the history grows.
-#[allow(unsafe_code)]
-fn configure_object_cache() {
-    const TREE_LIMIT: usize = 1 << 20;
-    const CACHE_PER_HANDLE: isize = 48 << 20;
-    // Packs are read through mapped windows; small windows under a total cap keep what a scan
-    // touches of a large pack from all staying resident.
-    const PACK_WINDOW: usize = 32 << 20;
-    const PACK_MAPPED: usize = 128 << 20;
-    // SAFETY: called first thing in `main`, before any thread exists, as these process-wide
-    // libgit2 settings require; the option takes one `ssize_t` argument.
-    unsafe {
-        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
-        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, TREE_LIMIT);
-        libgit2_sys::git_libgit2_opts(
-            libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as libc::c_int,
-            CACHE_PER_HANDLE,
-        );
-        let _ = git2::opts::set_mwindow_size(PACK_WINDOW);
-        let _ = git2::opts::set_mwindow_mapped_limit(PACK_MAPPED);
     }
 }
 

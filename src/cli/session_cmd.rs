@@ -112,7 +112,7 @@ fn read_payload() -> Result<HookPayload> {
 
 /// The worktree's repository, found from the hook's `cwd` when it gave one, else as git does;
 /// `None` (after a note on stderr) outside a repository.
-fn find_repo(cwd: Option<&str>) -> Option<git2::Repository> {
+fn find_repo(cwd: Option<&str>) -> Option<git::Repo> {
     if let Some(dir) = cwd
         && let Err(e) = std::env::set_current_dir(dir)
     {

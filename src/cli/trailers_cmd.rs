@@ -4,8 +4,8 @@ use super::args::TrailersArgs;
 use anyhow::{Context, Result, bail};
 use std::io::{Read, Write};
 use trailgate::engine::trailers;
-use trailgate::git;
 use trailgate::report::Escaped;
+use trailgate::{git, hooks};
 
 pub fn trailers(args: TrailersArgs) -> Result<u8> {
     let mut message = Vec::new();
@@ -41,20 +41,12 @@ pub fn trailers(args: TrailersArgs) -> Result<u8> {
 
 /// git's comment string for cleaning `message`: `core.commentString` / `core.commentChar`
 /// (command-line settings included), `auto` picking the character git would pick for this
-/// message, else `#`.
+/// message, else `#`; read as the commit hooks read it.
 fn comment_string(message: &[u8]) -> Result<String> {
     let Ok(repo) = git::open_from_env() else {
         return Ok("#".into());
     };
-    match git::effective_value(&repo, &["core.commentChar", "core.commentString"])? {
-        None => Ok("#".into()),
-        Some(Some(v)) if v.eq_ignore_ascii_case("auto") => {
-            let c = trailers::auto_comment_char(message).ok_or_else(|| {
-                anyhow::anyhow!("core.commentChar=auto finds no free comment character here")
-            })?;
-            Ok(char::from(c).to_string())
-        }
-        Some(Some(v)) if !v.is_empty() => Ok(v),
-        _ => bail!("core.commentChar must be at least one character, or `auto`"),
-    }
+    let setting = hooks::comment_setting(&repo)?;
+    let comment = hooks::resolve_comment(&setting, message, false)?;
+    Ok(String::from_utf8_lossy(&comment).into_owned())
 }

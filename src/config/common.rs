@@ -25,10 +25,7 @@ impl SourceText {
     }
 }
 
-/// Lowercase hexadecimal, two digits a byte (digests, ids, bytes kept in state files).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::git::hex;
 
 /// The text being validated and every problem found in it so far.
 pub(crate) struct Context<'a> {

@@ -10,8 +10,7 @@ use super::source::{
 };
 use crate::config::diag::Diagnostic;
 use crate::engine::policy::Policy;
-use crate::git::{self, Naming, Symrefs};
-use git2::Repository;
+use crate::git::{self, Naming, Repo, Symrefs};
 
 /// A server hook's policy.
 #[derive(Debug)]
@@ -33,7 +32,7 @@ pub fn protects(policy: &Policy, symrefs: &Symrefs, name: &str) -> bool {
 }
 
 /// Load the policy a server hook judges with.
-pub fn load_server_policy(repo: &Repository, cli: Option<&str>) -> Result<ServerPolicy, LoadError> {
+pub fn load_server_policy(repo: &Repo, cli: Option<&str>) -> Result<ServerPolicy, LoadError> {
     if let Some(s) = cli {
         return load_named(Some(repo), &Spec::parse(s), None, Naming::Exact)
             .map(|p| ServerPolicy::Trusted(Box::new(p)));
@@ -51,7 +50,7 @@ pub fn load_server_policy(repo: &Repository, cli: Option<&str>) -> Result<Server
 /// (`refs/heads/main:.trailgate/policy.toml`). `None` for a file or an object id. A push may
 /// neither delete nor rewind it: either would bring back another policy (none, or an older
 /// one) without judging a single commit.
-pub fn policy_ref(repo: &Repository, cli: Option<&str>) -> Result<Option<String>, git::GitError> {
+pub fn policy_ref(repo: &Repo, cli: Option<&str>) -> Result<Option<String>, git::GitError> {
     let configured = match cli {
         Some(s) => Some(s.to_string()),
         None => git::repo_config_string(repo, "trailgate.policy"),
@@ -71,7 +70,7 @@ pub fn policy_ref(repo: &Repository, cli: Option<&str>) -> Result<Option<String>
 /// `HEAD:.trailgate/policy.toml`, trusted only when `HEAD` names a branch that is protected
 /// before any policy is read (by the embedded default: `refs/heads/main`, `refs/heads/master`)
 /// and by the policy found there; else a pusher could write the policy that judges them.
-fn implicit(repo: &Repository) -> Result<ServerPolicy, LoadError> {
+fn implicit(repo: &Repo) -> Result<ServerPolicy, LoadError> {
     // In a namespace, `HEAD` and its branch are namespaced refs that libgit2 cannot be relied
     // on to resolve (packed refs, full-name targets): an unresolved branch would read as
     // unborn, and the embedded default would judge the push.

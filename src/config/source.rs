@@ -10,8 +10,7 @@ use crate::config::common::SourceText;
 use crate::config::diag::{Diagnostic, Diagnostics};
 use crate::config::policy::{self, EMBEDDED_DEFAULT};
 use crate::engine::policy::Policy;
-use crate::git::{self, Naming, RevError, TreeFile};
-use git2::{Oid, Repository};
+use crate::git::{self, Naming, ObjectId, Repo, RevError, TreeFile};
 use std::path::{Component, Path, PathBuf};
 
 /// Default location of the policy inside a repository.
@@ -66,7 +65,7 @@ pub(super) fn one(d: Diagnostic) -> LoadError {
 }
 
 /// Find and load the effective policy. `repo` is `None` outside a repository.
-pub fn load_policy(repo: Option<&Repository>, cli: Option<&str>) -> Result<Policy, LoadError> {
+pub fn load_policy(repo: Option<&Repo>, cli: Option<&str>) -> Result<Policy, LoadError> {
     if let Some(s) = cli {
         return load_named(repo, &Spec::parse(s), None, Naming::Unambiguous);
     }
@@ -127,7 +126,7 @@ fn unreachable_registry() -> Result<SourceText, Diagnostic> {
 }
 
 /// The commit `HEAD` points to; `None` while its branch is unborn.
-pub(super) fn head_commit(repo: &Repository) -> Result<Option<Oid>, LoadError> {
+pub(super) fn head_commit(repo: &Repo) -> Result<Option<ObjectId>, LoadError> {
     git::exact_ref(repo, "HEAD").map_err(|e| {
         one(Diagnostic::file(
             &format!("HEAD:{DEFAULT_POLICY_PATH}"),
@@ -138,10 +137,7 @@ pub(super) fn head_commit(repo: &Repository) -> Result<Option<Oid>, LoadError> {
 }
 
 /// Load the policy of `source` when its file is there at all (`None`: no such path).
-pub(super) fn load_if_present(
-    repo: &Repository,
-    source: &Source,
-) -> Result<Option<Policy>, LoadError> {
+pub(super) fn load_if_present(repo: &Repo, source: &Source) -> Result<Option<Policy>, LoadError> {
     if let Source::Commit { id, path, .. } = source
         && let Ok(TreeFile::Missing) = git::read_tree_file(repo, *id, path)
     {
@@ -151,7 +147,7 @@ pub(super) fn load_if_present(
 }
 
 /// Load the policy at `spec` and its registry from the same source.
-pub fn load_spec(repo: Option<&Repository>, spec: &Spec) -> Result<Policy, LoadError> {
+pub fn load_spec(repo: Option<&Repo>, spec: &Spec) -> Result<Policy, LoadError> {
     load_named(repo, spec, None, Naming::Unambiguous)
 }
 
@@ -166,13 +162,17 @@ pub(super) enum Source {
         discovered: bool,
     },
     /// A file in the tree of commit `id`, which `rev` (as written) resolved to.
-    Commit { rev: String, id: Oid, path: String },
+    Commit {
+        rev: String,
+        id: ObjectId,
+        path: String,
+    },
 }
 
 /// Like [`load_spec`]; `display` names a discovered file in messages (`.trailgate/policy.toml`
 /// rather than an absolute path). The registry is then named relative to it.
 pub(super) fn load_named(
-    repo: Option<&Repository>,
+    repo: Option<&Repo>,
     spec: &Spec,
     display: Option<String>,
     naming: Naming,
@@ -248,7 +248,7 @@ fn rev_diagnostic(name: &str, rev: &str, path: &str, e: RevError) -> Diagnostic 
     }
 }
 
-fn load_source(repo: Option<&Repository>, source: &Source) -> Result<Policy, LoadError> {
+fn load_source(repo: Option<&Repo>, source: &Source) -> Result<Policy, LoadError> {
     let text = read_source(repo, source, None)?;
     let loader = |registry: &str| -> Result<SourceText, Diagnostic> {
         read_source(repo, &registry_source(source, registry), Some(&text.name)).map_err(|e| {
@@ -354,7 +354,7 @@ fn regular_file(path: &Path, name: &str, what: &str) -> Result<bool, LoadError> 
 }
 
 fn read_source(
-    repo: Option<&Repository>,
+    repo: Option<&Repo>,
     source: &Source,
     named_in: Option<&str>,
 ) -> Result<SourceText, LoadError> {
@@ -451,7 +451,7 @@ fn source_text(
 }
 
 /// Path of `file` relative to the work tree, when it lies inside it.
-fn repo_relative(repo: &Repository, file: &Path) -> Option<String> {
+fn repo_relative(repo: &Repo, file: &Path) -> Option<String> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let file = file.canonicalize().ok()?;
     let rel = file.strip_prefix(&workdir).ok()?;
@@ -488,7 +488,7 @@ mod tests {
         assert_eq!(Spec::parse(":x.toml"), Spec::File(":x.toml".into()));
         let policy = Source::Commit {
             rev: "HEAD".into(),
-            id: Oid::zero(),
+            id: ObjectId::ZERO,
             path: ".trailgate/policy.toml".into(),
         };
         let Source::Commit { path, .. } = registry_source(&policy, "../registries/exc.toml") else {

@@ -4,6 +4,11 @@
 
 pub(crate) const SHA1_LEN: usize = 20;
 
+/// Lowercase hexadecimal, two digits a byte (digests, ids, bytes kept in state files).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub(crate) fn be32(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(
         data.get(at..at.checked_add(4)?)?.try_into().ok()?,

@@ -4,8 +4,8 @@
 //! SHA-1 checksum verifies and its chunks are exactly as the format says; otherwise the walk
 //! reads commits instead and the reason is given. Nothing here can panic.
 
+use super::ObjectId;
 use super::bytes::{SHA1_LEN, be32, be64, fanout_find};
-use git2::Oid;
 use sha1::{Digest, Sha1};
 use std::path::{Path, PathBuf};
 
@@ -87,18 +87,18 @@ impl CommitGraph {
 
     /// Committer time and parents of `id`, when the graph holds it.
     #[cfg(test)]
-    pub fn lookup(&self, id: &Oid) -> Option<(i64, Vec<Oid>)> {
+    pub fn lookup(&self, id: &ObjectId) -> Option<(i64, Vec<ObjectId>)> {
         let (_, time, parents) = self.commit_at(self.position(id.as_bytes())?)?;
         let ids = parents.iter().map(|&p| self.oid_at(p));
-        Some((time, ids.collect::<Option<Vec<Oid>>>()?))
+        Some((time, ids.collect::<Option<Vec<ObjectId>>>()?))
     }
 
     /// The root tree of `id`, when the graph holds it (the first field of its CDAT row).
-    pub fn tree_of(&self, id: &Oid) -> Option<Oid> {
+    pub fn tree_of(&self, id: &ObjectId) -> Option<ObjectId> {
         let pos = self.position(id.as_bytes())?;
         let l = self.layer_of(pos)?;
         let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH;
-        Oid::from_bytes(l.data.get(at..at + SHA1_LEN)?).ok()
+        ObjectId::from_bytes(l.data.get(at..at + SHA1_LEN)?)
     }
 
     /// How many commits the graph holds: positions are `0..commits()`.
@@ -120,19 +120,18 @@ impl CommitGraph {
     }
 
     /// The id of the commit at `pos`.
-    pub fn oid_at(&self, pos: u32) -> Option<Oid> {
+    pub fn oid_at(&self, pos: u32) -> Option<ObjectId> {
         let l = self.layer_of(pos)?;
         let i = (pos - l.base) as usize;
-        Oid::from_bytes(
+        ObjectId::from_bytes(
             l.data
                 .get(l.oids + i * SHA1_LEN..l.oids + (i + 1) * SHA1_LEN)?,
         )
-        .ok()
     }
 
     /// The commit at `pos`: its id, committer time and its parents' positions, which a walk
     /// follows without searching for them.
-    pub fn commit_at(&self, pos: u32) -> Option<(Oid, i64, Vec<u32>)> {
+    pub fn commit_at(&self, pos: u32) -> Option<(ObjectId, i64, Vec<u32>)> {
         let l = self.layer_of(pos)?;
         let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH + SHA1_LEN;
         let p1 = be32(&l.data, at)?;
@@ -219,7 +218,7 @@ fn verify_checksum(data: &[u8], named: Option<&str>) -> Result<(), String> {
     if Sha1::digest(body).as_slice() != stored {
         return Err("has a wrong checksum".into());
     }
-    let stored_hex = crate::config::common::hex(stored);
+    let stored_hex = super::bytes::hex(stored);
     if named.is_some_and(|n| n != stored_hex) {
         return Err("has another checksum than its name in the chain".into());
     }
@@ -383,7 +382,7 @@ mod tests {
             ((1u64 << 33) + 7, vec![0, 1, 2]),
         ];
         let g = open_bytes(&graph_bytes(&ids, &data)).expect("valid graph");
-        let oid = |b: u8| Oid::from_bytes(&[b; 20]).unwrap();
+        let oid = |b: u8| ObjectId::from_bytes(&[b; 20]).unwrap();
         assert_eq!(g.lookup(&oid(1)), Some((100, vec![])));
         assert_eq!(g.lookup(&oid(3)), Some((300, vec![oid(1), oid(2)])));
         assert_eq!(
@@ -397,7 +396,7 @@ mod tests {
     fn damaged_files_are_ignored_or_answer_nothing_never_panic() {
         let ids = [[1u8; 20], [2u8; 20], [3u8; 20]];
         let good = graph_bytes(&ids, &[(1, vec![]), (2, vec![0]), (3, vec![0, 1])]);
-        let oid = |b: u8| Oid::from_bytes(&[b; 20]).unwrap();
+        let oid = |b: u8| ObjectId::from_bytes(&[b; 20]).unwrap();
         // Signed after the damage, so the damage reaches the chunk parser.
         let parse = |body: &[u8]| CommitGraph::from_bytes(signed(body)).ok();
         for cut in 0..good.len() {

@@ -2,8 +2,8 @@
 //! given on git's command line (`git -c`, `--config-env`, `GIT_CONFIG_COUNT`), which git
 //! hands to hooks in its environment and libgit2 ignores.
 
-use super::GitError;
-use git2::{ConfigLevel, Repository};
+use super::{GitError, Repo};
+use git2::ConfigLevel;
 
 /// One setting: its name as git canonicalises it and its value (`None` for a bare `key`, git's
 /// implicit `true`).
@@ -37,16 +37,13 @@ pub fn command_line_settings() -> Result<Vec<Setting>, GitError> {
 /// `core.commentChar` and `core.commentString` set one variable; the last one read wins):
 /// command-line settings first, then the files from the most specific level down.
 /// `Some(None)` is a bare `key` with no `=`.
-pub fn effective_value(
-    repo: &Repository,
-    names: &[&str],
-) -> Result<Option<Option<String>>, GitError> {
+pub fn effective_value(repo: &Repo, names: &[&str]) -> Result<Option<Option<String>>, GitError> {
     let wanted: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let command_line = command_line_settings()?;
     if let Some((_, value)) = command_line.iter().rev().find(|(k, _)| wanted.contains(k)) {
         return Ok(Some(value.clone()));
     }
-    let Ok(config) = repo.config() else {
+    let Ok(config) = repo.raw.config() else {
         return Ok(None);
     };
     let levels = [
@@ -175,6 +172,22 @@ fn canonical_key(key: &str) -> Result<String, String> {
     } else {
         Ok(format!("{section}{}{name}", &key[first_dot..=last_dot]))
     }
+}
+
+/// A string value from git config (repository, then global), if set.
+pub fn config_string(repo: &Repo, key: &str) -> Option<String> {
+    repo.raw.config().ok()?.get_string(key).ok()
+}
+
+/// A string value from the repository's own config file only (`.git/config`, or `config` in a
+/// bare repository): what decides the policy must not follow `HOME` or other environment.
+pub fn repo_config_string(repo: &Repo, key: &str) -> Option<String> {
+    let config = repo.raw.config().ok()?;
+    config
+        .open_level(git2::ConfigLevel::Local)
+        .ok()?
+        .get_string(key)
+        .ok()
 }
 
 #[cfg(test)]

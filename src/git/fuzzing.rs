@@ -10,7 +10,8 @@ use super::object::{next_entry, parse_commit, parse_links};
 use super::objects::Objects;
 use super::pack::Packs;
 use super::tree::changed_between;
-use git2::{ObjectType, Oid, Repository};
+use super::{ObjectId, Repo};
+use git2::ObjectType;
 use sha1::{Digest, Sha1};
 use std::cell::RefCell;
 use std::io;
@@ -59,7 +60,7 @@ pub fn pack_index(data: &[u8]) -> io::Result<usize> {
         let listed = (0..32).filter_map(|i| data.get(1032 + i * 20..1052 + i * 20));
         let fixed = [[0; 20], [0xff; 20], ENTRY_ID, base_id_bytes()];
         let ids = listed.chain(fixed.iter().map(|id| &id[..]));
-        let ids = ids.filter_map(|id| Oid::from_bytes(id).ok());
+        let ids = ids.filter_map(ObjectId::from_bytes);
         Ok(ids.filter(|&id| objects.packed(id).is_some()).count())
     })
 }
@@ -127,7 +128,7 @@ pub fn tree_entries(data: &[u8]) -> io::Result<usize> {
 
 /// The changed-paths walk of [`tree_entries`]: how many paths it found, `None` when it failed.
 fn tree_walk(data: &[u8]) -> io::Result<Option<usize>> {
-    let hash = |kind, bytes: &[u8]| Oid::hash_object(kind, bytes).map_err(io::Error::other);
+    let hash = |kind, bytes: &[u8]| hash_object(kind, bytes).map_err(io::Error::other);
     let blob: &[u8] = b"x\n";
     let blob_id = hash(ObjectType::Blob, blob)?;
     let sub = tree_row(b"100644", b"f", blob_id);
@@ -182,8 +183,8 @@ fn tree_walk(data: &[u8]) -> io::Result<Option<usize>> {
 /// `data` as a raw commit: its links read as a walk reads them, and its headers, identities,
 /// dates, encoding and message as a scan does; 1 when git would accept it as a commit.
 pub fn commit_header(data: &[u8]) -> usize {
-    let _ = parse_links(Oid::zero(), data);
-    usize::from(parse_commit(Oid::zero(), data).is_ok())
+    let _ = parse_links(ObjectId::ZERO, data);
+    usize::from(parse_commit(ObjectId::ZERO, data).is_ok())
 }
 
 const PACK_HEADER: u64 = 12;
@@ -198,18 +199,21 @@ const BASE: &[u8] = b"tree and blob\nparent commit\nauthor committer\nCo-authore
 /// A valid delta against [`BASE`] (63 bytes): copy "tree", insert "s!".
 const SAMPLE_DELTA: [u8; 7] = [63, 6, 0x90, 4, 2, b's', b'!'];
 
-fn base_id() -> Oid {
-    Oid::hash_object(ObjectType::Blob, BASE).unwrap_or_else(|_| Oid::zero())
+fn base_id() -> ObjectId {
+    hash_object(ObjectType::Blob, BASE).unwrap_or(ObjectId::ZERO)
+}
+
+/// The id git gives `bytes` as an object of `kind`.
+fn hash_object(kind: ObjectType, bytes: &[u8]) -> Result<ObjectId, git2::Error> {
+    git2::Oid::hash_object(kind, bytes).map(ObjectId::from_oid)
 }
 
 fn base_id_bytes() -> [u8; 20] {
     id_bytes(base_id())
 }
 
-fn id_bytes(id: Oid) -> [u8; 20] {
-    let mut out = [0u8; 20];
-    out.copy_from_slice(id.as_bytes());
-    out
+fn id_bytes(id: ObjectId) -> [u8; 20] {
+    *id.as_bytes()
 }
 
 fn blob_entry() -> Vec<u8> {
@@ -233,7 +237,8 @@ fn delta_pack(delta: &[u8]) -> (Vec<u8>, Vec<u8>) {
 fn read_entry(index: &[u8], pack: &[u8]) -> io::Result<usize> {
     with_scratch(|s| {
         let mut objects = Objects::new(s.packs(index, pack)?);
-        let id = Oid::from_bytes(&ENTRY_ID).map_err(io::Error::other)?;
+        let id = ObjectId::from_bytes(&ENTRY_ID)
+            .ok_or_else(|| io::Error::other("the entry id is not 20 bytes"))?;
         Ok(usize::from(objects.packed(id).is_some()))
     })
 }
@@ -254,7 +259,7 @@ fn fit_pack_to_index(pack: &mut [u8], index: &[u8]) {
     }
 }
 
-fn tree_row(mode: &[u8], name: &[u8], id: Oid) -> Vec<u8> {
+fn tree_row(mode: &[u8], name: &[u8], id: ObjectId) -> Vec<u8> {
     let mut row = [mode, b" ", name, b"\0"].concat();
     row.extend_from_slice(id.as_bytes());
     row
@@ -337,13 +342,14 @@ fn index_file(rows: &mut [([u8; 20], u64)]) -> Vec<u8> {
 /// back to libgit2; one per thread, made on first use.
 struct Scratch {
     dir: tempfile::TempDir,
-    repo: Repository,
+    repo: Repo,
 }
 
 impl Scratch {
     fn new() -> io::Result<Scratch> {
         let dir = tempfile::tempdir()?;
-        let repo = Repository::init_bare(dir.path().join("repo")).map_err(io::Error::other)?;
+        let raw = git2::Repository::init_bare(dir.path().join("repo")).map_err(io::Error::other)?;
+        let repo = Repo { raw };
         std::fs::create_dir_all(dir.path().join("objects/pack"))?;
         Ok(Scratch { dir, repo })
     }
@@ -389,7 +395,7 @@ mod tests {
         let (pack, index) = delta_pack(&SAMPLE_DELTA);
         with_scratch(|s| {
             let mut objects = Objects::new(s.packs(&index, &pack)?);
-            let id = Oid::from_bytes(&ENTRY_ID).unwrap();
+            let id = ObjectId::from_bytes(&ENTRY_ID).unwrap();
             let (_, bytes) = objects.packed(id).expect("the delta resolves");
             assert_eq!(bytes.as_slice(), b"trees!");
             Ok(0)
@@ -409,14 +415,14 @@ mod tests {
         let mut entry = entry_header(KIND_BLOB, 5);
         entry.extend(zlib(b"hello"));
         assert_eq!(pack_entry(&entry).unwrap(), 1);
-        let x = Oid::hash_object(ObjectType::Blob, b"x\n").unwrap();
-        let y = Oid::hash_object(ObjectType::Blob, b"y\n").unwrap();
+        let x = hash_object(ObjectType::Blob, b"x\n").unwrap();
+        let y = hash_object(ObjectType::Blob, b"y\n").unwrap();
         // Against the parent tree `a` changed, `b` came and `d/f` went; `a` and `b` against
         // nothing.
         let tree = [tree_row(b"100644", b"a", y), tree_row(b"100644", b"b", x)].concat();
         assert_eq!(tree_walk(&tree).unwrap(), Some(5));
         assert_eq!(tree_entries(&tree).unwrap(), 2 + 5);
-        let commit = format!("tree {}\n\nsubject\n", Oid::zero());
+        let commit = format!("tree {}\n\nsubject\n", ObjectId::ZERO);
         assert_eq!(commit_header(commit.as_bytes()), 1);
     }
 

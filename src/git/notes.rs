@@ -10,7 +10,8 @@
 //! one commit (git would concatenate them) is refused too.
 
 use super::{Context, GitError, NoteFormat};
-use git2::{ObjectType, Oid, Repository};
+use super::{ObjectId, Repo};
+use git2::ObjectType;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +26,9 @@ pub type FoundNote = (String, NoteFormat, Result<Vec<u8>, String>);
 pub struct NotesReader {
     refs: Vec<NotesRef>,
     /// Indexed trees by (tree id, bytes of the object id its path already spells).
-    trees: Mutex<HashMap<(Oid, usize), Indexed>>,
+    trees: Mutex<HashMap<(ObjectId, usize), Indexed>>,
+    /// Largest note blob read, in bytes.
+    max_note_bytes: usize,
 }
 
 /// A tree indexed, or why it cannot be read; shared with lookups in progress.
@@ -35,7 +38,7 @@ struct NotesRef {
     name: String,
     format: NoteFormat,
     /// The notes commit's root tree, or why it cannot be read.
-    root: Result<Oid, String>,
+    root: Result<ObjectId, String>,
 }
 
 /// One tree of a notes ref, indexed: notes by the rest of the object id they are for, and
@@ -44,19 +47,19 @@ struct NotesRef {
 /// sequential pass.
 #[derive(Default)]
 struct NotesTree {
-    notes: Vec<([u8; 20], Oid)>,
-    subtrees: Vec<(u8, Oid)>,
+    notes: Vec<([u8; 20], ObjectId)>,
+    subtrees: Vec<(u8, ObjectId)>,
 }
 
 impl NotesTree {
     /// The notes for `rest` (two or more: the same object noted twice, e.g. `AB…` and `ab…`).
-    fn notes_for(&self, rest: &[u8; 20]) -> &[([u8; 20], Oid)] {
+    fn notes_for(&self, rest: &[u8; 20]) -> &[([u8; 20], ObjectId)] {
         let start = self.notes.partition_point(|(k, _)| k < rest);
         let end = self.notes.partition_point(|(k, _)| k <= rest);
         &self.notes[start..end]
     }
 
-    fn subtrees_for(&self, byte: u8) -> &[(u8, Oid)] {
+    fn subtrees_for(&self, byte: u8) -> &[(u8, ObjectId)] {
         let start = self.subtrees.partition_point(|(b, _)| *b < byte);
         let end = self.subtrees.partition_point(|(b, _)| *b <= byte);
         &self.subtrees[start..end]
@@ -64,15 +67,17 @@ impl NotesTree {
 }
 
 impl NotesReader {
-    /// The given notes refs (with their formats) that exist in `repo`, each resolved once.
-    pub fn open(repo: &Repository, refs: &[(&str, NoteFormat)]) -> NotesReader {
+    /// The given notes refs (with their formats) that exist in `repo`, each resolved once;
+    /// a note blob over `max_note_bytes` is refused unread.
+    pub fn open(repo: &Repo, refs: &[(&str, NoteFormat)], max_note_bytes: usize) -> NotesReader {
         let refs = refs
             .iter()
             .filter_map(|&(name, format)| {
-                let target = repo.refname_to_id(name).ok()?;
+                let target = repo.raw.refname_to_id(name).ok()?;
                 let root = repo
+                    .raw
                     .find_commit(target)
-                    .map(|c| c.tree_id())
+                    .map(|c| ObjectId::from_oid(c.tree_id()))
                     .map_err(|e| format!("{name} is not a notes commit: {}", e.message()));
                 Some(NotesRef {
                     name: name.to_string(),
@@ -84,18 +89,19 @@ impl NotesReader {
         NotesReader {
             refs,
             trees: Mutex::new(HashMap::new()),
+            max_note_bytes,
         }
     }
 
     /// The note of `commit` under each notes ref that has one.
-    pub fn notes_of(&self, repo: &Repository, commit: Oid) -> Vec<FoundNote> {
+    pub fn notes_of(&self, repo: &Repo, commit: ObjectId) -> Vec<FoundNote> {
         let mut found = Vec::new();
         for r in &self.refs {
             let text = match &r.root {
                 Err(reason) => Some(Err(reason.clone())),
                 Ok(root) => match self.lookup(repo, *root, commit) {
                     Ok(None) => None,
-                    Ok(Some(blob)) => Some(read_note(repo, blob)),
+                    Ok(Some(blob)) => Some(read_note(repo, blob, self.max_note_bytes)),
                     Err(reason) => Some(Err(reason)),
                 },
             };
@@ -107,9 +113,14 @@ impl NotesReader {
     }
 
     /// The blob holding `commit`'s note in the tree `root`, if any.
-    fn lookup(&self, repo: &Repository, root: Oid, commit: Oid) -> Result<Option<Oid>, String> {
+    fn lookup(
+        &self,
+        repo: &Repo,
+        root: ObjectId,
+        commit: ObjectId,
+    ) -> Result<Option<ObjectId>, String> {
         let id = commit.as_bytes();
-        let mut found: Option<Oid> = None;
+        let mut found: Option<ObjectId> = None;
         let mut twice = false;
         let mut pending = vec![(root, 0usize)];
         while let Some((tree, depth)) = pending.pop() {
@@ -135,7 +146,7 @@ impl NotesReader {
     }
 
     /// The tree `tree` at `depth` indexed, from the cache or read now.
-    fn indexed(&self, repo: &Repository, tree: Oid, depth: usize) -> Indexed {
+    fn indexed(&self, repo: &Repo, tree: ObjectId, depth: usize) -> Indexed {
         // Holding the lock while a tree is read means one read per tree even when workers
         // ask at once; lookups in trees already indexed are quick.
         let mut trees = match self.trees.lock() {
@@ -159,7 +170,7 @@ fn key(rest: &[u8]) -> [u8; 20] {
 /// Index one tree whose path already spells `depth` bytes of object id, as git's
 /// `load_subtree` reads it: a regular file named by the remaining hex digits is a note, a
 /// directory named by two hex digits is a fan-out subtree, anything else is not a note.
-fn index_tree(repo: &Repository, tree: Oid, depth: usize) -> Result<NotesTree, String> {
+fn index_tree(repo: &Repo, tree: ObjectId, depth: usize) -> Result<NotesTree, String> {
     read_limited(repo, tree, ObjectType::Tree, MAX_NOTES_TREE_BYTES, |raw| {
         index_raw_tree(raw, depth).ok_or_else(|| "not a valid tree object".to_string())
     })
@@ -177,7 +188,7 @@ fn index_raw_tree(raw: &[u8], depth: usize) -> Option<NotesTree> {
     let mut at = 0;
     while let Some(entry) = super::object::next_entry(raw, &mut at) {
         let entry = entry.ok()?;
-        let (name, id) = (entry.name, Oid::from_bytes(entry.id).ok()?);
+        let (name, id) = (entry.name, ObjectId::from_bytes(entry.id)?);
         if entry.is_file() && name.len() == 2 * rest_len {
             if let Some(rest) = decode_hex(name) {
                 indexed.notes.push((rest, id));
@@ -220,36 +231,33 @@ fn decode_hex(hex: &[u8]) -> Option<[u8; 20]> {
 }
 
 /// A note's text, refused unread when its blob is over the size limit.
-fn read_note(repo: &Repository, blob: Oid) -> Result<Vec<u8>, String> {
-    read_limited(
-        repo,
-        blob,
-        ObjectType::Blob,
-        crate::sessions::notes::MAX_NOTE_BYTES,
-        |data| Ok(data.to_vec()),
-    )
-    .map_err(|e| format!("note {blob}: {e}"))
+fn read_note(repo: &Repo, blob: ObjectId, max: usize) -> Result<Vec<u8>, String> {
+    read_limited(repo, blob, ObjectType::Blob, max, |data| Ok(data.to_vec()))
+        .map_err(|e| format!("note {blob}: {e}"))
 }
 
 /// `use_data` of the object `id` of kind `kind`, its size checked from its header before it
 /// is inflated; the object is read in place, not copied.
 fn read_limited<T>(
-    repo: &Repository,
-    id: Oid,
+    repo: &Repo,
+    id: ObjectId,
     kind: ObjectType,
     max: usize,
     use_data: impl FnOnce(&[u8]) -> Result<T, String>,
 ) -> Result<T, String> {
     let message = |e: GitError| match e {
-        GitError::Git { context, source } => format!("{context}: {}", source.message()),
+        GitError::Git {
+            context, message, ..
+        } => format!("{context}: {message}"),
         other => other.to_string(),
     };
     let odb = repo
+        .raw
         .odb()
         .context(|| "cannot open the object database".into())
         .map_err(message)?;
     let (size, actual) = odb
-        .read_header(id)
+        .read_header(id.oid())
         .context(|| "cannot read the object".into())
         .map_err(message)?;
     if actual != kind {
@@ -259,7 +267,7 @@ fn read_limited<T>(
         return Err(format!("{size} bytes is over the {} MiB limit", max >> 20));
     }
     let object = odb
-        .read(id)
+        .read(id.oid())
         .context(|| "cannot read the object".into())
         .map_err(message)?;
     use_data(object.data())
@@ -275,8 +283,8 @@ mod tests {
         e
     }
 
-    fn oid(byte: u8) -> Oid {
-        Oid::from_bytes(&[byte; 20]).expect("oid")
+    fn oid(byte: u8) -> ObjectId {
+        ObjectId::from_bytes(&[byte; 20]).expect("oid")
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! entries are read with git's canonical modes.
 
 use super::GitError;
+use super::ObjectId;
 use super::reencode;
 use crate::engine::facts::{CommitFacts, Signature};
-use git2::Oid;
 
 /// A commit as the scan needs it: its place in history, and what the engine reads.
 pub struct ParsedCommit {
@@ -20,11 +20,11 @@ pub struct ParsedCommit {
 /// What a commit's changed paths depend on.
 pub struct CommitShape {
     /// Its id.
-    pub id: Oid,
+    pub id: ObjectId,
     /// Its root tree.
-    pub tree: Oid,
+    pub tree: ObjectId,
     /// Parents, in order.
-    pub parents: Vec<Oid>,
+    pub parents: Vec<ObjectId>,
     /// The date git orders and limits a walk by (`--since`), which need not be the date of
     /// the committer `git log` shows.
     pub date: i64,
@@ -33,13 +33,13 @@ pub struct CommitShape {
 /// Parse a raw commit: refused where git refuses it (`bogus commit object`, `bad parents`),
 /// otherwise read as leniently as `git log` reads it: a missing identity is empty, a missing
 /// date the epoch.
-pub fn parse_commit(id: Oid, raw: &[u8]) -> Result<ParsedCommit, GitError> {
+pub fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     let links = links(id, raw)?;
     let reencoded = reencode::to_utf8(raw);
     let shown = shown(&reencoded.text, reencoded.end);
     let facts = CommitFacts {
         id: id.to_string(),
-        parents: links.parents.iter().map(Oid::to_string).collect(),
+        parents: links.parents.iter().map(ObjectId::to_string).collect(),
         author: ident(shown.author.unwrap_or_default()),
         committer: ident(shown.committer.unwrap_or_default()),
         message: shown.message.to_vec(),
@@ -57,13 +57,13 @@ pub fn parse_commit(id: Oid, raw: &[u8]) -> Result<ParsedCommit, GitError> {
 }
 
 /// Just what a history walk needs of a raw commit: its parents and the date it orders by.
-pub fn parse_links(id: Oid, raw: &[u8]) -> Result<(Vec<Oid>, i64), GitError> {
+pub fn parse_links(id: ObjectId, raw: &[u8]) -> Result<(Vec<ObjectId>, i64), GitError> {
     let links = links(id, raw)?;
     Ok((links.parents, links.date))
 }
 
 /// The root tree of a raw commit.
-pub fn commit_tree(id: Oid, raw: &[u8]) -> Result<Oid, GitError> {
+pub fn commit_tree(id: ObjectId, raw: &[u8]) -> Result<ObjectId, GitError> {
     Ok(links(id, raw)?.tree)
 }
 
@@ -73,14 +73,14 @@ const TREE_LINE: usize = 46;
 const PARENT_LINE: usize = 48;
 
 struct Links {
-    tree: Oid,
-    parents: Vec<Oid>,
+    tree: ObjectId,
+    parents: Vec<ObjectId>,
     date: i64,
 }
 
 /// `parse_commit_buffer`: a `tree` line first and something after it, then the `parent` lines
 /// right after it; any other line naming a parent is no parent.
-fn links(id: Oid, raw: &[u8]) -> Result<Links, GitError> {
+fn links(id: ObjectId, raw: &[u8]) -> Result<Links, GitError> {
     let refused = |what: &str| {
         GitError::Corrupt(format!(
             "commit {id} is malformed ({what}); git refuses to read it too"
@@ -198,11 +198,11 @@ fn shown(text: &[u8], end: usize) -> Shown<'_> {
     shown
 }
 
-fn hex_oid(hex: &[u8]) -> Option<Oid> {
+fn hex_oid(hex: &[u8]) -> Option<ObjectId> {
     if hex.len() != 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
-    Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
+    ObjectId::from_hex(std::str::from_utf8(hex).ok()?).ok()
 }
 
 /// `Name <email> 1700000000 +0100` split as git's `split_ident_line` does: the name ends at
@@ -377,9 +377,9 @@ mod tests {
         // The é in the message as one Latin-1 byte.
         let pos = bytes.windows(2).position(|w| w == [0xc3, 0xa9]).unwrap();
         bytes.splice(pos..pos + 2, [0xe9]);
-        let c = parse_commit(Oid::zero(), &bytes).unwrap();
-        assert_eq!(Some(c.shape.tree), Oid::from_str(tree).ok());
-        assert_eq!(c.shape.parents, vec![Oid::from_str(p).unwrap()]);
+        let c = parse_commit(ObjectId::ZERO, &bytes).unwrap();
+        assert_eq!(Some(c.shape.tree), ObjectId::from_hex(tree).ok());
+        assert_eq!(c.shape.parents, vec![ObjectId::from_hex(p).unwrap()]);
         assert_eq!(c.facts.author.name, "A");
         assert_eq!(c.facts.committer.time, 2);
         assert_eq!(c.facts.committer.offset_minutes, 60);
@@ -389,7 +389,7 @@ mod tests {
     #[test]
     fn a_commit_without_message_or_author_still_parses() {
         let tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-        let c = parse_commit(Oid::zero(), format!("tree {tree}\n\n").as_bytes()).unwrap();
+        let c = parse_commit(ObjectId::ZERO, format!("tree {tree}\n\n").as_bytes()).unwrap();
         assert_eq!(c.facts.author.email, "");
         assert!(c.facts.message.is_empty());
     }
@@ -403,12 +403,15 @@ mod tests {
             format!("tree {tree}\nparent 12\nauthor A U Thor <author@example.com> 1 +0000\n\n"),
             format!("tree {tree}\nparent {tree}\n"),
         ] {
-            assert!(parse_commit(Oid::zero(), raw.as_bytes()).is_err(), "{raw}");
+            assert!(
+                parse_commit(ObjectId::ZERO, raw.as_bytes()).is_err(),
+                "{raw}"
+            );
         }
         // A parent line too short to hold an id, or after another header, is no parent.
         let raw = format!("tree {tree}\nparent 12\n\n");
         assert!(
-            parse_commit(Oid::zero(), raw.as_bytes())
+            parse_commit(ObjectId::ZERO, raw.as_bytes())
                 .unwrap()
                 .shape
                 .parents
@@ -416,7 +419,7 @@ mod tests {
         );
         let raw = format!("tree {tree}\nauthor A <a> 1 +0000\nparent {tree}\n\n");
         assert!(
-            parse_commit(Oid::zero(), raw.as_bytes())
+            parse_commit(ObjectId::ZERO, raw.as_bytes())
                 .unwrap()
                 .shape
                 .parents
@@ -428,7 +431,7 @@ mod tests {
     fn header_read_as_git_log_reads_it() {
         let tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
         let c = |rest: &str| {
-            parse_commit(Oid::zero(), format!("tree {tree}\n{rest}").as_bytes()).unwrap()
+            parse_commit(ObjectId::ZERO, format!("tree {tree}\n{rest}").as_bytes()).unwrap()
         };
         let two = c(
             "author A <a> 1 +0000\nauthor B <b> 2 +0000\ncommitter C <c> 3 +0000\ncommitter D <d> 4 +0000\n\nm",
@@ -483,7 +486,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if let Ok(c) = parse_commit(Oid::zero(), &raw) {
+            if let Ok(c) = parse_commit(ObjectId::ZERO, &raw) {
                 let _ = c.facts.summary();
             }
         }

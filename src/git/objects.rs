@@ -9,7 +9,8 @@ use super::delta::apply_delta;
 use super::integrity;
 use super::pack::{Entry, Kind, Packs, inflate};
 use super::{Context, GitError};
-use git2::{ObjectType, Oid, Repository};
+use super::{ObjectId, Repo};
+use git2::ObjectType;
 use libdeflater::Decompressor as Decompress;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -47,7 +48,7 @@ impl Objects {
 
     /// The root tree of commit `id`: from the commit-graph when it holds the commit, else
     /// from the commit itself.
-    pub fn tree_of(&mut self, repo: &Repository, id: Oid) -> Result<Oid, GitError> {
+    pub fn tree_of(&mut self, repo: &Repo, id: ObjectId) -> Result<ObjectId, GitError> {
         if let Some(tree) = self.packs.graph.as_ref().and_then(|g| g.tree_of(&id)) {
             return Ok(tree);
         }
@@ -58,13 +59,13 @@ impl Objects {
     /// The object `id` when one of the packs holds it and the pack reader can resolve it,
     /// without asking libgit2 (so tests can tell the two apart).
     #[doc(hidden)]
-    pub fn packed(&mut self, id: Oid) -> Option<(Kind, Bytes)> {
+    pub fn packed(&mut self, id: ObjectId) -> Option<(Kind, Bytes)> {
         let (pack, offset) = self.packs.find(id.as_bytes())?;
         self.read_packed(pack, offset, false).ok()
     }
 
     /// The object `id`, which must be of kind `kind`.
-    pub fn read(&mut self, repo: &Repository, id: Oid, kind: Kind) -> Result<Bytes, GitError> {
+    pub fn read(&mut self, repo: &Repo, id: ObjectId, kind: Kind) -> Result<Bytes, GitError> {
         let mut refused = None;
         match self.packs.find(id.as_bytes()) {
             Some((pack, offset)) => match self.read_packed(pack, offset, kind == Kind::Tree) {
@@ -81,17 +82,15 @@ impl Objects {
         }
         // git too looks for another copy of an object whose packed copy is damaged.
         let odb = repo
+            .raw
             .odb()
             .context(|| "cannot open the object database".into())?;
-        let object = odb.read(id).map_err(|e| match &refused {
+        let object = odb.read(id.oid()).map_err(|e| match &refused {
             Some(reason) => GitError::Corrupt(format!(
                 "cannot read object {id}: {reason}; libgit2: {}",
                 e.message()
             )),
-            None => GitError::Git {
-                context: format!("cannot read object {id}"),
-                source: e,
-            },
+            None => GitError::libgit2(format!("cannot read object {id}"), e),
         })?;
         let found = match object.kind() {
             ObjectType::Commit => Kind::Commit,
@@ -180,7 +179,7 @@ impl Objects {
     }
 }
 
-fn wrong_kind(id: Oid, kind: Kind) -> GitError {
+fn wrong_kind(id: ObjectId, kind: Kind) -> GitError {
     GitError::Corrupt(format!("object {id} is not a {}", kind_name(kind)))
 }
 

@@ -3,7 +3,8 @@
 //! tree that must be regular files, and chains of symbolic refs on a server.
 
 use super::{Context, GitError};
-use git2::{ErrorCode, ObjectType, Oid, ReferenceType, Repository};
+use super::{ObjectId, Repo};
+use git2::{ErrorCode, ObjectType, ReferenceType};
 use std::collections::HashMap;
 
 /// How strictly a policy revision must be named.
@@ -70,49 +71,44 @@ fn is_full_id(s: &str) -> bool {
 
 /// The object a ref points to (through symbolic refs), exactly by its full name; `None` when
 /// there is no such ref or it points nowhere (an unborn branch).
-pub fn exact_ref(repo: &Repository, name: &str) -> Result<Option<Oid>, GitError> {
-    let found = match repo.find_reference(name) {
+pub fn exact_ref(repo: &Repo, name: &str) -> Result<Option<ObjectId>, GitError> {
+    let found = match repo.raw.find_reference(name) {
         Ok(r) => r.resolve(),
         Err(e) => Err(e),
     };
     match found {
-        Ok(r) => Ok(r.target()),
+        Ok(r) => Ok(r.target().map(ObjectId::from_oid)),
         Err(e) if matches!(e.code(), ErrorCode::NotFound | ErrorCode::InvalidSpec) => Ok(None),
-        Err(e) => Err(GitError::Git {
-            context: format!("cannot read ref {name}"),
-            source: e,
-        }),
+        Err(e) => Err(GitError::libgit2(format!("cannot read ref {name}"), e)),
     }
 }
 
-fn peel_commit(repo: &Repository, id: Oid, rev: &str) -> Result<Oid, RevError> {
-    let object = match repo.find_object(id, None) {
+/// `id` peeled to a commit by libgit2, which parses what it peels: stricter than
+/// [`super::peel_to_commit_id`], as a policy's commit must be, and with the policy's errors.
+fn peel_commit(repo: &Repo, id: ObjectId, rev: &str) -> Result<ObjectId, RevError> {
+    let object = match repo.raw.find_object(id.oid(), None) {
         Ok(o) => o,
         Err(e) if e.code() == ErrorCode::NotFound => return Err(RevError::Unknown(rev.into())),
         Err(e) => {
-            return Err(GitError::Git {
-                context: format!("cannot read {rev}"),
-                source: e,
-            }
-            .into());
+            return Err(GitError::libgit2(format!("cannot read {rev}"), e).into());
         }
     };
     let commit = object
         .peel(ObjectType::Commit)
         .context(|| format!("`{rev}` does not name a commit"))?;
-    Ok(commit.id())
+    Ok(ObjectId::from_oid(commit.id()))
 }
 
 /// The commit a policy revision names. A revision may end in `~N` / `^N` steps, applied once
 /// its name has been resolved by these rules.
-pub fn resolve_policy_rev(repo: &Repository, rev: &str, naming: Naming) -> Result<Oid, RevError> {
+pub fn resolve_policy_rev(repo: &Repo, rev: &str, naming: Naming) -> Result<ObjectId, RevError> {
     let (base, steps) = rev.split_at(rev.find(['~', '^']).unwrap_or(rev.len()));
     if naming == Naming::Exact {
         if !steps.is_empty() || !(is_full_id(base) || base.starts_with("refs/")) {
             return Err(RevError::NotExact(rev.into()));
         }
         let id = if is_full_id(base) {
-            Oid::from_str(base).map_err(|_| RevError::NotExact(rev.into()))?
+            ObjectId::from_hex(base).map_err(|_| RevError::NotExact(rev.into()))?
         } else {
             exact_ref(repo, base)?.ok_or_else(|| RevError::Unknown(rev.into()))?
         };
@@ -136,10 +132,13 @@ pub fn resolve_policy_rev(repo: &Repository, rev: &str, naming: Naming) -> Resul
         }
         match existing.as_slice() {
             [] if is_full_id(base) => {
-                Oid::from_str(base).map_err(|_| RevError::Unknown(rev.into()))?
+                ObjectId::from_hex(base).map_err(|_| RevError::Unknown(rev.into()))?
             }
-            [] if is_hex(base) && base.len() >= 4 => match repo.find_object_by_prefix(base, None) {
-                Ok(o) => o.id(),
+            [] if is_hex(base) && base.len() >= 4 => match repo
+                .raw
+                .find_object_by_prefix(base, None)
+            {
+                Ok(o) => ObjectId::from_oid(o.id()),
                 Err(e) if e.code() == ErrorCode::Ambiguous => {
                     return Err(RevError::Ambiguous {
                         rev: rev.into(),
@@ -163,9 +162,10 @@ pub fn resolve_policy_rev(repo: &Repository, rev: &str, naming: Naming) -> Resul
     }
     // The name is settled; libgit2 only walks the `~`/`^` steps from a full id.
     let object = repo
+        .raw
         .revparse_single(&format!("{id}{steps}"))
         .map_err(|_| RevError::Unknown(rev.into()))?;
-    peel_commit(repo, object.id(), rev)
+    peel_commit(repo, ObjectId::from_oid(object.id()), rev)
 }
 
 /// What a path names in a commit's tree.
@@ -196,12 +196,14 @@ fn kind_of(mode: i32) -> &'static str {
 /// The file at `path` in `commit`'s tree. Every component is looked up in turn, so a symbolic
 /// link or submodule standing where a directory of the path should be is reported, never
 /// taken for a missing file.
-pub fn read_tree_file(repo: &Repository, commit: Oid, path: &str) -> Result<TreeFile, GitError> {
+pub fn read_tree_file(repo: &Repo, commit: ObjectId, path: &str) -> Result<TreeFile, GitError> {
     let tree_id = repo
-        .find_commit(commit)
+        .raw
+        .find_commit(commit.oid())
         .context(|| format!("cannot read commit {commit}"))?
         .tree_id();
     let mut tree = repo
+        .raw
         .find_tree(tree_id)
         .context(|| format!("cannot read tree {tree_id} of commit {commit}"))?;
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
@@ -217,6 +219,7 @@ pub fn read_tree_file(repo: &Repository, commit: Oid, path: &str) -> Result<Tree
         let last = i + 1 == parts.len();
         if last && (mode == 0o100644 || mode == 0o100755) {
             let blob = repo
+                .raw
                 .find_blob(id)
                 .context(|| format!("cannot read {commit}:{path}"))?;
             return Ok(TreeFile::File(blob.content().to_vec()));
@@ -228,10 +231,43 @@ pub fn read_tree_file(repo: &Repository, commit: Oid, path: &str) -> Result<Tree
             });
         }
         tree = repo
+            .raw
             .find_tree(id)
             .context(|| format!("cannot read {commit}:{walked}"))?;
     }
     Ok(TreeFile::Missing)
+}
+
+/// Every ref that peels to a commit, by name, with that commit: what a server already holds.
+/// A ref that cannot be read fails the whole list (it might be a protected one).
+pub fn references(repo: &Repo) -> Result<Vec<(String, ObjectId)>, GitError> {
+    let refs = repo
+        .raw
+        .references()
+        .context(|| "cannot list refs".into())?;
+    let mut out = Vec::new();
+    for r in refs {
+        let r = r.context(|| "cannot read a ref".into())?;
+        let (Some(name), Ok(commit)) = (r.name(), r.peel_to_commit()) else {
+            continue;
+        };
+        out.push((name.to_string(), ObjectId::from_oid(commit.id())));
+    }
+    Ok(out)
+}
+
+/// The objects the tracking refs of `remote` (`refs/remotes/REMOTE/*`) point to directly;
+/// refs that cannot be read, or symbolic ones, are left out.
+pub fn remote_tips(repo: &Repo, remote: &str) -> Vec<ObjectId> {
+    let Ok(refs) = repo
+        .raw
+        .references_glob(&format!("refs/remotes/{remote}/*"))
+    else {
+        return Vec::new();
+    };
+    refs.flatten()
+        .filter_map(|r| r.target().map(ObjectId::from_oid))
+        .collect()
 }
 
 /// Where git stores the refs of namespace `ns`: `a/b` is `refs/namespaces/a/refs/namespaces/b/`.
@@ -255,8 +291,8 @@ impl Symrefs {
     /// (`GIT_NAMESPACE`), names are what git gives hooks, relative to the namespace; targets
     /// are stored in full, so they are made relative too, else `master -> main` inside a
     /// namespace would be no alias of the `main` the hook is told about.
-    pub fn read(repo: &Repository) -> Result<Symrefs, GitError> {
-        let prefix = repo.namespace_bytes().map(namespace_prefix);
+    pub fn read(repo: &Repo) -> Result<Symrefs, GitError> {
+        let prefix = repo.raw.namespace_bytes().map(namespace_prefix);
         let relative = |target: &[u8]| -> String {
             let target = prefix
                 .as_deref()
@@ -267,10 +303,15 @@ impl Symrefs {
         let mut map = HashMap::new();
         // A ref that cannot be read might be a symbolic ref into a protected branch: fail.
         let mut all = vec![
-            repo.find_reference("HEAD")
+            repo.raw
+                .find_reference("HEAD")
                 .context(|| "cannot read HEAD".into())?,
         ];
-        for r in repo.references().context(|| "cannot list refs".into())? {
+        for r in repo
+            .raw
+            .references()
+            .context(|| "cannot list refs".into())?
+        {
             all.push(r.context(|| "cannot read a ref".into())?);
         }
         for r in all {

@@ -11,7 +11,7 @@ use super::object::parse_links;
 use super::objects::Objects;
 use super::pack::{Kind, Packs};
 use super::{Context, GitError, peel_to_commit_id, resolve_commit_id};
-use git2::{Oid, Repository};
+use super::{ObjectId, Repo};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
 use std::rc::Rc;
@@ -30,7 +30,7 @@ pub struct RevSelection {
 struct Pending {
     time: i64,
     seq: u64,
-    id: Oid,
+    id: ObjectId,
     parents: Parents,
     /// The commit's bytes when the walk had to read it, so nobody reads it twice.
     raw: Option<Vec<u8>>,
@@ -39,7 +39,7 @@ struct Pending {
 /// One commit of the walk: its id, and its raw bytes when the walk read them.
 pub struct Walked {
     /// The commit.
-    pub id: Oid,
+    pub id: ObjectId,
     /// The raw commit object, when the walk read it (commits not in a commit-graph).
     pub raw: Option<Vec<u8>>,
 }
@@ -48,7 +48,7 @@ pub struct Walked {
 /// ids read from the commit itself.
 enum Parents {
     InGraph(Vec<u32>),
-    Ids(Vec<Oid>),
+    Ids(Vec<ObjectId>),
 }
 
 impl PartialEq for Pending {
@@ -73,12 +73,12 @@ impl Ord for Pending {
 
 /// Commit ids in `git log` order.
 pub struct Walk<'r> {
-    repo: &'r Repository,
+    repo: &'r Repo,
     /// With hidden commits: the commits to show (computed by libgit2); otherwise everything
     /// reachable is shown.
-    allowed: Option<HashSet<Oid>>,
+    allowed: Option<HashSet<ObjectId>>,
     /// Commits already queued: those of the graph by position, others by id.
-    seen: HashSet<Oid>,
+    seen: HashSet<ObjectId>,
     seen_in_graph: Vec<bool>,
     queue: BinaryHeap<Pending>,
     seq: u64,
@@ -99,7 +99,7 @@ impl Walk<'_> {
         Arc::clone(&self.packs)
     }
 
-    fn enqueue(&mut self, id: Oid) -> Result<(), GitError> {
+    fn enqueue(&mut self, id: ObjectId) -> Result<(), GitError> {
         if let Some(pos) = self.graph.as_ref().and_then(|g| g.position(id.as_bytes())) {
             return self.enqueue_in_graph(pos);
         }
@@ -137,7 +137,7 @@ impl Walk<'_> {
         }
     }
 
-    fn enqueue_read(&mut self, id: Oid) -> Result<(), GitError> {
+    fn enqueue_read(&mut self, id: ObjectId) -> Result<(), GitError> {
         if let Some(objects) = self.objects.as_mut() {
             let raw = objects.read(self.repo, id, Kind::Commit)?;
             let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
@@ -148,21 +148,24 @@ impl Walk<'_> {
         // Parents as libgit2 sees them (grafts, shallow cuts); the date as git orders by it.
         let commit = self
             .repo
-            .find_commit(id)
+            .raw
+            .find_commit(id.oid())
             .context(|| format!("cannot read commit {id}"))?;
         let odb = self
             .repo
+            .raw
             .odb()
             .context(|| "cannot open the object database".into())?;
         let raw = odb
-            .read(id)
+            .read(id.oid())
             .context(|| format!("cannot read commit {id}"))?;
         let (_, time) = parse_links(id, raw.data())?;
-        self.push(id, time, Parents::Ids(commit.parent_ids().collect()), None);
+        let parents = commit.parent_ids().map(ObjectId::from_oid).collect();
+        self.push(id, time, Parents::Ids(parents), None);
         Ok(())
     }
 
-    fn push(&mut self, id: Oid, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
+    fn push(&mut self, id: ObjectId, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
         if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) {
             return;
         }
@@ -206,17 +209,21 @@ impl Iterator for Walk<'_> {
 /// The commits of a selection, newest first as `git log` lists them. `None` when the
 /// selection is only an unborn `HEAD` (a repository without commits).
 pub fn walk_revisions<'r>(
-    repo: &'r Repository,
+    repo: &'r Repo,
     sel: &RevSelection,
 ) -> Result<Option<Walk<'r>>, GitError> {
-    let mut starts: Vec<Oid> = Vec::new();
-    let mut hidden: Vec<Oid> = Vec::new();
+    let mut starts: Vec<ObjectId> = Vec::new();
+    let mut hidden: Vec<ObjectId> = Vec::new();
     if sel.all {
         // git adds every ref in name order, then HEAD.
-        let mut refs: Vec<(String, Oid)> = Vec::new();
-        if let Ok(iter) = repo.references() {
+        let mut refs: Vec<(String, ObjectId)> = Vec::new();
+        if let Ok(iter) = repo.raw.references() {
             for r in iter.flatten() {
-                let target = r.resolve().ok().and_then(|r| r.target());
+                let target = r
+                    .resolve()
+                    .ok()
+                    .and_then(|r| r.target())
+                    .map(ObjectId::from_oid);
                 if let (Some(name), Some(id)) = (r.name().map(str::to_string), target)
                     && let Ok(commit) = peel_to_commit_id(repo, id, &name)
                 {
@@ -226,8 +233,12 @@ pub fn walk_revisions<'r>(
         }
         refs.sort();
         starts.extend(refs.into_iter().map(|(_, id)| id));
-        if let Some(id) = repo.head().ok().and_then(|h| h.resolve().ok()?.target())
-            && let Ok(head) = peel_to_commit_id(repo, id, "HEAD")
+        if let Some(id) = repo
+            .raw
+            .head()
+            .ok()
+            .and_then(|h| h.resolve().ok()?.target())
+            && let Ok(head) = peel_to_commit_id(repo, ObjectId::from_oid(id), "HEAD")
         {
             starts.push(head);
         }
@@ -238,8 +249,8 @@ pub fn walk_revisions<'r>(
         } else if let Some((a, b)) = rev.split_once("...") {
             let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
             starts.extend([a, b]);
-            if let Ok(bases) = repo.merge_bases(a, b) {
-                hidden.extend(bases.iter().copied());
+            if let Ok(bases) = repo.raw.merge_bases(a.oid(), b.oid()) {
+                hidden.extend(bases.iter().copied().map(ObjectId::from_oid));
             }
         } else if let Some((a, b)) = rev.split_once("..") {
             hidden.push(id(repo, or_head(a))?);
@@ -249,12 +260,13 @@ pub fn walk_revisions<'r>(
         }
     }
     if sel.revs.is_empty() && !sel.all {
-        match repo.head() {
+        match repo.raw.head() {
             Ok(head) => {
                 let id = head
                     .resolve()
                     .ok()
                     .and_then(|h| h.target())
+                    .map(ObjectId::from_oid)
                     .ok_or_else(|| GitError::Corrupt("HEAD names no object".into()))?;
                 starts.push(peel_to_commit_id(repo, id, "HEAD")?);
             }
@@ -276,7 +288,7 @@ pub fn walk_revisions<'r>(
     let plain = plain_history(repo);
     let graph = plain.then(|| usable_graph(repo)).flatten().map(Arc::new);
     let packs = Arc::new(Packs::open(
-        &repo.commondir().join("objects"),
+        &repo.raw.commondir().join("objects"),
         graph.clone(),
     ));
     let mut walk = Walk {
@@ -301,21 +313,22 @@ pub fn walk_revisions<'r>(
 
 /// Whether parents are exactly what the commits say: not in a shallow clone, nor with grafts
 /// or replaced objects (which git, and libgit2 for shallow clones, apply on top).
-fn plain_history(repo: &Repository) -> bool {
+fn plain_history(repo: &Repo) -> bool {
     !(repo.is_shallow()
-        || repo.commondir().join("info/grafts").exists()
+        || repo.raw.commondir().join("info/grafts").exists()
         || repo
+            .raw
             .references_glob("refs/replace/*")
             .map_or(true, |mut r| r.next().is_some()))
 }
 
 /// The repository's commit-graph, unless switched off (`core.commitGraph=false`). Only for
 /// a plain history: the graph does not know about grafts, replacements or shallow cuts.
-fn usable_graph(repo: &Repository) -> Option<CommitGraph> {
+fn usable_graph(repo: &Repo) -> Option<CommitGraph> {
     if super::config_string(repo, "core.commitGraph").is_some_and(|v| v == "false") {
         return None;
     }
-    match CommitGraph::open(&repo.commondir().join("objects")) {
+    match CommitGraph::open(&repo.raw.commondir().join("objects")) {
         Ok(graph) => graph,
         Err(why) => {
             super::integrity::warn(format!(
@@ -327,24 +340,33 @@ fn usable_graph(repo: &Repository) -> Option<CommitGraph> {
 }
 
 /// Commits reachable from `starts` and not from `hidden`.
-fn shown_set(repo: &Repository, starts: &[Oid], hidden: &[Oid]) -> Result<HashSet<Oid>, GitError> {
+fn shown_set(
+    repo: &Repo,
+    starts: &[ObjectId],
+    hidden: &[ObjectId],
+) -> Result<HashSet<ObjectId>, GitError> {
     let mut rw = repo
+        .raw
         .revwalk()
         .context(|| "cannot start a revision walk".into())?;
     for s in starts {
-        rw.push(*s).context(|| format!("cannot walk from {s}"))?;
+        rw.push(s.oid())
+            .context(|| format!("cannot walk from {s}"))?;
     }
     for h in hidden {
-        rw.hide(*h).context(|| format!("cannot hide {h}"))?;
+        rw.hide(h.oid()).context(|| format!("cannot hide {h}"))?;
     }
-    rw.map(|r| r.context(|| "cannot walk history".into()))
-        .collect()
+    rw.map(|r| {
+        r.map(ObjectId::from_oid)
+            .context(|| "cannot walk history".into())
+    })
+    .collect()
 }
 
 fn or_head(s: &str) -> &str {
     if s.is_empty() { "HEAD" } else { s }
 }
 
-fn id(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
+fn id(repo: &Repo, rev: &str) -> Result<ObjectId, GitError> {
     resolve_commit_id(repo, rev)
 }

@@ -11,13 +11,13 @@ use super::GitError;
 use super::object::{S_IFGITLINK, TreeEntry, next_entry};
 use super::objects::{Bytes, Objects};
 use super::pack::Kind;
-use git2::{Oid, Repository};
+use super::{ObjectId, Repo};
 use std::cmp::Ordering;
 
 /// One side of the comparison at a directory: a raw tree and how far it has been read, or
 /// nothing there.
 struct Side {
-    tree: Option<(Oid, Bytes)>,
+    tree: Option<(ObjectId, Bytes)>,
     at: usize,
 }
 
@@ -65,10 +65,10 @@ fn skip_identical(a: &mut Side, b: &mut Side) {
 /// for a missing one; none at all for a root commit, compared with the empty tree).
 /// `descend(dir)` says whether anything below `dir` can matter; `keep(path)` filters leaves.
 pub fn changed_between(
-    repo: &Repository,
+    repo: &Repo,
     objects: &mut Objects,
-    tree: Oid,
-    parents: &[Option<Oid>],
+    tree: ObjectId,
+    parents: &[Option<ObjectId>],
     descend: &dyn Fn(&[u8]) -> bool,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Vec<Vec<u8>>, GitError> {
@@ -94,7 +94,7 @@ pub fn changed_between(
 }
 
 struct Walk<'a> {
-    repo: &'a Repository,
+    repo: &'a Repo,
     objects: &'a mut Objects,
     descend: &'a dyn Fn(&[u8]) -> bool,
     keep: &'a dyn Fn(&[u8]) -> bool,
@@ -105,7 +105,7 @@ struct Walk<'a> {
 /// An entry reduced to what the comparison needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
-    id: Oid,
+    id: ObjectId,
     mode: u32,
 }
 
@@ -144,7 +144,8 @@ impl Frame {
 fn take(side: &mut Side, name: &[u8], is_tree: bool) -> Result<Option<Entry>, GitError> {
     let entry = match side.peek()? {
         Some(e) if e.name == name && e.is_tree() == is_tree => Entry {
-            id: Oid::from_bytes(e.id).map_err(|e| GitError::Corrupt(e.to_string()))?,
+            id: ObjectId::from_bytes(e.id)
+                .ok_or_else(|| GitError::Corrupt("a tree entry's id is not 20 bytes".into()))?,
             mode: e.mode,
         },
         _ => return Ok(None),
@@ -218,7 +219,7 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn load(&mut self, id: Option<Oid>) -> Result<Side, GitError> {
+    fn load(&mut self, id: Option<ObjectId>) -> Result<Side, GitError> {
         let tree = match id {
             None => None,
             Some(id) => Some((id, self.objects.read(self.repo, id, Kind::Tree)?)),

@@ -8,9 +8,8 @@ use super::{HookError, Outcome, report_new_commit};
 use crate::engine::facts::{CommitFacts, Signature};
 use crate::engine::policy::Policy;
 use crate::engine::trailers::{self, CleanupMode};
-use crate::git::{self, Context};
+use crate::git::{self, ObjectId, Repo};
 use crate::judge::Judge;
-use git2::{Oid, Repository};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,7 +41,7 @@ struct Attempt {
 /// `policy` is `None` when it could not be loaded: then nothing is added (`commit-msg` refuses the
 /// commit anyway).
 pub fn prepare_commit_msg(
-    repo: &Repository,
+    repo: &Repo,
     policy: Option<&Policy>,
     args: &[String],
 ) -> Result<Outcome, HookError> {
@@ -127,7 +126,7 @@ fn amend_from_hook_args(source: Option<&str>, rev: Option<&str>, running: &Runni
 
 /// `commit-msg FILE`: judge the message as `git commit` will store it, with the staged paths.
 pub fn commit_msg(
-    repo: &Repository,
+    repo: &Repo,
     judge: &Judge<'_>,
     file: &Path,
     out: &mut dyn Write,
@@ -165,37 +164,34 @@ pub fn commit_msg(
 
     // The new commit's parents: HEAD, or HEAD's own parents when amending. The paths are
     // judged against each set of bases in `path_bases` (both readings of an ambiguous amend).
-    let (parents, base_trees): (Vec<String>, Vec<Option<Oid>>) = match (&head, amend) {
+    let (parents, base_trees): (Vec<String>, Vec<Option<ObjectId>>) = match (&head, amend) {
         (None, _) => (Vec::new(), Vec::new()),
         (Some(h), Amend::No) => {
             // Concluding a merge: the other parents are in MERGE_HEAD, and the merge is judged
             // on what differs from every parent.
-            let mut ids = vec![h.id()];
+            let mut ids = vec![h.id];
             ids.extend(merge_heads(repo)?);
             let mut trees = Vec::new();
             for id in &ids {
-                let c = repo
-                    .find_commit(*id)
-                    .context(|| format!("cannot read commit {id}"))?;
-                trees.push(Some(c.tree_id()));
+                trees.push(Some(git::find_commit(repo, *id)?.tree));
             }
             (ids.iter().map(|i| i.to_string()).collect(), trees)
         }
         (Some(h), Amend::Yes | Amend::Maybe) => (
-            h.parent_ids().map(|p| p.to_string()).collect(),
-            h.parents().map(|p| Some(p.tree_id())).collect(),
+            h.parents.iter().map(|p| p.to_string()).collect(),
+            git::parent_trees(repo, h).into_iter().map(Some).collect(),
         ),
     };
     let mut path_bases = vec![base_trees.clone()];
     if let (Some(h), Amend::Maybe) = (&head, amend) {
-        path_bases.push(vec![Some(h.tree_id())]);
+        path_bases.push(vec![Some(h.tree)]);
     }
     let amending = amend != Amend::No;
     let now = jiff::Timestamp::now();
     let author = match (&head, amending, identity_from_env("AUTHOR")) {
         (_, _, Some(sig)) => sig,
         // `--amend` keeps the author unless told otherwise (then git sets GIT_AUTHOR_*).
-        (Some(h), true, None) => git::commit_facts(repo, h.id())?.author,
+        (Some(h), true, None) => git::commit_facts(repo, h.id)?.author,
         _ => identity_from_config(repo),
     };
     let committer = identity_from_env("COMMITTER").unwrap_or_else(|| identity_from_config(repo));
@@ -275,7 +271,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 
 /// The record `prepare-commit-msg` left, if it was left by this same `git commit` process:
 /// a record from an earlier, aborted commit says nothing about this one.
-fn read_attempt(repo: &Repository, running: &Running) -> Option<Attempt> {
+fn read_attempt(repo: &Repo, running: &Running) -> Option<Attempt> {
     let state = std::fs::read_to_string(repo.path().join(STATE_FILE)).ok()?;
     let field = |name: &str| {
         state
@@ -298,35 +294,28 @@ fn read_attempt(repo: &Repository, running: &Running) -> Option<Attempt> {
 
 /// The tree the commit will record: the index git uses for this commit (`GIT_INDEX_FILE` for
 /// `commit -a` and `commit PATH`), written as a tree.
-fn staged_tree(repo: &Repository) -> Result<Oid, HookError> {
-    let mut index = match std::env::var_os("GIT_INDEX_FILE") {
-        Some(path) => {
-            let path = PathBuf::from(path);
-            let path = if path.is_absolute() {
-                path
-            } else {
-                std::env::current_dir()
-                    .map(|d| d.join(&path))
-                    .unwrap_or(path)
-            };
-            git2::Index::open(&path)
-                .context(|| format!("cannot read the index {}", path.display()))?
+fn staged_tree(repo: &Repo) -> Result<ObjectId, HookError> {
+    let index_file = std::env::var_os("GIT_INDEX_FILE").map(|path| {
+        let path = PathBuf::from(path);
+        if path.is_absolute() {
+            path
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(&path))
+                .unwrap_or(path)
         }
-        None => repo.index().context(|| "cannot read the index".into())?,
-    };
-    Ok(index
-        .write_tree_to(repo)
-        .context(|| "cannot write the staged tree".into())?)
+    });
+    Ok(git::write_index_tree(repo, index_file.as_deref())?)
 }
 
 /// The other parents of a merge being concluded, from `MERGE_HEAD`.
-fn merge_heads(repo: &Repository) -> Result<Vec<git2::Oid>, HookError> {
+fn merge_heads(repo: &Repo) -> Result<Vec<ObjectId>, HookError> {
     let Ok(text) = std::fs::read_to_string(repo.path().join("MERGE_HEAD")) else {
         return Ok(Vec::new());
     };
     text.split_whitespace()
         .map(|hex| {
-            git2::Oid::from_str(hex).map_err(|_| {
+            ObjectId::from_hex(hex).map_err(|_| {
                 HookError::Input(format!("MERGE_HEAD holds `{hex}`, not an object id"))
             })
         })
@@ -347,7 +336,7 @@ fn identity_from_env(who: &str) -> Option<Signature> {
     })
 }
 
-fn identity_from_config(repo: &Repository) -> Signature {
+fn identity_from_config(repo: &Repo) -> Signature {
     Signature {
         name: git::config_string(repo, "user.name").unwrap_or_default(),
         email: git::config_string(repo, "user.email").unwrap_or_default(),

@@ -7,8 +7,7 @@
 use super::HookError;
 use super::commit_argv::CommitArgs;
 use crate::engine::trailers::{self, CleanupMode};
-use crate::git;
-use git2::Repository;
+use crate::git::{self, Repo};
 
 /// The comment string in force before a message is known: fixed, or `auto` (chosen per
 /// message).
@@ -22,7 +21,7 @@ pub enum CommentSetting {
 
 /// `core.commentString` / `core.commentChar` (one variable in git: the last one read wins),
 /// command-line settings included. Values git refuses are errors here too.
-pub fn comment_setting(repo: &Repository) -> Result<CommentSetting, HookError> {
+pub fn comment_setting(repo: &Repo) -> Result<CommentSetting, HookError> {
     let value = git::effective_value(repo, &["core.commentChar", "core.commentString"])?;
     match value {
         None => Ok(CommentSetting::Fixed(b"#".to_vec())),
@@ -52,7 +51,7 @@ pub fn editor_used(argv: Option<&CommitArgs>) -> bool {
 /// git's `get_cleanup_mode` does (`default` is `strip` with an editor and `whitespace`
 /// without; so is `scissors` without an editor).
 pub fn cleanup_mode(
-    repo: &Repository,
+    repo: &Repo,
     argv: Option<&CommitArgs>,
     editor: bool,
 ) -> Result<CleanupMode, HookError> {
@@ -79,7 +78,7 @@ pub fn cleanup_mode(
 
 /// `-v`/`--verbose` on the command line, else `commit.verbose` (a boolean or a count): git
 /// then cuts the message at the scissors line whatever the cleanup mode.
-pub fn verbose(repo: &Repository, argv: Option<&CommitArgs>) -> Result<bool, HookError> {
+pub fn verbose(repo: &Repo, argv: Option<&CommitArgs>) -> Result<bool, HookError> {
     if let Some(n) = argv.and_then(|a| a.verbose) {
         return Ok(n > 0);
     }
@@ -101,7 +100,7 @@ pub fn verbose(repo: &Repository, argv: Option<&CommitArgs>) -> Result<bool, Hoo
 /// Whether git wrote its status lines below the message for the editor: with an editor,
 /// unless `--no-status` or `commit.status=false` says otherwise.
 pub fn status_below(
-    repo: &Repository,
+    repo: &Repo,
     argv: Option<&CommitArgs>,
     editor: bool,
 ) -> Result<bool, HookError> {

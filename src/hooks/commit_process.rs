@@ -3,7 +3,7 @@
 //! its command line.
 
 use super::commit_argv::{self, CommitArgs};
-use git2::Repository;
+use crate::git::Repo;
 
 /// The `git commit` process both hooks run under: an identity that no later process shares
 /// (its id and start time) and its command line, where it can be read.
@@ -14,7 +14,7 @@ pub(super) struct Running {
 
 /// A git alias (`alias.NAME`), as git would expand it.
 #[cfg(target_os = "linux")]
-fn alias(repo: &Repository, name: &str) -> Option<String> {
+fn alias(repo: &Repo, name: &str) -> Option<String> {
     crate::git::effective_value(repo, &[&format!("alias.{name}")])
         .ok()
         .flatten()
@@ -25,7 +25,7 @@ fn alias(repo: &Repository, name: &str) -> Option<String> {
 /// program (hook managers may sit between git and the hook). Its command line counts only
 /// when it reads as `git commit`.
 #[cfg(target_os = "linux")]
-pub(super) fn running_commit(repo: &Repository) -> Running {
+pub(super) fn running_commit(repo: &Repo) -> Running {
     let parent = std::os::unix::process::parent_id();
     let mut pid = parent;
     for _ in 0..8 {
@@ -64,7 +64,7 @@ pub(super) fn running_commit(repo: &Repository) -> Running {
 }
 
 #[cfg(all(unix, not(target_os = "linux")))]
-pub(super) fn running_commit(_repo: &Repository) -> Running {
+pub(super) fn running_commit(_repo: &Repo) -> Running {
     Running {
         id: std::os::unix::process::parent_id().to_string(),
         argv: None,
@@ -72,7 +72,7 @@ pub(super) fn running_commit(_repo: &Repository) -> Running {
 }
 
 #[cfg(not(unix))]
-pub(super) fn running_commit(_repo: &Repository) -> Running {
+pub(super) fn running_commit(_repo: &Repo) -> Running {
     Running {
         id: "0".into(),
         argv: None,

@@ -12,15 +12,15 @@ mod push;
 mod receive;
 
 pub use commit::{commit_msg, prepare_commit_msg};
+pub use commit_message::{CommentSetting, comment_setting, resolve_comment};
 pub use post_commit::post_commit;
 pub use push::pre_push;
 pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_receive, update};
 
 use crate::engine::findings::Verdict;
-use crate::git::{self, GitError, RevSelection};
+use crate::git::{self, GitError, ObjectId, Repo, RevSelection};
 use crate::judge::{At, Judge, judge_commit};
 use crate::report::{CommitRecord, Escaped, escape_join};
-use git2::{Oid, Repository};
 use std::io::{self, Write};
 
 /// What a hook run decided.
@@ -71,7 +71,7 @@ const PATHS_SHOWN: usize = 5;
 /// Judge the commits of a selection (newest first), one at a time on this repository handle:
 /// hooks run inside git, where only this handle sees quarantined objects.
 pub fn judge_selection(
-    repo: &Repository,
+    repo: &Repo,
     judge: &Judge<'_>,
     selection: &RevSelection,
 ) -> Result<Vec<CommitRecord>, HookError> {
@@ -201,7 +201,7 @@ pub fn is_zero(hex: &str) -> bool {
 }
 
 /// Parse an object id from hook input.
-pub fn parse_oid(hex: &str, line: &str) -> Result<Oid, HookError> {
-    Oid::from_str(hex)
+pub fn parse_oid(hex: &str, line: &str) -> Result<ObjectId, HookError> {
+    ObjectId::from_hex(hex)
         .map_err(|_| HookError::Input(format!("`{hex}` in `{line}` is not an object id")))
 }

@@ -3,14 +3,13 @@
 
 use super::{HookError, Outcome};
 use crate::engine::policy::{Policy, Sessions};
-use crate::git;
+use crate::git::{self, Repo};
 use crate::sessions::{self, Checkout, SessionRecord, SessionStore};
-use git2::Repository;
 use jiff::Timestamp;
 
 /// Sessions of this worktree that the commit about to be made from what is checked out now
 /// declares: open ones younger than `max_age`, and ended ones whose next commit this is.
-pub fn counting(repo: &Repository, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
+pub fn counting(repo: &Repo, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
     let here = git::checkout(repo)?;
     Ok(SessionStore::new(repo.path()).counting(&here, Timestamp::now(), config.max_age))
 }
@@ -21,7 +20,7 @@ pub fn counting(repo: &Repository, config: &Sessions) -> Result<Vec<SessionRecor
 /// merges (no trailers were added there either). It cannot stop the commit, so problems are
 /// reported as warnings.
 pub fn post_commit(
-    repo: &Repository,
+    repo: &Repo,
     policy: &Policy,
     out: &mut dyn std::io::Write,
 ) -> Result<Outcome, HookError> {
@@ -33,23 +32,23 @@ pub fn post_commit(
     };
     let store = SessionStore::new(repo.path());
     let sessions = store.counting(&before, Timestamp::now(), policy.sessions.max_age);
-    let noted = policy.sessions.write_notes && head.parent_count() <= 1 && !sessions.is_empty();
+    let noted = policy.sessions.write_notes && head.parents.len() <= 1 && !sessions.is_empty();
     // Consumed even if the note below fails: the commit is made either way.
     store
-        .consume(&here.branch, &head.id().to_string())
+        .consume(&here.branch, &head.id.to_string())
         .map_err(|e| HookError::Input(e.to_string()))?;
     if !noted {
         return Ok(Outcome::Pass);
     }
     let text = sessions::note_text(&sessions)
         .map_err(|e| HookError::Input(format!("cannot write the note: {e}")))?;
-    git::write_note(repo, &policy.sessions.notes_ref, head.id(), &text)?;
+    git::write_note(repo, &policy.sessions.notes_ref, head.id, &text)?;
     writeln!(
         out,
         "trailgate: recorded {} session(s) in {} for {}",
         sessions.len(),
         policy.sessions.notes_ref,
-        &head.id().to_string()[..12]
+        &head.id.to_string()[..12]
     )?;
     Ok(Outcome::Pass)
 }

@@ -2,29 +2,24 @@
 //! every line git gives on stdin (several refs at once).
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
-use crate::git::RevSelection;
+use crate::git::{self, ObjectId, Repo, RevSelection};
 use crate::judge::Judge;
-use git2::Repository;
 use std::io::Write;
 
 /// Run `pre-push`: `remote` is the remote's name (or the URL when pushing to a URL); `stdin`
 /// holds git's lines `<local ref> <local oid> <remote ref> <remote oid>`.
 pub fn pre_push(
-    repo: &Repository,
+    repo: &Repo,
     judge: &Judge<'_>,
     remote: &str,
     stdin: &str,
     out: &mut dyn Write,
 ) -> Result<Outcome, HookError> {
     // The remote's tracking refs: what it already has, as far as this clone knows.
-    let mut known: Vec<String> = Vec::new();
-    if let Ok(refs) = repo.references_glob(&format!("refs/remotes/{remote}/*")) {
-        for r in refs.flatten() {
-            if let Some(id) = r.target() {
-                known.push(id.to_string());
-            }
-        }
-    }
+    let known: Vec<String> = git::remote_tips(repo, remote)
+        .iter()
+        .map(ObjectId::to_string)
+        .collect();
     let mut outcome = Outcome::Pass;
     for line in stdin.lines().filter(|l| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -41,7 +36,7 @@ pub fn pre_push(
         revs.extend(known.iter().map(|k| format!("^{k}")));
         // The remote's current tip, when this clone has it (after a fetch it does; a shallow
         // or stale clone may not, and then only the tracking refs bound the range).
-        if !is_zero(remote_oid) && repo.find_commit(parse_oid(remote_oid, line)?).is_ok() {
+        if !is_zero(remote_oid) && git::find_commit(repo, parse_oid(remote_oid, line)?).is_ok() {
             revs.push(format!("^{remote_oid}"));
         }
         let records = judge_selection(repo, judge, &RevSelection { revs, all: false })?;

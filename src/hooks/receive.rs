@@ -8,9 +8,8 @@
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
 use crate::config::server::protects;
 use crate::engine::policy::Policy;
-use crate::git::{RevSelection, Symrefs};
+use crate::git::{ObjectId, Repo, RevSelection, Symrefs};
 use crate::judge::Judge;
-use git2::Repository;
 use std::io::Write;
 
 /// One ref update as git reports it.
@@ -51,7 +50,7 @@ impl RefUpdate {
 
 /// `pre-receive`: judge every protected ref update of the push.
 pub fn pre_receive(
-    repo: &Repository,
+    repo: &Repo,
     judge: &Judge<'_>,
     updates: &[RefUpdate],
     detail: Detail,
@@ -72,7 +71,7 @@ pub fn pre_receive(
 
 /// `update REF OLD NEW`: judge one ref update.
 pub fn update(
-    repo: &Repository,
+    repo: &Repo,
     judge: &Judge<'_>,
     u: &RefUpdate,
     detail: Detail,
@@ -86,25 +85,14 @@ pub fn update(
 /// Every protected ref's commit as the refs were before the push (refs are not updated yet
 /// while the hook runs), with where an update of that ref lands.
 fn protected_tips(
-    repo: &Repository,
+    repo: &Repo,
     policy: &Policy,
     symrefs: &Symrefs,
-) -> Result<Vec<(String, git2::Oid)>, HookError> {
-    let refs = repo.references().map_err(|e| crate::git::GitError::Git {
-        context: "cannot list refs".into(),
-        source: e,
-    })?;
+) -> Result<Vec<(String, ObjectId)>, HookError> {
     let mut tips = Vec::new();
-    for r in refs {
-        let r = r.map_err(|e| crate::git::GitError::Git {
-            context: "cannot read a ref".into(),
-            source: e,
-        })?;
-        let (Some(name), Ok(commit)) = (r.name(), r.peel_to_commit()) else {
-            continue;
-        };
-        if protects(policy, symrefs, name) {
-            tips.push((symrefs.landing(name), commit.id()));
+    for (name, commit) in crate::git::references(repo)? {
+        if protects(policy, symrefs, &name) {
+            tips.push((symrefs.landing(&name), commit));
         }
     }
     Ok(tips)
@@ -113,7 +101,7 @@ fn protected_tips(
 /// The first update that `policy` protects on this server (symbolic refs followed), if any:
 /// what a server with no trusted policy must reject.
 pub fn first_protected<'u>(
-    repo: &Repository,
+    repo: &Repo,
     policy: &Policy,
     updates: &'u [RefUpdate],
 ) -> Result<Option<&'u RefUpdate>, HookError> {
@@ -124,7 +112,7 @@ pub fn first_protected<'u>(
 /// The first update that deletes `branch` (under any of its names) or moves it to a commit
 /// that does not descend from where it was (a rewind, a force-push), if any.
 pub fn first_deleting_or_rewinding<'u>(
-    repo: &Repository,
+    repo: &Repo,
     branch: &str,
     updates: &'u [RefUpdate],
 ) -> Result<Option<&'u RefUpdate>, HookError> {
@@ -138,7 +126,7 @@ pub fn first_deleting_or_rewinding<'u>(
         }
         let (old, new) = (parse_oid(&u.old, &u.name)?, parse_oid(&u.new, &u.name)?);
         // What cannot be decided (an unreadable commit) counts as a rewind: fail closed.
-        if old != new && !repo.graph_descendant_of(new, old).unwrap_or(false) {
+        if old != new && !crate::git::descends_from(repo, new, old).unwrap_or(false) {
             return Ok(Some(u));
         }
     }
@@ -146,10 +134,10 @@ pub fn first_deleting_or_rewinding<'u>(
 }
 
 fn judge_update(
-    repo: &Repository,
+    repo: &Repo,
     judge: &Judge<'_>,
     symrefs: &Symrefs,
-    tips: &[(String, git2::Oid)],
+    tips: &[(String, ObjectId)],
     u: &RefUpdate,
     detail: Detail,
     out: &mut dyn Write,

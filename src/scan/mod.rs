@@ -5,10 +5,9 @@
 
 use crate::engine::policy::Policy;
 use crate::engine::record::CommitRecord;
-use crate::git::{self, GitError, RevSelection};
+use crate::git::{self, GitError, Repo, RevSelection};
 use crate::git::{Packs, Walked};
 use crate::judge::{At, Judge, judge_parsed};
-use git2::Repository;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, mpsc};
@@ -61,7 +60,7 @@ type Chunk = (usize, Result<Vec<Walked>, GitError>);
 /// results back in order and writes them. The walker may be at most a few chunks ahead of the
 /// writer, so memory stays flat however long the history.
 pub fn scan(
-    repo: &Repository,
+    repo: &Repo,
     policy: &Policy,
     opts: &ScanOptions,
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),

@@ -36,14 +36,8 @@ pub struct SessionRecord {
 }
 
 /// What a worktree has checked out: the branch (`refs/heads/main`, or `HEAD` when detached)
-/// and the commit it points to (`None` while the branch is unborn).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checkout {
-    /// Full ref name of the branch, or `HEAD`.
-    pub branch: String,
-    /// Hex id of the commit checked out.
-    pub head: Option<String>,
-}
+/// and the commit it points to (`None` while the branch is unborn), as git reads it.
+pub use crate::git::Checkout;
 
 /// Where a record is in its life (docs/assistants.md, "When a session is declared").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,7 @@ mod escapes;
 mod finding_codes;
 mod findings;
 mod fuzz_corpus;
+mod git_door;
 mod hooks;
 mod install;
 mod install_atomic;

@@ -6,7 +6,7 @@ use crate::support::Repo;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::Stdio;
-use trailgate::git::{self, ObjectKind, Objects};
+use trailgate::git::{self, ObjectId, ObjectKind, Objects};
 
 /// Every object of the repository with its type and content, from `git cat-file --batch`.
 fn git_objects(repo: &Repo) -> BTreeMap<String, (String, Vec<u8>)> {
@@ -71,10 +71,10 @@ fn deltas(repo: &Repo) -> usize {
 
 fn check_all(repo: &Repo, layout: &str, want_packed: bool) {
     let want = git_objects(repo);
-    let handle = git2::Repository::open(repo.path()).unwrap();
+    let handle = git::open_at(repo.path()).unwrap();
     let mut objects = Objects::new(git::packs(&handle));
     for (id, (kind, content)) in &want {
-        let oid = git2::Oid::from_str(id).unwrap();
+        let oid = ObjectId::from_hex(id).unwrap();
         if want_packed {
             let (k, bytes) = objects
                 .packed(oid)

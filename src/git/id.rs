@@ -1,0 +1,111 @@
+//! [`ObjectId`]: the id of a git object (a SHA-1), as the rest of the crate sees it. Only
+//! this layer converts it to and from libgit2's own id type.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A git object id: the 20 bytes of a SHA-1, shown as 40 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId([u8; 20]);
+
+/// Text that is not an object id in hex.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an object id: {0}")]
+pub struct InvalidObjectId(&'static str);
+
+impl ObjectId {
+    /// The all-zero id git uses for "no object".
+    pub const ZERO: ObjectId = ObjectId([0; 20]);
+
+    /// The id of these 20 raw bytes; `None` for any other length.
+    pub fn from_bytes(bytes: &[u8]) -> Option<ObjectId> {
+        Some(ObjectId(bytes.try_into().ok()?))
+    }
+
+    /// Parse hex as libgit2 does: at most 40 digits of either case, a shorter prefix padded
+    /// with zeros (so an abbreviated id can be looked up by prefix).
+    pub fn from_hex(hex: &str) -> Result<ObjectId, InvalidObjectId> {
+        if hex.is_empty() {
+            return Err(InvalidObjectId("too short"));
+        }
+        if hex.len() > 40 {
+            return Err(InvalidObjectId("too long"));
+        }
+        let mut bytes = [0u8; 20];
+        for (i, c) in hex.bytes().enumerate() {
+            let digit = (c as char)
+                .to_digit(16)
+                .ok_or(InvalidObjectId("contains invalid characters"))?;
+            // Two digits a byte, the first in the high half.
+            let shift = if i % 2 == 0 { 4 } else { 0 };
+            bytes[i / 2] |= (digit as u8) << shift;
+        }
+        Ok(ObjectId(bytes))
+    }
+
+    /// The 20 raw bytes.
+    pub fn as_bytes(&self) -> &[u8; 20] {
+        &self.0
+    }
+
+    /// Whether this is the all-zero id.
+    pub fn is_zero(&self) -> bool {
+        self.0 == [0; 20]
+    }
+
+    pub(super) fn from_oid(oid: git2::Oid) -> ObjectId {
+        // A libgit2 SHA-1 id is always 20 bytes.
+        ObjectId::from_bytes(oid.as_bytes()).unwrap_or(ObjectId::ZERO)
+    }
+
+    pub(super) fn oid(self) -> git2::Oid {
+        // Twenty bytes are always a valid libgit2 id.
+        git2::Oid::from_bytes(&self.0).unwrap_or_else(|_| git2::Oid::zero())
+    }
+}
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl FromStr for ObjectId {
+    type Err = InvalidObjectId;
+
+    fn from_str(hex: &str) -> Result<ObjectId, InvalidObjectId> {
+        ObjectId::from_hex(hex)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_parses_like_libgit2() {
+        let hex = "0123456789abcdef0123456789ABCDEF01234567";
+        let id = ObjectId::from_hex(hex).unwrap();
+        assert_eq!(id.to_string(), hex.to_lowercase());
+        assert_eq!(id.oid().to_string(), id.to_string());
+        assert_eq!(ObjectId::from_oid(id.oid()), id);
+        for text in ["", "g", &"0".repeat(41), "abc", "12345"] {
+            assert_eq!(
+                ObjectId::from_hex(text).ok(),
+                git2::Oid::from_str(text).ok().map(ObjectId::from_oid),
+                "{text:?}"
+            );
+        }
+        assert!(ObjectId::ZERO.is_zero());
+        assert!(ObjectId::from_bytes(&[1; 19]).is_none());
+    }
+}
