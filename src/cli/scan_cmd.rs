@@ -7,11 +7,12 @@ use std::io::Write;
 use trailgate::config::registry::{Instant, day_start, parse_instant};
 use trailgate::config::source;
 use trailgate::engine::findings::Severity;
+use trailgate::engine::record::{CommitRecord, SummaryBuilder};
 use trailgate::git::{self, RevSelection};
 use trailgate::judge::{self, At};
 use trailgate::report::{
     self, HtmlReporter, HumanReporter, JsonReporter, JsonlReporter, JunitReporter, Reporter,
-    SarifReporter, SummaryBuilder,
+    SarifReporter,
 };
 use trailgate::scan::{self, ScanOptions};
 
@@ -81,8 +82,7 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
         FormatArg::Html => report::Format::Html,
     };
     let policy_file = policy.always_production.first().cloned();
-    let render =
-        |record: &report::CommitRecord| report::render(format, record, policy_file.as_deref());
+    let render = |record: &CommitRecord| report::render(format, record, policy_file.as_deref());
     scan::scan(&repo, &policy, &opts, &render, &mut |record, rendered| {
         progress.inc(1);
         summary.add(&record);

@@ -18,9 +18,10 @@ pub use push::pre_push;
 pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_receive, update};
 
 use crate::engine::findings::Verdict;
+use crate::engine::record::CommitRecord;
 use crate::git::{self, GitError, ObjectId, Repo, RevSelection};
 use crate::judge::{At, Judge, judge_commit};
-use crate::report::{CommitRecord, Escaped, escape_join};
+use crate::report::{Escaped, escape_join};
 use std::io::{self, Write};
 
 /// What a hook run decided.

@@ -4,9 +4,10 @@
 //! its digest. The page is built from running totals and the failing commits, written at the
 //! end.
 
+use super::Reporter;
 use super::junit::escape;
-use super::{CommitRecord, Reporter, SummaryRecord};
 use crate::engine::findings::Verdict;
+use crate::engine::record::{CommitRecord, SummaryRecord};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};

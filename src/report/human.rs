@@ -1,9 +1,10 @@
 //! `--format human`: findings grouped by commit, then a summary; and `check`'s step-by-step
 //! explanation of one commit. Colour is decided by the caller (`colored`'s global switch).
 
-use super::{CommitRecord, Escaped, Reporter, SummaryRecord, escape_join};
+use super::{Escaped, Reporter, escape_join};
 use crate::engine::findings::{Finding, Severity, Verdict};
 use crate::engine::policy::Policy;
+use crate::engine::record::{CommitRecord, SummaryRecord};
 use colored::Colorize;
 use std::io::{self, Write};
 

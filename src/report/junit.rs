@@ -4,8 +4,9 @@
 //! one passing test. The counts go in the opening tags, so the cases (only commits with
 //! findings) are kept until the end.
 
-use super::{CommitRecord, Reporter, SummaryRecord};
+use super::Reporter;
 use crate::engine::findings::{Severity, Verdict};
+use crate::engine::record::{CommitRecord, SummaryRecord};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

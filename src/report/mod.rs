@@ -1,5 +1,6 @@
 //! Rendering judged commits: `human`, `json`, `jsonl`, `sarif`, `junit` and `html`
-//! (docs/output.md), each consuming the same [`CommitRecord`]s and [`SummaryRecord`]. Reporters
+//! (docs/output.md), each consuming the same [`CommitRecord`]s and [`SummaryRecord`] (the
+//! engine's records). Reporters
 //! stream: nothing is held per commit.
 
 mod escape;
@@ -9,15 +10,13 @@ mod junit;
 
 pub mod sarif;
 
-pub use crate::engine::record::{
-    CommitRecord, Person, SourceDigest, SummaryBuilder, SummaryRecord, TrailerRecord, VerdictCounts,
-};
 pub use escape::{Escaped, EscapedLines, escape_join};
 pub use html::HtmlReporter;
 pub use human::{HumanReporter, explain, render_commit};
 pub use junit::JunitReporter;
 pub use sarif::SarifReporter;
 
+use crate::engine::record::{CommitRecord, SummaryRecord};
 use std::io::{self, Write};
 
 /// Output format names.

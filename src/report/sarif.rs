@@ -4,8 +4,9 @@
 //! fingerprints from the commit and the finding. Results are rendered on the worker threads
 //! and streamed; at most [`MAX_RESULTS`] are written, GitHub's limit per run.
 
-use super::{CommitRecord, Reporter, SummaryRecord};
+use super::Reporter;
 use crate::engine::findings::{Code, Finding, Severity};
+use crate::engine::record::{CommitRecord, SummaryRecord};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
