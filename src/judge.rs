@@ -27,7 +27,7 @@ pub enum At {
 /// What judging needs besides the commit: prepared once per scan, shared by the workers.
 pub struct Judge<'p> {
     /// The policy.
-    pub policy: &'p Policy,
+    pub(crate) policy: &'p Policy,
     collector: Collector<'p>,
     notes: git::NotesReader,
 }
@@ -79,12 +79,12 @@ pub(crate) fn judge_parsed(
 }
 
 /// Computes changed paths with a pruning test for directories and a filter for paths.
-pub type PathSource<'a> = dyn FnMut(&dyn Fn(&[u8]) -> bool, &dyn Fn(&[u8]) -> bool) -> Result<Vec<Vec<u8>>, GitError>
+pub(crate) type PathSource<'a> = dyn FnMut(&dyn Fn(&[u8]) -> bool, &dyn Fn(&[u8]) -> bool) -> Result<Vec<Vec<u8>>, GitError>
     + 'a;
 
 impl Judge<'_> {
     /// Evidence from what the commit itself says (channels 1–4).
-    pub fn evidence(&self, facts: &CommitFacts) -> Evidence {
+    pub(crate) fn evidence(&self, facts: &CommitFacts) -> Evidence {
         self.collector.collect(&CommitText {
             message: &facts.message,
             author: (&facts.author.name, &facts.author.email),
@@ -94,7 +94,7 @@ impl Judge<'_> {
 
     /// Judge a commit (or one about to be made) from its facts and evidence, asking `paths`
     /// for exactly the changed paths the verdict needs.
-    pub fn decide(
+    pub(crate) fn decide(
         &self,
         facts: CommitFacts,
         evidence: Evidence,

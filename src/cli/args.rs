@@ -7,7 +7,7 @@ use trailgate::install::Hook;
 /// Enforce your organisation's policy on AI coding assistants in git.
 #[derive(Debug, Parser)]
 #[command(name = "trailgate", version, about, long_about = None)]
-pub struct Cli {
+pub(super) struct Cli {
     /// Run as if started in PATH (like `git -C`).
     #[arg(short = 'C', value_name = "PATH", global = false)]
     pub dir: Option<PathBuf>,
@@ -20,7 +20,7 @@ pub struct Cli {
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(super) enum ColorChoice {
     /// Colour when writing to a terminal and `NO_COLOR` is unset.
     Auto,
     /// Always colour.
@@ -31,7 +31,7 @@ pub enum ColorChoice {
 
 /// `--format` for reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(super) enum FormatArg {
     /// Findings by commit, then a summary.
     Human,
     /// One JSON document.
@@ -48,7 +48,7 @@ pub enum FormatArg {
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormatArg {
+pub(super) enum CheckFormatArg {
     /// Every step explained.
     Human,
     /// The commit's record as one JSON document.
@@ -58,7 +58,7 @@ pub enum CheckFormatArg {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(super) enum Command {
     /// Judge a history (default HEAD) against the policy.
     Scan(ScanArgs),
     /// Judge one commit and explain every step.
@@ -97,7 +97,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct HookArgs {
+pub(super) struct HookArgs {
     /// Reject (exit 1) when judging takes longer than SECONDS (default: the repository's
     /// `trailgate.hookTimeout` config, else no limit).
     #[arg(long, value_name = "SECONDS")]
@@ -115,7 +115,7 @@ pub struct HookArgs {
 
 /// Options shared by commands that load a policy.
 #[derive(Debug, Args)]
-pub struct PolicyArg {
+pub(super) struct PolicyArg {
     /// Policy file, or REV:PATH in the repository (default: trailgate.policy config,
     /// then .trailgate/policy.toml, then the embedded default).
     #[arg(long, value_name = "SPEC")]
@@ -123,7 +123,7 @@ pub struct PolicyArg {
 }
 
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(super) struct ScanArgs {
     /// Revisions as git takes them: `main`, `A..B`, `A...B`, `^A` (default: HEAD).
     #[arg(value_name = "REV")]
     pub revs: Vec<String>,
@@ -158,7 +158,7 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// The commit to judge.
     #[arg(default_value = "HEAD")]
     pub commit: String,
@@ -173,7 +173,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TrailersArgs {
+pub(super) struct TrailersArgs {
     /// Message file (default: standard input).
     pub file: Option<PathBuf>,
     /// Clean the message first as `git commit` will (comments, scissors), as hooks do.
@@ -185,7 +185,7 @@ pub struct TrailersArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum PolicyCommand {
+pub(super) enum PolicyCommand {
     /// Validate a policy and its registry; report every problem.
     Check {
         /// Policy file or REV:PATH (default: as discovered).
@@ -199,14 +199,14 @@ pub enum PolicyCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(super) struct InitArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ExceptionsCommand {
+pub(super) enum ExceptionsCommand {
     /// List registry entries with their state.
     List {
         #[command(flatten)]
@@ -221,7 +221,7 @@ pub enum ExceptionsCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct InstallArgs {
+pub(super) struct InstallArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', help = install_hooks_help())]
     pub hooks: Vec<String>,
     #[arg(long, conflicts_with = "hooks", help = server_help())]
@@ -236,14 +236,14 @@ pub struct InstallArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct UninstallArgs {
+pub(super) struct UninstallArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', help = uninstall_hooks_help())]
     pub hooks: Vec<String>,
 }
 
 /// `trailgate session`.
 #[derive(Debug, Subcommand)]
-pub enum SessionCommand {
+pub(super) enum SessionCommand {
     /// Record that an assistant session started (run from the assistant's session-start hook;
     /// reads the hook's JSON from stdin).
     Start(StartArgs),
@@ -257,7 +257,7 @@ pub enum SessionCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct StartArgs {
+pub(super) struct StartArgs {
     /// Catalog id of the assistant: claude-code, openai-codex, kiro, ...
     #[arg(long, value_name = "ID")]
     pub assistant: String,
@@ -270,7 +270,7 @@ pub struct StartArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct EndArgs {
+pub(super) struct EndArgs {
     /// Only this assistant's sessions (default: any).
     #[arg(long, value_name = "ID")]
     pub assistant: Option<String>,
@@ -281,7 +281,7 @@ pub struct EndArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct StatusArgs {
+pub(super) struct StatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
     pub format: StatusFormat,
@@ -289,7 +289,7 @@ pub struct StatusArgs {
 
 /// `session status --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFormat {
+pub(super) enum StatusFormat {
     /// One line per session.
     Human,
     /// One JSON document.
@@ -298,7 +298,7 @@ pub enum StatusFormat {
 
 /// Shells `completions` writes for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
+pub(super) enum Shell {
     /// bash (source it, or put it in bash-completion's directory).
     Bash,
     /// zsh (put it on `fpath` as `_trailgate`).

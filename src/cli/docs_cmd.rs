@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;
 
-pub fn completions(shell: Shell) -> Result<u8> {
+pub(super) fn completions(shell: Shell) -> Result<u8> {
     let mut cmd = Cli::command();
     let generator = match shell {
         Shell::Bash => clap_complete::Shell::Bash,
@@ -25,7 +25,7 @@ pub fn completions(shell: Shell) -> Result<u8> {
 
 /// `trailgate.1` on stdout, or every page (`trailgate.1`, `trailgate-scan.1`,
 /// `trailgate-policy-check.1`, …) into `dir`.
-pub fn man(dir: Option<&Path>) -> Result<u8> {
+pub(super) fn man(dir: Option<&Path>) -> Result<u8> {
     let cmd = Cli::command();
     match dir {
         None => {

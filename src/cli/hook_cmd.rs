@@ -20,7 +20,7 @@ fn is_server_hook(name: &str) -> bool {
 /// Whether the hook has given its answer: the watchdog may only reject while it has not.
 static ANSWERED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 
-pub fn hook(args: HookArgs) -> Result<u8> {
+pub(super) fn hook(args: HookArgs) -> Result<u8> {
     let server = is_server_hook(&args.name);
     let result = run(&args);
     // From here on the watchdog stays quiet; if it already fired it holds the lock until the

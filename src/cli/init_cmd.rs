@@ -8,7 +8,7 @@ use trailgate::config::policy::{STARTER_POLICY, STARTER_REGISTRY};
 use trailgate::config::source;
 use trailgate::git;
 
-pub fn init(args: InitArgs) -> Result<u8> {
+pub(super) fn init(args: InitArgs) -> Result<u8> {
     let root = match git::open_from_env() {
         Ok(repo) => match repo.workdir() {
             Some(w) => w.to_path_buf(),

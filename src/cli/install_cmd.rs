@@ -8,7 +8,7 @@ use trailgate::config::server::ServerPolicy;
 use trailgate::git;
 use trailgate::install::{self, Action, ActionKind};
 
-pub fn install(args: InstallArgs) -> Result<u8> {
+pub(super) fn install(args: InstallArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let dir = git::hooks_dir(&repo);
     let names: Vec<&str> = if !args.hooks.is_empty() {
@@ -65,7 +65,7 @@ fn server_policy_hint(repo: &git::Repo) {
     }
 }
 
-pub fn uninstall(args: UninstallArgs) -> Result<u8> {
+pub(super) fn uninstall(args: UninstallArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let dir = git::hooks_dir(&repo);
     let explicit = !args.hooks.is_empty();

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use trailgate::config::source::LoadError;
 
 /// Entry point: exit 0 pass, 1 error findings, 2 anything that kept us from deciding.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     trailgate::git::configure_for_scan();
     configure_color(cli.color);

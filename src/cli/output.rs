@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// An open report target; [`Output::commit`] finishes it.
-pub struct Output {
+pub(super) struct Output {
     /// Where the report goes.
     pub writer: BufWriter<Box<dyn Write>>,
     /// A temporary file to rename over its destination once the report is complete.
@@ -17,7 +17,7 @@ pub struct Output {
 
 impl Output {
     /// Open `path` (standard output for `None` or `-`).
-    pub fn open(path: Option<&Path>) -> Result<Output> {
+    pub(super) fn open(path: Option<&Path>) -> Result<Output> {
         let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::direct(Box::new(io::stdout())));
         };
@@ -82,7 +82,7 @@ impl Output {
     }
 
     /// Flush the report and, for a regular file, rename it into place.
-    pub fn commit(mut self) -> Result<()> {
+    pub(super) fn commit(mut self) -> Result<()> {
         self.writer.flush().context("cannot write the report")?;
         drop(self.writer);
         if let Some((tmp, path)) = self.pending.take() {

@@ -15,7 +15,7 @@ fn load(spec: Option<&str>) -> Result<Policy> {
     Ok(source::load_policy(repo.as_ref(), spec)?)
 }
 
-pub fn check(spec: Option<String>) -> Result<u8> {
+pub(super) fn check(spec: Option<String>) -> Result<u8> {
     let policy = load(spec.as_deref())?;
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -34,7 +34,7 @@ pub fn check(spec: Option<String>) -> Result<u8> {
     Ok(0)
 }
 
-pub fn show(spec: Option<String>) -> Result<u8> {
+pub(super) fn show(spec: Option<String>) -> Result<u8> {
     let p = load(spec.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -126,7 +126,11 @@ fn toml_string(text: &str) -> String {
     }
 }
 
-pub fn exceptions_list(policy: PolicyArg, at: Option<String>, format: FormatArg) -> Result<u8> {
+pub(super) fn exceptions_list(
+    policy: PolicyArg,
+    at: Option<String>,
+    format: FormatArg,
+) -> Result<u8> {
     let p = load(policy.policy.as_deref())?;
     let at = match at.as_deref() {
         Some("now") | None => jiff::Timestamp::now()

@@ -17,7 +17,7 @@ use trailgate::report::{
 use trailgate::scan::{self, ScanOptions};
 
 /// Parse `--at`.
-pub fn parse_at(s: &str) -> Result<At> {
+pub(super) fn parse_at(s: &str) -> Result<At> {
     match s {
         "commit" => Ok(At::Commit),
         "now" => Ok(At::Fixed(jiff::Timestamp::now())),
@@ -26,7 +26,7 @@ pub fn parse_at(s: &str) -> Result<At> {
 }
 
 /// A date option: a day means its start (or its end, for `--until`).
-pub fn parse_date(s: &str, option: &str, end_of_day: bool) -> Result<jiff::Timestamp> {
+pub(super) fn parse_date(s: &str, option: &str, end_of_day: bool) -> Result<jiff::Timestamp> {
     match parse_instant(s) {
         Ok(Instant::Day(d)) if end_of_day => {
             let next = d.tomorrow().map_err(|e| anyhow!("{option}: {e}"))?;
@@ -40,7 +40,7 @@ pub fn parse_date(s: &str, option: &str, end_of_day: bool) -> Result<jiff::Times
     }
 }
 
-pub fn scan(args: ScanArgs) -> Result<u8> {
+pub(super) fn scan(args: ScanArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let opts = ScanOptions {
@@ -108,7 +108,7 @@ pub fn scan(args: ScanArgs) -> Result<u8> {
     Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
 }
 
-pub fn check(args: CheckArgs) -> Result<u8> {
+pub(super) fn check(args: CheckArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
     let commit = git::resolve_commit_id(&repo, &args.commit)?;

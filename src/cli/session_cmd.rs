@@ -17,7 +17,7 @@ use trailgate::sessions::{self, Checkout, HookPayload, SessionRecord, SessionSto
 /// not hang the assistant's session.
 const STDIN_WAIT: Duration = Duration::from_secs(5);
 
-pub fn session(cmd: SessionCommand) -> Result<u8> {
+pub(super) fn session(cmd: SessionCommand) -> Result<u8> {
     match cmd {
         SessionCommand::Start(args) => start(args),
         SessionCommand::End(args) => end(args),

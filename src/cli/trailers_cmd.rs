@@ -7,7 +7,7 @@ use trailgate::engine::trailers;
 use trailgate::report::Escaped;
 use trailgate::{git, hooks};
 
-pub fn trailers(args: TrailersArgs) -> Result<u8> {
+pub(super) fn trailers(args: TrailersArgs) -> Result<u8> {
     let mut message = Vec::new();
     match &args.file {
         Some(path) => {

@@ -20,7 +20,7 @@ pub struct SourceText {
 
 impl SourceText {
     /// Hex SHA-256 of the text.
-    pub fn sha256(&self) -> String {
+    pub(crate) fn sha256(&self) -> String {
         hex(&Sha256::digest(self.text.as_bytes()))
     }
 }

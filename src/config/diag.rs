@@ -6,20 +6,20 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// File as the user named it (a path, or `REV:PATH`).
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based line, 0 when the problem is about the whole file.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column (characters), 0 when unknown.
-    pub column: usize,
+    pub(crate) column: usize,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
     /// What to do about it.
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 impl Diagnostic {
     /// A problem at a byte span of `source`.
-    pub fn at(file: &str, source: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn at(file: &str, source: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_col(source, offset);
         Diagnostic {
             file: file.to_string(),
@@ -42,7 +42,7 @@ impl Diagnostic {
     }
 
     /// Attach the fix.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -83,7 +83,7 @@ impl fmt::Display for Diagnostics {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;

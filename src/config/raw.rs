@@ -6,103 +6,103 @@ use toml::Spanned;
 
 /// Top level of `.trailgate/policy.toml`.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawPolicy {
-    pub version: Option<Spanned<i64>>,
+pub(crate) struct RawPolicy {
+    pub(crate) version: Option<Spanned<i64>>,
     #[serde(default)]
-    pub defaults: RawDefaults,
+    pub(crate) defaults: RawDefaults,
     #[serde(default)]
-    pub assistants: BTreeMap<String, RawAssistant>,
+    pub(crate) assistants: BTreeMap<String, RawAssistant>,
     #[serde(default)]
-    pub production: RawProduction,
-    pub exceptions: Option<RawExceptions>,
+    pub(crate) production: RawProduction,
+    pub(crate) exceptions: Option<RawExceptions>,
     #[serde(default)]
-    pub refs: RawRefs,
+    pub(crate) refs: RawRefs,
     #[serde(default)]
-    pub severity: BTreeMap<String, Spanned<String>>,
+    pub(crate) severity: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
-    pub sessions: RawSessions,
+    pub(crate) sessions: RawSessions,
 }
 
 /// `[sessions]`: what the hooks do with session records, and where notes live.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawSessions {
-    pub add_trailers: Option<bool>,
-    pub skip_with_message: Option<bool>,
-    pub write_notes: Option<bool>,
-    pub notes_ref: Option<Spanned<String>>,
-    pub git_ai_notes_ref: Option<Spanned<String>>,
-    pub max_age: Option<Spanned<String>>,
+pub(crate) struct RawSessions {
+    pub(crate) add_trailers: Option<bool>,
+    pub(crate) skip_with_message: Option<bool>,
+    pub(crate) write_notes: Option<bool>,
+    pub(crate) notes_ref: Option<Spanned<String>>,
+    pub(crate) git_ai_notes_ref: Option<Spanned<String>>,
+    pub(crate) max_age: Option<Spanned<String>>,
 }
 
 /// `[defaults]`.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawDefaults {
-    pub status: Option<Spanned<String>>,
+pub(crate) struct RawDefaults {
+    pub(crate) status: Option<Spanned<String>>,
 }
 
 /// `[assistants.ID]`: a status change, added patterns, or a new assistant.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawAssistant {
-    pub name: Option<String>,
-    pub status: Option<Spanned<String>>,
+pub(crate) struct RawAssistant {
+    pub(crate) name: Option<String>,
+    pub(crate) status: Option<Spanned<String>>,
     #[serde(default)]
-    pub emails: Vec<Spanned<String>>,
+    pub(crate) emails: Vec<Spanned<String>>,
     #[serde(default)]
-    pub identities: Vec<Spanned<String>>,
+    pub(crate) identities: Vec<Spanned<String>>,
     #[serde(default)]
-    pub names: Vec<Spanned<String>>,
+    pub(crate) names: Vec<Spanned<String>>,
     #[serde(default)]
-    pub markers: Vec<Spanned<String>>,
+    pub(crate) markers: Vec<Spanned<String>>,
     #[serde(default)]
-    pub session_trailers: Vec<Spanned<String>>,
+    pub(crate) session_trailers: Vec<Spanned<String>>,
     #[serde(default)]
-    pub models: Vec<Spanned<String>>,
+    pub(crate) models: Vec<Spanned<String>>,
     #[serde(default)]
-    pub github_ids: Vec<u64>,
+    pub(crate) github_ids: Vec<u64>,
 }
 
 /// `[production]`.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawProduction {
+pub(crate) struct RawProduction {
     #[serde(default)]
-    pub paths: Vec<Spanned<String>>,
+    pub(crate) paths: Vec<Spanned<String>>,
     #[serde(default)]
-    pub exclude: Vec<Spanned<String>>,
+    pub(crate) exclude: Vec<Spanned<String>>,
     #[serde(default)]
-    pub require_declaration: bool,
+    pub(crate) require_declaration: bool,
 }
 
 /// `[exceptions]`.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RawExceptions {
-    pub registry: Option<Spanned<String>>,
-    pub trailer: Option<Spanned<String>>,
+    pub(crate) registry: Option<Spanned<String>>,
+    pub(crate) trailer: Option<Spanned<String>>,
 }
 
 /// `[refs]`.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawRefs {
-    pub protected: Option<Vec<Spanned<String>>>,
+pub(crate) struct RawRefs {
+    pub(crate) protected: Option<Vec<Spanned<String>>>,
 }
 
 /// The registry file as written.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RawRegistry {
     #[serde(default)]
-    pub exception: Vec<Spanned<RawException>>,
+    pub(crate) exception: Vec<Spanned<RawException>>,
 }
 
 /// One `[[exception]]`.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RawException {
-    pub id: Option<Spanned<String>>,
-    pub assistants: Option<Spanned<Vec<Spanned<String>>>>,
-    pub paths: Option<Vec<Spanned<String>>>,
-    pub authors: Option<Vec<String>>,
-    pub starts: Option<Spanned<toml::Value>>,
-    pub expires: Option<Spanned<toml::Value>>,
+    pub(crate) id: Option<Spanned<String>>,
+    pub(crate) assistants: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(crate) paths: Option<Vec<Spanned<String>>>,
+    pub(crate) authors: Option<Vec<String>>,
+    pub(crate) starts: Option<Spanned<toml::Value>>,
+    pub(crate) expires: Option<Spanned<toml::Value>>,
     #[serde(default)]
-    pub revoked: bool,
-    pub granted_by: Option<String>,
-    pub reason: Option<String>,
+    pub(crate) revoked: bool,
+    pub(crate) granted_by: Option<String>,
+    pub(crate) reason: Option<String>,
 }

@@ -120,7 +120,6 @@ impl RawEntry<'_> {
             revoked: e.revoked,
             granted_by: e.granted_by.clone(),
             reason: e.reason.clone(),
-            line,
         })
     }
 

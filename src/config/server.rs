@@ -27,7 +27,7 @@ pub enum ServerPolicy {
 /// Whether `policy` protects an update of `name` on this server: its name, or any name that
 /// leads to the same ref through symbolic refs (`refs/heads/master -> refs/heads/main`), is
 /// protected.
-pub fn protects(policy: &Policy, symrefs: &Symrefs, name: &str) -> bool {
+pub(crate) fn protects(policy: &Policy, symrefs: &Symrefs, name: &str) -> bool {
     symrefs.aliases(name).iter().any(|n| policy.is_protected(n))
 }
 

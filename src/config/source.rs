@@ -14,7 +14,7 @@ use crate::git::{self, Naming, ObjectId, Repo, RevError, TreeFile};
 use std::path::{Component, Path, PathBuf};
 
 /// Default location of the policy inside a repository.
-pub const DEFAULT_POLICY_PATH: &str = ".trailgate/policy.toml";
+pub(crate) const DEFAULT_POLICY_PATH: &str = ".trailgate/policy.toml";
 
 /// A policy spec as written by the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Spec {
     }
 
     /// Like [`Spec::parse`], with relative file paths taken from `base`.
-    pub fn parse_in(s: &str, base: &Path) -> Spec {
+    pub(crate) fn parse_in(s: &str, base: &Path) -> Spec {
         let file_form = s.starts_with("./") || s.starts_with("../") || Path::new(s).is_absolute();
         if !file_form
             && let Some((rev, path)) = s.split_once(':')

@@ -69,7 +69,7 @@ fn key_offset(doc: &toml_edit::ImDocument<&str>, path: &[Segment]) -> Option<usi
 
 /// Byte offset of the key at a dotted path such as `["assistants", "kiro"]`, for messages about
 /// map keys (serde gives no span for them); 0 when not found.
-pub fn key_position(text: &str, path: &[&str]) -> usize {
+pub(crate) fn key_position(text: &str, path: &[&str]) -> usize {
     let Ok(doc) = toml_edit::ImDocument::parse(text) else {
         return 0;
     };
@@ -97,7 +97,7 @@ fn display_path(path: &[Segment]) -> String {
 /// Deserialize `text` (named `file` in messages) into `T`. A syntax or type error stops there;
 /// keys `T` does not know are returned beside the value, so validation can go on and report
 /// everything at once.
-pub fn deserialize<T: DeserializeOwned>(
+pub(crate) fn deserialize<T: DeserializeOwned>(
     file: &str,
     text: &str,
 ) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
@@ -140,7 +140,7 @@ pub fn deserialize<T: DeserializeOwned>(
 
 /// The text of a TOML date or date-time, however serde delivered it: a string, a datetime, or
 /// (through span wrappers) the datetime's private one-key table.
-pub fn datetime_text(v: &toml::Value) -> Option<String> {
+pub(crate) fn datetime_text(v: &toml::Value) -> Option<String> {
     match v {
         toml::Value::String(s) => Some(s.clone()),
         toml::Value::Datetime(d) => Some(d.to_string()),

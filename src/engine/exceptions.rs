@@ -24,7 +24,7 @@ pub struct Exception {
     /// First instant it is valid.
     pub starts: Option<Timestamp>,
     /// First instant it is no longer valid.
-    pub ends: Timestamp,
+    pub(crate) ends: Timestamp,
     /// `expires` as written.
     pub expires_text: String,
     /// Revoked entries never cover anything.
@@ -33,13 +33,11 @@ pub struct Exception {
     pub granted_by: Option<String>,
     /// Why.
     pub reason: Option<String>,
-    /// Line of its `[[exception]]` header.
-    pub line: usize,
 }
 
 /// Where an instant lies relative to an exception's window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
+pub(crate) enum Window {
     /// Before `starts`.
     NotStarted,
     /// Inside [starts, expires].
@@ -50,7 +48,7 @@ pub enum Window {
 
 impl Exception {
     /// Window position of `at`.
-    pub fn window(&self, at: Timestamp) -> Window {
+    pub(crate) fn window(&self, at: Timestamp) -> Window {
         if self.starts.is_some_and(|s| at < s) {
             Window::NotStarted
         } else if at >= self.ends {
@@ -61,12 +59,12 @@ impl Exception {
     }
 
     /// Does it name this assistant (or `*`)?
-    pub fn lists(&self, assistant: &str) -> bool {
+    pub(crate) fn lists(&self, assistant: &str) -> bool {
         self.any_assistant || self.assistants.iter().any(|a| a == assistant)
     }
 
     /// May this author (raw e-mail) use it?
-    pub fn allows_author(&self, email: &str) -> bool {
+    pub(crate) fn allows_author(&self, email: &str) -> bool {
         self.authors.is_empty() || {
             let email = email.to_lowercase();
             self.authors.contains(&email)
@@ -74,7 +72,7 @@ impl Exception {
     }
 
     /// Does its `paths` cover this path?
-    pub fn covers_path(&self, path: &[u8]) -> bool {
+    pub(crate) fn covers_path(&self, path: &[u8]) -> bool {
         self.paths.as_ref().is_none_or(|p| p.is_match(path))
     }
 
@@ -104,7 +102,7 @@ pub struct Registry {
 
 impl Registry {
     /// A registry of these entries, in file order; an id given twice finds its first entry.
-    pub(crate) fn new(
+    pub fn new(
         source: Option<String>,
         sha256: Option<String>,
         entries: Vec<Exception>,
@@ -127,7 +125,7 @@ impl Registry {
     }
 
     /// Entry by ID (exact).
-    pub fn get(&self, id: &str) -> Option<&Exception> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Exception> {
         self.by_id.get(id).map(|&i| &self.entries[i])
     }
 }

@@ -4,25 +4,25 @@ use jiff::Timestamp;
 
 /// A name, an e-mail and a time, as recorded in a commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature {
+pub(crate) struct Signature {
     /// Name (lossy UTF-8).
-    pub name: String,
+    pub(crate) name: String,
     /// E-mail (lossy UTF-8).
-    pub email: String,
+    pub(crate) email: String,
     /// Seconds since the epoch.
-    pub time: i64,
+    pub(crate) time: i64,
     /// Offset from UTC in minutes.
-    pub offset_minutes: i32,
+    pub(crate) offset_minutes: i32,
 }
 
 impl Signature {
     /// The instant.
-    pub fn timestamp(&self) -> Timestamp {
+    pub(crate) fn timestamp(&self) -> Timestamp {
         Timestamp::from_second(self.time).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
     /// RFC 3339 with the recorded offset, e.g. `2026-11-02T10:00:00+01:00`.
-    pub fn rfc3339(&self) -> String {
+    pub(crate) fn rfc3339(&self) -> String {
         let offset = jiff::tz::Offset::from_seconds(self.offset_minutes.saturating_mul(60))
             .unwrap_or(jiff::tz::Offset::UTC);
         let instant = self.timestamp();
@@ -65,25 +65,25 @@ thread_local! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitFacts {
     /// Full hex id.
-    pub id: String,
+    pub(crate) id: String,
     /// Parent ids.
-    pub parents: Vec<String>,
+    pub(crate) parents: Vec<String>,
     /// Author.
-    pub author: Signature,
+    pub(crate) author: Signature,
     /// Committer.
-    pub committer: Signature,
+    pub(crate) committer: Signature,
     /// The message as `git log` reads it: re-encoded to UTF-8 where git re-encodes it, from
     /// after the headers' blank line; git's view of it ends at the first NUL.
-    pub message: Vec<u8>,
+    pub(crate) message: Vec<u8>,
     /// The `encoding` the commit declares, when it could not be converted here
     /// (docs/recognition.md): the message and identities are then its raw bytes.
-    pub undecodable_encoding: Option<String>,
+    pub(crate) undecodable_encoding: Option<String>,
 }
 
 impl CommitFacts {
     /// git's subject (`%s`): blank lines skipped, then the first paragraph's lines joined by
     /// spaces, each without its trailing whitespace (git's: space, tab, CR, LF); a NUL ends it.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let message = self.message.split(|&b| b == 0).next().unwrap_or_default();
         let lines = message
             .split_inclusive(|&b| b == b'\n')

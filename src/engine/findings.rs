@@ -78,7 +78,7 @@ impl Code {
     }
 
     /// One line: what the finding says.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Code::RestrictedAssistant => {
                 "A restricted assistant changed production paths without an exception"
@@ -105,7 +105,7 @@ impl Code {
     }
 
     /// When the finding is raised, in a few sentences.
-    pub fn explanation(self) -> &'static str {
+    pub(crate) fn explanation(self) -> &'static str {
         match self {
             Code::RestrictedAssistant => {
                 "An assistant whose status is `restricted` changed at least one production path, and the trailer block cites no existing exception listing it. Restricted assistants may touch production code only under a recorded, case-by-case exception."
@@ -150,7 +150,7 @@ impl Code {
     }
 
     /// What to do about it.
-    pub fn fix(self) -> &'static str {
+    pub(crate) fn fix(self) -> &'static str {
         match self {
             Code::RestrictedAssistant => {
                 "Ask for an exception in the registry and cite it with `AI-Exception: ID` in the trailer block, or redo the change without the assistant."
@@ -193,7 +193,7 @@ impl Code {
     }
 
     /// Severity when the policy does not override it.
-    pub fn default_severity(self) -> Severity {
+    pub(crate) fn default_severity(self) -> Severity {
         match self {
             Code::UndeclaredAssistant
             | Code::IgnoredDeclaration
@@ -273,23 +273,23 @@ impl Verdict {
 
 /// One finding on one commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Stable code.
-    pub code: Code,
+    pub(crate) code: Code,
     /// Effective severity.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// Assistant id the finding is about, if any.
-    pub assistant: Option<String>,
+    pub(crate) assistant: Option<String>,
     /// Paths involved (sorted).
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Exception ID involved, if any.
-    pub exception: Option<String>,
+    pub(crate) exception: Option<String>,
     /// What is wrong and what to do.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Verdict from a list of findings.
-pub fn verdict_of(findings: &[Finding]) -> Verdict {
+pub(crate) fn verdict_of(findings: &[Finding]) -> Verdict {
     let worst = findings.iter().map(|f| f.severity).max();
     match worst {
         Some(Severity::Error) => Verdict::Fail,

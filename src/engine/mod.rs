@@ -3,13 +3,13 @@
 //! exception registry, the verdict on a commit, finding codes, and the records reports are
 //! made of. Nothing here reads a repository, a file or the environment.
 
-pub mod catalog;
+pub(crate) mod catalog;
 pub mod evidence;
-pub mod exceptions;
-pub mod facts;
+pub(crate) mod exceptions;
+pub(crate) mod facts;
 pub mod findings;
-pub mod paths;
+pub(crate) mod paths;
 pub mod policy;
 pub mod record;
 pub mod trailers;
-pub mod verdict;
+pub(crate) mod verdict;

@@ -10,13 +10,13 @@ use crate::engine::paths::Production;
 use std::collections::HashMap;
 
 /// Name of the pseudo-assistant for AI declarations that match no catalog entry.
-pub const UNKNOWN: &str = "unknown";
+pub(crate) const UNKNOWN: &str = "unknown";
 
 /// Directory whose every path is production, whatever the policy says.
 pub const POLICY_DIR: &str = ".trailgate";
 
 /// Refs judged by hooks when the policy names none.
-pub const DEFAULT_PROTECTED: [&str; 2] = ["refs/heads/main", "refs/heads/master"];
+pub(crate) const DEFAULT_PROTECTED: [&str; 2] = ["refs/heads/main", "refs/heads/master"];
 
 /// What the policy allows an assistant to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -32,7 +32,7 @@ pub enum Status {
 
 impl Status {
     /// The status a lowercase name stands for.
-    pub(crate) fn parse(s: &str) -> Option<Status> {
+    pub fn parse(s: &str) -> Option<Status> {
         match s {
             "approved" => Some(Status::Approved),
             "restricted" => Some(Status::Restricted),
@@ -69,7 +69,7 @@ pub struct Policy {
     /// `[defaults] status`.
     pub default_status: Status,
     /// `[production]` paths and exclusions, compiled.
-    pub production: Production,
+    pub(crate) production: Production,
     /// `[production] paths` as written.
     pub production_paths: Vec<String>,
     /// `[production] exclude` as written.
@@ -145,7 +145,7 @@ impl Policy {
 
     /// Is this changed path production? (A trailing `/` marks a submodule: see
     /// [`crate::engine::paths`].)
-    pub fn is_production(&self, path: &[u8]) -> bool {
+    pub(crate) fn is_production(&self, path: &[u8]) -> bool {
         let bare = path.strip_suffix(b"/").unwrap_or(path);
         is_under(path, POLICY_DIR.as_bytes())
             || self.always_production.iter().any(|p| p.as_bytes() == bare)
@@ -153,7 +153,7 @@ impl Policy {
     }
 
     /// Might any path below directory `dir` be production? (Conservative: used to prune walks.)
-    pub fn may_contain_production(&self, dir: &[u8]) -> bool {
+    pub(crate) fn may_contain_production(&self, dir: &[u8]) -> bool {
         is_under(dir, POLICY_DIR.as_bytes())
             || is_under(POLICY_DIR.as_bytes(), dir)
             || self
@@ -164,17 +164,8 @@ impl Policy {
     }
 
     /// Does a push to this ref get judged by the hooks?
-    pub fn is_protected(&self, refname: &str) -> bool {
+    pub(crate) fn is_protected(&self, refname: &str) -> bool {
         self.protected.is_match(refname)
-    }
-
-    /// True when no assistant can ever need a path: every status approved and no
-    /// declaration requirement. Scans then skip diffs entirely.
-    pub fn never_needs_paths(&self) -> bool {
-        !self.require_declaration
-            && self.unknown_status == Status::Approved
-            && self.default_status == Status::Approved
-            && self.statuses.iter().all(|s| *s == Status::Approved)
     }
 }
 

@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// `author` / `committer` in a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Person {
+pub(crate) struct Person {
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// E-mail.
-    pub email: String,
+    pub(crate) email: String,
     /// RFC 3339 with the recorded offset.
-    pub time: String,
+    pub(crate) time: String,
 }
 
 impl From<Signature> for Person {
@@ -33,11 +33,11 @@ impl From<Signature> for Person {
 
 /// `trailers[]` in a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TrailerRecord {
+pub(crate) struct TrailerRecord {
     /// Key as written.
-    pub key: String,
+    pub(crate) key: String,
     /// Value, unfolded.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 /// One judged commit.
@@ -45,29 +45,29 @@ pub struct TrailerRecord {
 pub struct CommitRecord {
     /// Always `commit`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Full id.
-    pub id: String,
+    pub(crate) id: String,
     /// Parent ids.
-    pub parents: Vec<String>,
+    pub(crate) parents: Vec<String>,
     /// Author.
-    pub author: Person,
+    pub(crate) author: Person,
     /// Committer.
-    pub committer: Person,
+    pub(crate) committer: Person,
     /// Subject line.
-    pub summary: String,
+    pub(crate) summary: String,
     /// Trailers as git parses them.
-    pub trailers: Vec<TrailerRecord>,
+    pub(crate) trailers: Vec<TrailerRecord>,
     /// Assistants with status and evidence.
-    pub assistants: Vec<JudgedAssistant>,
+    pub(crate) assistants: Vec<JudgedAssistant>,
     /// Cited exceptions and their states.
-    pub exceptions: Vec<ExceptionUse>,
+    pub(crate) exceptions: Vec<ExceptionUse>,
     /// Sorted production paths, or `null` where the verdict did not need them.
-    pub production_paths: Option<Vec<String>>,
+    pub(crate) production_paths: Option<Vec<String>>,
     /// Verdict.
     pub verdict: Verdict,
     /// Findings.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 impl CommitRecord {
@@ -90,12 +90,12 @@ impl CommitRecord {
     }
 
     /// Worth showing in the `json` document: has assistants or findings.
-    pub fn is_notable(&self) -> bool {
+    pub(crate) fn is_notable(&self) -> bool {
         !self.assistants.is_empty() || !self.findings.is_empty()
     }
 
     /// Short id for humans.
-    pub fn short_id(&self) -> &str {
+    pub(crate) fn short_id(&self) -> &str {
         self.id.get(..12).unwrap_or(&self.id)
     }
 }
@@ -109,22 +109,22 @@ fn trailer_record(t: Trailer) -> TrailerRecord {
 
 /// `verdicts` in the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct VerdictCounts {
+pub(crate) struct VerdictCounts {
     /// Passing commits.
-    pub pass: u64,
+    pub(crate) pass: u64,
     /// Commits with warnings only.
-    pub warn: u64,
+    pub(crate) warn: u64,
     /// Failing commits.
-    pub fail: u64,
+    pub(crate) fail: u64,
 }
 
 /// A source and its digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SourceDigest {
+pub(crate) struct SourceDigest {
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// Hex SHA-256 of its text.
-    pub sha256: String,
+    pub(crate) sha256: String,
 }
 
 /// The closing summary of a scan.
@@ -132,23 +132,23 @@ pub struct SourceDigest {
 pub struct SummaryRecord {
     /// Always `summary`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Commits scanned.
-    pub commits: u64,
+    pub(crate) commits: u64,
     /// Commits per assistant id.
-    pub by_assistant: BTreeMap<String, u64>,
+    pub(crate) by_assistant: BTreeMap<String, u64>,
     /// Commits per verdict.
-    pub verdicts: VerdictCounts,
+    pub(crate) verdicts: VerdictCounts,
     /// Findings per code (including `unused-exception`).
-    pub findings: BTreeMap<String, u64>,
+    pub(crate) findings: BTreeMap<String, u64>,
     /// The policy used.
-    pub policy: SourceDigest,
+    pub(crate) policy: SourceDigest,
     /// The registry used, if any.
-    pub registry: Option<SourceDigest>,
+    pub(crate) registry: Option<SourceDigest>,
     /// Registry entries no scanned commit cited (`unused-exception`).
-    pub unused_exceptions: Vec<String>,
+    pub(crate) unused_exceptions: Vec<String>,
     /// True when the embedded default was used (an inventory).
-    pub embedded_policy: bool,
+    pub(crate) embedded_policy: bool,
 }
 
 /// Accumulates the summary as records stream past.

@@ -26,14 +26,14 @@ struct Layer {
 }
 
 /// Parents and dates of the commits a repository's commit-graph holds.
-pub struct CommitGraph {
+pub(crate) struct CommitGraph {
     layers: Vec<Layer>,
 }
 
 impl CommitGraph {
     /// The commit-graph of the object database at `objects`: `Ok(None)` when there is none,
     /// `Err` with the reason when there is one that must not be used.
-    pub fn open(objects: &Path) -> Result<Option<CommitGraph>, String> {
+    pub(crate) fn open(objects: &Path) -> Result<Option<CommitGraph>, String> {
         let info = objects.join("info");
         // (file, the checksum its name promises)
         let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
@@ -77,7 +77,7 @@ impl CommitGraph {
     }
 
     /// A graph of one file's bytes, checked as [`CommitGraph::open`] checks a file.
-    pub fn from_bytes(data: Vec<u8>) -> Result<CommitGraph, String> {
+    pub(crate) fn from_bytes(data: Vec<u8>) -> Result<CommitGraph, String> {
         verify_checksum(&data, None)?;
         let layer = Layer::parse(data, 0, 0)?;
         Ok(CommitGraph {
@@ -87,14 +87,14 @@ impl CommitGraph {
 
     /// Committer time and parents of `id`, when the graph holds it.
     #[cfg(test)]
-    pub fn lookup(&self, id: &ObjectId) -> Option<(i64, Vec<ObjectId>)> {
+    pub(crate) fn lookup(&self, id: &ObjectId) -> Option<(i64, Vec<ObjectId>)> {
         let (_, time, parents) = self.commit_at(self.position(id.as_bytes())?)?;
         let ids = parents.iter().map(|&p| self.oid_at(p));
         Some((time, ids.collect::<Option<Vec<ObjectId>>>()?))
     }
 
     /// The root tree of `id`, when the graph holds it (the first field of its CDAT row).
-    pub fn tree_of(&self, id: &ObjectId) -> Option<ObjectId> {
+    pub(crate) fn tree_of(&self, id: &ObjectId) -> Option<ObjectId> {
         let pos = self.position(id.as_bytes())?;
         let l = self.layer_of(pos)?;
         let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH;
@@ -102,12 +102,12 @@ impl CommitGraph {
     }
 
     /// How many commits the graph holds: positions are `0..commits()`.
-    pub fn commits(&self) -> u32 {
+    pub(crate) fn commits(&self) -> u32 {
         self.layers.last().map_or(0, |l| l.base + l.count)
     }
 
     /// Where the graph holds `id`.
-    pub fn position(&self, id: &[u8]) -> Option<u32> {
+    pub(crate) fn position(&self, id: &[u8]) -> Option<u32> {
         self.layers
             .iter()
             .find_map(|l| l.find(id).map(|i| l.base + i))
@@ -120,7 +120,7 @@ impl CommitGraph {
     }
 
     /// The id of the commit at `pos`.
-    pub fn oid_at(&self, pos: u32) -> Option<ObjectId> {
+    pub(crate) fn oid_at(&self, pos: u32) -> Option<ObjectId> {
         let l = self.layer_of(pos)?;
         let i = (pos - l.base) as usize;
         ObjectId::from_bytes(
@@ -131,7 +131,7 @@ impl CommitGraph {
 
     /// The commit at `pos`: its id, committer time and its parents' positions, which a walk
     /// follows without searching for them.
-    pub fn commit_at(&self, pos: u32) -> Option<(ObjectId, i64, Vec<u32>)> {
+    pub(crate) fn commit_at(&self, pos: u32) -> Option<(ObjectId, i64, Vec<u32>)> {
         let l = self.layer_of(pos)?;
         let at = l.cdat + (pos - l.base) as usize * CDAT_WIDTH + SHA1_LEN;
         let p1 = be32(&l.data, at)?;

@@ -7,7 +7,7 @@ use git2::ConfigLevel;
 
 /// One setting: its name as git canonicalises it and its value (`None` for a bare `key`, git's
 /// implicit `true`).
-pub type Setting = (String, Option<String>);
+pub(crate) type Setting = (String, Option<String>);
 
 /// The command-line settings in the order git applies them: `GIT_CONFIG_COUNT` /
 /// `GIT_CONFIG_KEY_n` / `GIT_CONFIG_VALUE_n` first, then `GIT_CONFIG_PARAMETERS` (as

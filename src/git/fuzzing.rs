@@ -50,7 +50,7 @@ pub fn run(target: &str, data: &[u8]) -> io::Result<usize> {
 /// `data` as a pack index (`.idx`, whole file) in front of a small valid pack holding a blob
 /// and a delta against it (its object count and checksum made to agree with the index); every
 /// id the index lists (up to 32) and the pack's own ids are looked up and read.
-pub fn pack_index(data: &[u8]) -> io::Result<usize> {
+pub(crate) fn pack_index(data: &[u8]) -> io::Result<usize> {
     let (mut pack, _) = delta_pack(&SAMPLE_DELTA);
     fit_pack_to_index(&mut pack, data);
     with_scratch(|s| {
@@ -68,7 +68,7 @@ pub fn pack_index(data: &[u8]) -> io::Result<usize> {
 /// `data` as the raw bytes of a pack entry (type-and-size header, then the deflated object or
 /// delta) placed after a blob entry it can name as its base, by offset or by id; the entry
 /// is read through the pack reader.
-pub fn pack_entry(data: &[u8]) -> io::Result<usize> {
+pub(crate) fn pack_entry(data: &[u8]) -> io::Result<usize> {
     let base = blob_entry();
     let entry_at = PACK_HEADER + base.len() as u64;
     let pack = pack_file(&[&base, data]);
@@ -78,7 +78,7 @@ pub fn pack_entry(data: &[u8]) -> io::Result<usize> {
 
 /// `data` as the instructions of a delta (source size, target size, copies and inserts),
 /// stored deflated in an offset delta against a blob, and read through the pack reader.
-pub fn delta(data: &[u8]) -> io::Result<usize> {
+pub(crate) fn delta(data: &[u8]) -> io::Result<usize> {
     let (pack, index) = delta_pack(data);
     read_entry(&index, &pack)
 }
@@ -86,7 +86,7 @@ pub fn delta(data: &[u8]) -> io::Result<usize> {
 /// `data` as a commit-graph file, its trailing SHA-1 recomputed so that a changed byte
 /// reaches the chunks instead of failing the checksum: opened, then every commit it holds (up
 /// to 256) read by position and by id, with its parents and root tree.
-pub fn commit_graph(data: &[u8]) -> io::Result<usize> {
+pub(crate) fn commit_graph(data: &[u8]) -> io::Result<usize> {
     let mut file = data.to_vec();
     if let Some(body) = data.len().checked_sub(20) {
         let sum = Sha1::digest(&data[..body]);
@@ -114,7 +114,7 @@ pub fn commit_graph(data: &[u8]) -> io::Result<usize> {
 /// `data` as a raw tree: its entries parsed one by one, then the tree compared with a small
 /// valid tree (a file `a` and a directory `d`) by the changed-paths walk, and with nothing,
 /// each tree read from a pack under its real id.
-pub fn tree_entries(data: &[u8]) -> io::Result<usize> {
+pub(crate) fn tree_entries(data: &[u8]) -> io::Result<usize> {
     let mut at = 0;
     let mut read = 0;
     while let Some(Ok(_)) = next_entry(data, &mut at) {
@@ -182,7 +182,7 @@ fn tree_walk(data: &[u8]) -> io::Result<Option<usize>> {
 
 /// `data` as a raw commit: its links read as a walk reads them, and its headers, identities,
 /// dates, encoding and message as a scan does; 1 when git would accept it as a commit.
-pub fn commit_header(data: &[u8]) -> usize {
+pub(crate) fn commit_header(data: &[u8]) -> usize {
     let _ = parse_links(ObjectId::ZERO, data);
     usize::from(parse_commit(ObjectId::ZERO, data).is_ok())
 }

@@ -15,10 +15,10 @@ pub struct InvalidObjectId(&'static str);
 
 impl ObjectId {
     /// The all-zero id git uses for "no object".
-    pub const ZERO: ObjectId = ObjectId([0; 20]);
+    pub(crate) const ZERO: ObjectId = ObjectId([0; 20]);
 
     /// The id of these 20 raw bytes; `None` for any other length.
-    pub fn from_bytes(bytes: &[u8]) -> Option<ObjectId> {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<ObjectId> {
         Some(ObjectId(bytes.try_into().ok()?))
     }
 
@@ -44,7 +44,7 @@ impl ObjectId {
     }
 
     /// The 20 raw bytes.
-    pub fn as_bytes(&self) -> &[u8; 20] {
+    pub(crate) fn as_bytes(&self) -> &[u8; 20] {
         &self.0
     }
 

@@ -18,12 +18,12 @@ static SHOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fallbacks {
     /// Objects in no pack trailgate opened (loose, quarantined, or packed after the run began).
-    pub not_in_a_pack: u64,
+    pub(crate) not_in_a_pack: u64,
     /// Packed objects the pack reader could not read (damaged, or a form it leaves to
     /// libgit2), with the first reason.
-    pub refused: u64,
+    pub(crate) refused: u64,
     /// Why the first of them was refused.
-    pub first_reason: Option<String>,
+    pub(crate) first_reason: Option<String>,
 }
 
 impl Fallbacks {

@@ -7,11 +7,11 @@ use super::{Context, GitError, ObjectId, Repo};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitLinks {
     /// Its id.
-    pub id: ObjectId,
+    pub(crate) id: ObjectId,
     /// Its root tree.
-    pub tree: ObjectId,
+    pub(crate) tree: ObjectId,
     /// Parents, in order.
-    pub parents: Vec<ObjectId>,
+    pub(crate) parents: Vec<ObjectId>,
 }
 
 impl CommitLinks {

@@ -27,7 +27,6 @@ mod revs;
 mod tree;
 
 pub(crate) use bytes::hex;
-pub use commitgraph::CommitGraph;
 pub use config::{
     command_line_settings, config_string, effective_value, parse_parameters, repo_config_string,
 };
@@ -36,17 +35,17 @@ pub use lookup::{
     Checkout, CommitLinks, checkout, descends_from, find_commit, head_before, head_commit,
     parent_trees, peel_to_commit_id, resolve_commit, resolve_commit_id,
 };
-pub use notes::{FoundNote, MAX_NOTES_TREE_BYTES, NotesReader};
-pub use object::{CommitShape, ParsedCommit};
+pub(crate) use notes::NotesReader;
+pub(crate) use object::{CommitShape, ParsedCommit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
-pub use refs::{
+pub(crate) use refs::{
     Naming, RevError, Symrefs, TreeFile, exact_ref, read_tree_file, references, remote_tips,
-    resolve_policy_rev, short_name_candidates,
+    resolve_policy_rev,
 };
 pub use repo::{Repo, configure_for_scan};
 pub use revs::{RevSelection, Walk, Walked, walk_revisions};
-pub use tree::changed_between;
+pub(crate) use tree::changed_between;
 
 use crate::engine::facts::{CommitFacts, Signature};
 use std::path::Path;
@@ -124,12 +123,12 @@ pub fn packs(repo: &Repo) -> Arc<Packs> {
 }
 
 /// Parse a commit the walk has already read, as `git log` reads it.
-pub fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
+pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     object::parse_commit(id, raw)
 }
 
 /// Read and parse the commit `id`.
-pub fn read_commit(
+pub(crate) fn read_commit(
     repo: &Repo,
     objects: &mut Objects,
     id: ObjectId,
@@ -140,7 +139,7 @@ pub fn read_commit(
 
 /// Changed paths of a parsed commit against all its parents (docs/policy.md, "Changed paths
 /// and production paths"); see [`changed_between`].
-pub fn changed_paths(
+pub(crate) fn changed_paths(
     repo: &Repo,
     objects: &mut Objects,
     commit: &CommitShape,
@@ -157,7 +156,7 @@ pub fn changed_paths(
 
 /// One commit's facts as `git log` reads them, its bytes read through libgit2's object
 /// database (for hooks, which judge a handful of commits).
-pub fn commit_facts(repo: &Repo, id: ObjectId) -> Result<CommitFacts, GitError> {
+pub(crate) fn commit_facts(repo: &Repo, id: ObjectId) -> Result<CommitFacts, GitError> {
     let odb = repo
         .raw
         .odb()
@@ -172,7 +171,7 @@ pub fn commit_facts(repo: &Repo, id: ObjectId) -> Result<CommitFacts, GitError> 
 /// `i18n.commitEncoding` other than UTF-8, git writes that `encoding` header and re-encodes the
 /// whole commit, identities included, when it shows it (docs/recognition.md, "How a commit is
 /// read"). The date git will write is taken as `facts`' time in the local time zone.
-pub fn as_logged(repo: &Repo, facts: CommitFacts) -> CommitFacts {
+pub(crate) fn as_logged(repo: &Repo, facts: CommitFacts) -> CommitFacts {
     // As git reads it: `git -c i18n.commitEncoding=...` counts too.
     let encoding = match config::effective_value(repo, &["i18n.commitEncoding"]) {
         Ok(value) => value.flatten(),
@@ -222,7 +221,10 @@ pub fn as_logged(repo: &Repo, facts: CommitFacts) -> CommitFacts {
 
 /// The tree the commit about to be made records: the index at `index_file` (else the
 /// repository's own), written as a tree.
-pub fn write_index_tree(repo: &Repo, index_file: Option<&Path>) -> Result<ObjectId, GitError> {
+pub(crate) fn write_index_tree(
+    repo: &Repo,
+    index_file: Option<&Path>,
+) -> Result<ObjectId, GitError> {
     let mut index = match index_file {
         Some(path) => git2::Index::open(path)
             .context(|| format!("cannot read the index {}", path.display()))?,
@@ -251,7 +253,7 @@ thread_local! {
 
 /// Run `f` with this thread's own handles on the repository at `git_dir` reading `packs`,
 /// opened once per thread.
-pub fn with_worker<T>(
+pub(crate) fn with_worker<T>(
     git_dir: &Path,
     packs: &Arc<Packs>,
     f: impl FnOnce(&Repo, &mut Objects) -> T,
@@ -277,7 +279,7 @@ pub fn with_worker<T>(
 
 /// Which note format a notes ref holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteFormat {
+pub(crate) enum NoteFormat {
     /// trailgate's own notes (TOML or JSON sessions).
     Trailgate,
     /// git-ai `authorship/3.0.0` notes.
@@ -304,7 +306,7 @@ pub fn hooks_dir(repo: &Repo) -> std::path::PathBuf {
 
 /// Attach `text` as the note of `commit` under `notes_ref`, replacing an older note there.
 /// The note is signed by the configured user, as `git notes add` would.
-pub fn write_note(
+pub(crate) fn write_note(
     repo: &Repo,
     notes_ref: &str,
     commit: ObjectId,

@@ -17,13 +17,13 @@ use std::sync::{Arc, Mutex};
 
 /// Largest notes tree object read, in bytes: a flat tree of 200,000 notes is about 14 MB; git
 /// fans notes out long before a real notes ref gets there.
-pub const MAX_NOTES_TREE_BYTES: usize = 64 << 20;
+pub(crate) const MAX_NOTES_TREE_BYTES: usize = 64 << 20;
 
 /// One note found for a commit: its ref, its format, and its text or why it cannot be read.
-pub type FoundNote = (String, NoteFormat, Result<Vec<u8>, String>);
+pub(crate) type FoundNote = (String, NoteFormat, Result<Vec<u8>, String>);
 
 /// The session-metadata notes refs of one run and what has been read of them.
-pub struct NotesReader {
+pub(crate) struct NotesReader {
     refs: Vec<NotesRef>,
     /// Indexed trees by (tree id, bytes of the object id its path already spells).
     trees: Mutex<HashMap<(ObjectId, usize), Indexed>>,
@@ -69,7 +69,11 @@ impl NotesTree {
 impl NotesReader {
     /// The given notes refs (with their formats) that exist in `repo`, each resolved once;
     /// a note blob over `max_note_bytes` is refused unread.
-    pub fn open(repo: &Repo, refs: &[(&str, NoteFormat)], max_note_bytes: usize) -> NotesReader {
+    pub(crate) fn open(
+        repo: &Repo,
+        refs: &[(&str, NoteFormat)],
+        max_note_bytes: usize,
+    ) -> NotesReader {
         let refs = refs
             .iter()
             .filter_map(|&(name, format)| {
@@ -94,7 +98,7 @@ impl NotesReader {
     }
 
     /// The note of `commit` under each notes ref that has one.
-    pub fn notes_of(&self, repo: &Repo, commit: ObjectId) -> Vec<FoundNote> {
+    pub(crate) fn notes_of(&self, repo: &Repo, commit: ObjectId) -> Vec<FoundNote> {
         let mut found = Vec::new();
         for r in &self.refs {
             let text = match &r.root {

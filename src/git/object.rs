@@ -10,30 +10,30 @@ use super::reencode;
 use crate::engine::facts::{CommitFacts, Signature};
 
 /// A commit as the scan needs it: its place in history, and what the engine reads.
-pub struct ParsedCommit {
+pub(crate) struct ParsedCommit {
     /// Id, tree and parents.
-    pub shape: CommitShape,
+    pub(crate) shape: CommitShape,
     /// What the engine reads.
-    pub facts: CommitFacts,
+    pub(crate) facts: CommitFacts,
 }
 
 /// What a commit's changed paths depend on.
-pub struct CommitShape {
+pub(crate) struct CommitShape {
     /// Its id.
-    pub id: ObjectId,
+    pub(crate) id: ObjectId,
     /// Its root tree.
-    pub tree: ObjectId,
+    pub(crate) tree: ObjectId,
     /// Parents, in order.
-    pub parents: Vec<ObjectId>,
+    pub(crate) parents: Vec<ObjectId>,
     /// The date git orders and limits a walk by (`--since`), which need not be the date of
     /// the committer `git log` shows.
-    pub date: i64,
+    pub(crate) date: i64,
 }
 
 /// Parse a raw commit: refused where git refuses it (`bogus commit object`, `bad parents`),
 /// otherwise read as leniently as `git log` reads it: a missing identity is empty, a missing
 /// date the epoch.
-pub fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
+pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     let links = links(id, raw)?;
     let reencoded = reencode::to_utf8(raw);
     let shown = shown(&reencoded.text, reencoded.end);
@@ -57,13 +57,13 @@ pub fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> 
 }
 
 /// Just what a history walk needs of a raw commit: its parents and the date it orders by.
-pub fn parse_links(id: ObjectId, raw: &[u8]) -> Result<(Vec<ObjectId>, i64), GitError> {
+pub(crate) fn parse_links(id: ObjectId, raw: &[u8]) -> Result<(Vec<ObjectId>, i64), GitError> {
     let links = links(id, raw)?;
     Ok((links.parents, links.date))
 }
 
 /// The root tree of a raw commit.
-pub fn commit_tree(id: ObjectId, raw: &[u8]) -> Result<ObjectId, GitError> {
+pub(crate) fn commit_tree(id: ObjectId, raw: &[u8]) -> Result<ObjectId, GitError> {
     Ok(links(id, raw)?.tree)
 }
 
@@ -267,35 +267,38 @@ const S_IFMT: u32 = 0o170000;
 const S_IFREG: u32 = 0o100000;
 const S_IFLNK: u32 = 0o120000;
 /// A tree entry's mode when it is a directory.
-pub const MODE_TREE: u32 = 0o040000;
-pub const S_IFGITLINK: u32 = 0o160000;
+pub(crate) const MODE_TREE: u32 = 0o040000;
+pub(crate) const S_IFGITLINK: u32 = 0o160000;
 
 /// One entry of a raw tree.
 #[derive(Clone, Copy)]
-pub struct TreeEntry<'a> {
+pub(crate) struct TreeEntry<'a> {
     /// The name (any bytes but `/` and NUL).
-    pub name: &'a [u8],
+    pub(crate) name: &'a [u8],
     /// The mode as git canonicalises it (`100644`, `100755`, `120000`, `040000`, `160000`).
-    pub mode: u32,
+    pub(crate) mode: u32,
     /// The object id's 20 bytes.
-    pub id: &'a [u8],
+    pub(crate) id: &'a [u8],
 }
 
 impl TreeEntry<'_> {
     /// Whether the entry is a subdirectory.
-    pub fn is_tree(&self) -> bool {
+    pub(crate) fn is_tree(&self) -> bool {
         self.mode == MODE_TREE
     }
 
     /// Whether the entry is a regular file (executable or not).
-    pub fn is_file(&self) -> bool {
+    pub(crate) fn is_file(&self) -> bool {
         self.mode & S_IFMT == S_IFREG
     }
 }
 
 /// The entry at `*at` in a raw tree, advancing `*at` past it; `None` at the end. A malformed
 /// entry is `Some(Err(..))` with the offset where it starts.
-pub fn next_entry<'a>(tree: &'a [u8], at: &mut usize) -> Option<Result<TreeEntry<'a>, usize>> {
+pub(crate) fn next_entry<'a>(
+    tree: &'a [u8],
+    at: &mut usize,
+) -> Option<Result<TreeEntry<'a>, usize>> {
     let start = *at;
     let rest = tree.get(start..).filter(|r| !r.is_empty())?;
     let parse = || -> Option<(TreeEntry<'a>, usize)> {

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 /// An object's bytes, shared with the cache.
-pub type Bytes = Rc<Vec<u8>>;
+pub(crate) type Bytes = Rc<Vec<u8>>;
 
 /// Bytes of objects kept per worker for reuse (delta bases, and trees a neighbouring commit
 /// reads again): what git's `core.deltaBaseCacheLimit` is for.
@@ -42,13 +42,13 @@ impl Objects {
     }
 
     /// Whether this reader reads from `packs`.
-    pub fn reads(&self, packs: &Arc<Packs>) -> bool {
+    pub(crate) fn reads(&self, packs: &Arc<Packs>) -> bool {
         Arc::ptr_eq(&self.packs, packs)
     }
 
     /// The root tree of commit `id`: from the commit-graph when it holds the commit, else
     /// from the commit itself.
-    pub fn tree_of(&mut self, repo: &Repo, id: ObjectId) -> Result<ObjectId, GitError> {
+    pub(crate) fn tree_of(&mut self, repo: &Repo, id: ObjectId) -> Result<ObjectId, GitError> {
         if let Some(tree) = self.packs.graph.as_ref().and_then(|g| g.tree_of(&id)) {
             return Ok(tree);
         }

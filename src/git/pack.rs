@@ -323,7 +323,7 @@ pub struct Packs {
 
 impl Packs {
     /// The packs under `objects` (and the alternates it names, as git follows them).
-    pub fn open(objects: &Path, graph: Option<Arc<CommitGraph>>) -> Packs {
+    pub(crate) fn open(objects: &Path, graph: Option<Arc<CommitGraph>>) -> Packs {
         let mut dirs = Vec::new();
         collect_object_dirs(objects, 0, &mut dirs);
         let mut packs = Vec::new();
@@ -345,7 +345,7 @@ impl Packs {
     /// the next read). Without this a long scan's resident memory grows with every page it
     /// ever touched, as with git's `core.packedGitLimit`; call it every so many commits.
     #[allow(unsafe_code)]
-    pub fn release_pages(&self) {
+    pub(crate) fn release_pages(&self) {
         for p in &self.packs {
             // SAFETY: the map is read-only and never written, so dropping its pages cannot
             // lose anything: the next access maps the same, unchanging file bytes again.

@@ -11,13 +11,13 @@ use std::ffi::CString;
 /// A commit object as `git log` reads it.
 pub(super) struct Reencoded<'a> {
     /// The object's bytes, converted to UTF-8 where git converts them.
-    pub text: Cow<'a, [u8]>,
+    pub(crate) text: Cow<'a, [u8]>,
     /// Where the object's own text ends in `text`: what follows is left over from git's
     /// in-place edit of the C string, read only by headers that run into it.
-    pub end: usize,
+    pub(crate) end: usize,
     /// The declared encoding, when this system's iconv does not know it: git here shows the
     /// raw bytes too, but a git with another iconv may show other text.
-    pub unknown_encoding: Option<String>,
+    pub(crate) unknown_encoding: Option<String>,
 }
 
 /// `raw` re-encoded to UTF-8 as `git log` re-encodes it.

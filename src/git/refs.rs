@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 /// How strictly a policy revision must be named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Naming {
+pub(crate) enum Naming {
     /// Only a full ref name (`refs/heads/main`) or a full object id: what server hooks accept,
     /// so that no ref a pusher creates can stand in for the one meant.
     Exact,
@@ -19,7 +19,7 @@ pub enum Naming {
 
 /// Why a policy revision does not name one commit.
 #[derive(Debug, thiserror::Error)]
-pub enum RevError {
+pub(crate) enum RevError {
     /// Not a full ref name or full object id, where one is required.
     #[error("`{0}` is neither a full ref name nor a full object id")]
     NotExact(String),
@@ -43,7 +43,7 @@ pub enum RevError {
 }
 
 /// git's candidates for a short name, in git's order (`refs.c`, `ref_rev_parse_rules`).
-pub fn short_name_candidates(name: &str) -> Vec<String> {
+pub(crate) fn short_name_candidates(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     // The name itself only for root refs such as `HEAD` or `FETCH_HEAD`.
     if name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
@@ -71,7 +71,7 @@ fn is_full_id(s: &str) -> bool {
 
 /// The object a ref points to (through symbolic refs), exactly by its full name; `None` when
 /// there is no such ref or it points nowhere (an unborn branch).
-pub fn exact_ref(repo: &Repo, name: &str) -> Result<Option<ObjectId>, GitError> {
+pub(crate) fn exact_ref(repo: &Repo, name: &str) -> Result<Option<ObjectId>, GitError> {
     let found = match repo.raw.find_reference(name) {
         Ok(r) => r.resolve(),
         Err(e) => Err(e),
@@ -101,7 +101,11 @@ fn peel_commit(repo: &Repo, id: ObjectId, rev: &str) -> Result<ObjectId, RevErro
 
 /// The commit a policy revision names. A revision may end in `~N` / `^N` steps, applied once
 /// its name has been resolved by these rules.
-pub fn resolve_policy_rev(repo: &Repo, rev: &str, naming: Naming) -> Result<ObjectId, RevError> {
+pub(crate) fn resolve_policy_rev(
+    repo: &Repo,
+    rev: &str,
+    naming: Naming,
+) -> Result<ObjectId, RevError> {
     let (base, steps) = rev.split_at(rev.find(['~', '^']).unwrap_or(rev.len()));
     if naming == Naming::Exact {
         if !steps.is_empty() || !(is_full_id(base) || base.starts_with("refs/")) {
@@ -170,7 +174,7 @@ pub fn resolve_policy_rev(repo: &Repo, rev: &str, naming: Naming) -> Result<Obje
 
 /// What a path names in a commit's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TreeFile {
+pub(crate) enum TreeFile {
     /// Nothing at that path.
     Missing,
     /// A regular file (mode 100644 or 100755) and its contents.
@@ -196,7 +200,11 @@ fn kind_of(mode: i32) -> &'static str {
 /// The file at `path` in `commit`'s tree. Every component is looked up in turn, so a symbolic
 /// link or submodule standing where a directory of the path should be is reported, never
 /// taken for a missing file.
-pub fn read_tree_file(repo: &Repo, commit: ObjectId, path: &str) -> Result<TreeFile, GitError> {
+pub(crate) fn read_tree_file(
+    repo: &Repo,
+    commit: ObjectId,
+    path: &str,
+) -> Result<TreeFile, GitError> {
     let tree_id = repo
         .raw
         .find_commit(commit.oid())
@@ -240,7 +248,7 @@ pub fn read_tree_file(repo: &Repo, commit: ObjectId, path: &str) -> Result<TreeF
 
 /// Every ref that peels to a commit, by name, with that commit: what a server already holds.
 /// A ref that cannot be read fails the whole list (it might be a protected one).
-pub fn references(repo: &Repo) -> Result<Vec<(String, ObjectId)>, GitError> {
+pub(crate) fn references(repo: &Repo) -> Result<Vec<(String, ObjectId)>, GitError> {
     let refs = repo
         .raw
         .references()
@@ -258,7 +266,7 @@ pub fn references(repo: &Repo) -> Result<Vec<(String, ObjectId)>, GitError> {
 
 /// The objects the tracking refs of `remote` (`refs/remotes/REMOTE/*`) point to directly;
 /// refs that cannot be read, or symbolic ones, are left out.
-pub fn remote_tips(repo: &Repo, remote: &str) -> Vec<ObjectId> {
+pub(crate) fn remote_tips(repo: &Repo, remote: &str) -> Vec<ObjectId> {
     let Ok(refs) = repo
         .raw
         .references_glob(&format!("refs/remotes/{remote}/*"))
@@ -284,14 +292,14 @@ fn namespace_prefix(ns: &[u8]) -> Vec<u8> {
 /// The symbolic refs of a repository, `HEAD` among them: what a push to one name really
 /// updates, followed through chains and loops alike.
 #[derive(Debug, Clone, Default)]
-pub struct Symrefs(HashMap<String, String>);
+pub(crate) struct Symrefs(HashMap<String, String>);
 
 impl Symrefs {
     /// Read every symbolic ref (they are few; packed refs are never symbolic). In a namespace
     /// (`GIT_NAMESPACE`), names are what git gives hooks, relative to the namespace; targets
     /// are stored in full, so they are made relative too, else `master -> main` inside a
     /// namespace would be no alias of the `main` the hook is told about.
-    pub fn read(repo: &Repo) -> Result<Symrefs, GitError> {
+    pub(crate) fn read(repo: &Repo) -> Result<Symrefs, GitError> {
         let prefix = repo.raw.namespace_bytes().map(namespace_prefix);
         let relative = |target: &[u8]| -> String {
             let target = prefix
@@ -328,8 +336,9 @@ impl Symrefs {
         Ok(Symrefs(map))
     }
 
-    /// A symbolic ref from `from` to `to` (for tests and callers that know better).
-    pub fn insert(&mut self, from: &str, to: &str) {
+    /// A symbolic ref from `from` to `to`.
+    #[cfg(test)]
+    pub(crate) fn insert(&mut self, from: &str, to: &str) {
         self.0.insert(from.into(), to.into());
     }
 
@@ -349,7 +358,7 @@ impl Symrefs {
 
     /// Where an update of `name` lands: the direct ref at the end of its chain, or, for a
     /// chain that loops, the smallest name on the loop (the same for every way into it).
-    pub fn landing(&self, name: &str) -> String {
+    pub(crate) fn landing(&self, name: &str) -> String {
         let (chain, loops) = self.chain(name);
         if !loops {
             return chain.last().cloned().unwrap_or_else(|| name.to_string());
@@ -369,7 +378,7 @@ impl Symrefs {
 
     /// Every name whose update lands where an update of `name` does: `name`, the refs its
     /// chain passes through, and every symbolic ref that leads to the same place.
-    pub fn aliases(&self, name: &str) -> Vec<String> {
+    pub(crate) fn aliases(&self, name: &str) -> Vec<String> {
         let landing = self.landing(name);
         let mut out = self.chain(name).0;
         out.push(landing.clone());

@@ -19,7 +19,7 @@ impl Repo {
     }
 
     /// Open a repository at a known git dir (one per worker thread).
-    pub fn open_at(path: &Path) -> Result<Repo, GitError> {
+    pub(crate) fn open_at(path: &Path) -> Result<Repo, GitError> {
         let raw = git2::Repository::open(path)
             .context(|| format!("cannot open repository {}", path.display()))?;
         Ok(Repo { raw })
@@ -46,7 +46,7 @@ impl Repo {
     }
 
     /// The namespace refs are read in (`GIT_NAMESPACE`), if any.
-    pub fn namespace(&self) -> Option<&str> {
+    pub(crate) fn namespace(&self) -> Option<&str> {
         self.raw.namespace()
     }
 }

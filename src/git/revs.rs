@@ -39,9 +39,9 @@ struct Pending {
 /// One commit of the walk: its id, and its raw bytes when the walk read them.
 pub struct Walked {
     /// The commit.
-    pub id: ObjectId,
+    pub(crate) id: ObjectId,
     /// The raw commit object, when the walk read it (commits not in a commit-graph).
-    pub raw: Option<Vec<u8>>,
+    pub(crate) raw: Option<Vec<u8>>,
 }
 
 /// A waiting commit's parents: positions in the commit-graph (followed without a search), or

@@ -64,7 +64,7 @@ fn skip_identical(a: &mut Side, b: &mut Side) {
 /// Changed paths of the commit with root tree `tree` and `parents` (their root trees, `None`
 /// for a missing one; none at all for a root commit, compared with the empty tree).
 /// `descend(dir)` says whether anything below `dir` can matter; `keep(path)` filters leaves.
-pub fn changed_between(
+pub(crate) fn changed_between(
     repo: &Repo,
     objects: &mut Objects,
     tree: ObjectId,

@@ -39,7 +39,7 @@ pub fn comment_setting(repo: &Repo) -> Result<CommentSetting, HookError> {
 /// Whether `git commit` runs an editor for this commit. git sets `GIT_EDITOR=:` for its hooks
 /// exactly when it does not; as a user may have set that value too, the command line decides
 /// then when it can be read.
-pub fn editor_used(argv: Option<&CommitArgs>) -> bool {
+pub(crate) fn editor_used(argv: Option<&CommitArgs>) -> bool {
     let no_editor_signal = std::env::var_os("GIT_EDITOR").is_some_and(|v| v == ":");
     if !no_editor_signal {
         return true;
@@ -50,7 +50,7 @@ pub fn editor_used(argv: Option<&CommitArgs>) -> bool {
 /// The cleanup mode `git commit` applies: `--cleanup`, else `commit.cleanup`, resolved as
 /// git's `get_cleanup_mode` does (`default` is `strip` with an editor and `whitespace`
 /// without; so is `scissors` without an editor).
-pub fn cleanup_mode(
+pub(crate) fn cleanup_mode(
     repo: &Repo,
     argv: Option<&CommitArgs>,
     editor: bool,
@@ -78,7 +78,7 @@ pub fn cleanup_mode(
 
 /// `-v`/`--verbose` on the command line, else `commit.verbose` (a boolean or a count): git
 /// then cuts the message at the scissors line whatever the cleanup mode.
-pub fn verbose(repo: &Repo, argv: Option<&CommitArgs>) -> Result<bool, HookError> {
+pub(crate) fn verbose(repo: &Repo, argv: Option<&CommitArgs>) -> Result<bool, HookError> {
     if let Some(n) = argv.and_then(|a| a.verbose) {
         return Ok(n > 0);
     }
@@ -99,7 +99,7 @@ pub fn verbose(repo: &Repo, argv: Option<&CommitArgs>) -> Result<bool, HookError
 
 /// Whether git wrote its status lines below the message for the editor: with an editor,
 /// unless `--no-status` or `commit.status=false` says otherwise.
-pub fn status_below(
+pub(crate) fn status_below(
     repo: &Repo,
     argv: Option<&CommitArgs>,
     editor: bool,

@@ -71,7 +71,7 @@ const PATHS_SHOWN: usize = 5;
 
 /// Judge the commits of a selection (newest first), one at a time on this repository handle:
 /// hooks run inside git, where only this handle sees quarantined objects.
-pub fn judge_selection(
+pub(crate) fn judge_selection(
     repo: &Repo,
     judge: &Judge<'_>,
     selection: &RevSelection,
@@ -90,7 +90,7 @@ pub fn judge_selection(
 }
 
 /// Print what is wrong with each commit that has findings; `Refuse` if any fails.
-pub fn report(
+pub(crate) fn report(
     out: &mut dyn Write,
     what: &str,
     records: &[CommitRecord],
@@ -146,7 +146,7 @@ pub fn report(
 }
 
 /// Like [`report`], for the one commit `commit-msg` is about to let git make.
-pub fn report_new_commit(
+pub(crate) fn report_new_commit(
     out: &mut dyn Write,
     record: &CommitRecord,
     message_file: &std::path::Path,
@@ -202,7 +202,7 @@ pub fn is_zero(hex: &str) -> bool {
 }
 
 /// Parse an object id from hook input.
-pub fn parse_oid(hex: &str, line: &str) -> Result<ObjectId, HookError> {
+pub(crate) fn parse_oid(hex: &str, line: &str) -> Result<ObjectId, HookError> {
     ObjectId::from_hex(hex)
         .map_err(|_| HookError::Input(format!("`{hex}` in `{line}` is not an object id")))
 }

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 /// Sessions of this worktree that the commit about to be made from what is checked out now
 /// declares: open ones younger than `max_age`, and ended ones whose next commit this is.
-pub fn counting(repo: &Repo, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
+pub(crate) fn counting(repo: &Repo, config: &Sessions) -> Result<Vec<SessionRecord>, HookError> {
     let here = git::checkout(repo)?;
     Ok(SessionStore::new(repo.path()).counting(&here, Timestamp::now(), config.max_age))
 }

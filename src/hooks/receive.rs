@@ -16,7 +16,7 @@ use std::io::Write;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefUpdate {
     /// Old object id (all zeros: the ref is created).
-    pub old: String,
+    pub(crate) old: String,
     /// New object id (all zeros: the ref is deleted).
     pub new: String,
     /// Full ref name.

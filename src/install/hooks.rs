@@ -80,7 +80,8 @@ impl Hook {
 
     /// Whether `install` writes the hook when no list is given (`update` only on request: it
     /// repeats `pre-receive`'s judgement ref by ref).
-    pub fn installed_by_default(self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn installed_by_default(self) -> bool {
         Hook::CLIENT_DEFAULT.contains(&self) || Hook::SERVER_DEFAULT.contains(&self)
     }
 }

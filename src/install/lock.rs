@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 /// The lock file's name in the hooks directory.
-pub const LOCK_NAME: &str = ".trailgate-install.lock";
+pub(crate) const LOCK_NAME: &str = ".trailgate-install.lock";
 /// How long a second run waits for the lock.
-pub const WAIT: Duration = Duration::from_secs(5);
+pub(crate) const WAIT: Duration = Duration::from_secs(5);
 /// A lock this old is stale whatever its process id says: a run takes milliseconds.
-pub const STALE_AGE: Duration = Duration::from_secs(60);
+pub(crate) const STALE_AGE: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(20);
 
 /// The held lock; dropping it releases it.

@@ -37,10 +37,10 @@ mod lock;
 mod shim;
 
 pub use hooks::{ALL_HOOKS, CLIENT_HOOKS, Hook, SERVER_HOOKS, Side};
+pub(crate) use lock::WAIT;
 use lock::{HooksLock, failpoint};
-pub use lock::{LOCK_NAME, STALE_AGE, WAIT};
 use shim::is_ours;
-pub use shim::{MARKER, shim};
+pub(crate) use shim::shim;
 
 /// Name prefix of a shim being written; only the lock holder writes one, so one found by the
 /// next holder was left by a killed run and is removed.

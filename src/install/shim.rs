@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// The line prefix that marks a hook file as written by trailgate (any shim version).
-pub const MARKER: &str = "# trailgate-managed-hook";
+pub(crate) const MARKER: &str = "# trailgate-managed-hook";
 
 /// The shim template; one file serves every hook name.
 pub(super) const TEMPLATE: &str = include_str!("../../hooks/trailgate-hook.sh");
@@ -14,7 +14,7 @@ pub(super) const BINARY_LINE: &str = "trailgate_binary=''";
 
 /// The shim text, with `binary` as the fallback used when `trailgate` is not on `PATH`.
 /// A path that is not UTF-8 cannot be written into the script and is left out.
-pub fn shim(binary: Option<&Path>) -> String {
+pub(crate) fn shim(binary: Option<&Path>) -> String {
     let Some(path) = binary.and_then(Path::to_str) else {
         return TEMPLATE.to_string();
     };

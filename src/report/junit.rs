@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 /// XML text with the five special characters escaped and characters XML 1.0 cannot carry
 /// dropped.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -30,7 +30,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The test case of one commit; empty when it has no findings.
-pub fn render_case(record: &CommitRecord) -> Vec<u8> {
+pub(crate) fn render_case(record: &CommitRecord) -> Vec<u8> {
     if record.findings.is_empty() {
         return Vec::new();
     }

@@ -8,7 +8,7 @@ mod html;
 mod human;
 mod junit;
 
-pub mod sarif;
+pub(crate) mod sarif;
 
 pub use escape::{Escaped, EscapedLines, escape_join};
 pub use html::HtmlReporter;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// GitHub rejects a run with more results than this.
-pub const MAX_RESULTS: usize = 25_000;
+pub(crate) const MAX_RESULTS: usize = 25_000;
 
 /// Where a finding that names no path is placed when the policy is not in the repository.
 const DEFAULT_POLICY_PATH: &str = ".trailgate/policy.toml";
@@ -33,7 +33,7 @@ fn rule_index(code: Code) -> usize {
 
 /// The results of one commit, one JSON object per line (empty when it has no findings).
 /// `fallback_uri` locates findings that name no path.
-pub fn render_results(record: &CommitRecord, fallback_uri: Option<&str>) -> Vec<u8> {
+pub(crate) fn render_results(record: &CommitRecord, fallback_uri: Option<&str>) -> Vec<u8> {
     let mut out = Vec::new();
     for finding in &record.findings {
         let value = result(record, finding, fallback_uri);

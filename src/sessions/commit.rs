@@ -17,7 +17,10 @@ fn catalog_id(policy: &Policy, assistant: &str) -> String {
 
 /// The trailers that declare these sessions: `Assisted-by: NAME` (or the kernel form
 /// `NAME:MODEL` when the model is known) and `AI-Session: ID:SESSION`.
-pub fn declaration_trailers(policy: &Policy, sessions: &[SessionRecord]) -> Vec<(String, String)> {
+pub(crate) fn declaration_trailers(
+    policy: &Policy,
+    sessions: &[SessionRecord],
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for s in sessions {
         let name = policy.catalog.index_of(&s.assistant).map_or_else(
@@ -44,7 +47,11 @@ pub fn declaration_trailers(policy: &Policy, sessions: &[SessionRecord]) -> Vec<
 }
 
 /// Add record evidence (source `record`) for each session: metadata only ever adds evidence.
-pub fn add_record_evidence(policy: &Policy, sessions: &[SessionRecord], evidence: &mut Evidence) {
+pub(crate) fn add_record_evidence(
+    policy: &Policy,
+    sessions: &[SessionRecord],
+    evidence: &mut Evidence,
+) {
     for s in sessions {
         let mut text = format!("session record: {} {}", s.assistant, s.session);
         if let Some(m) = &s.model {
@@ -72,7 +79,7 @@ struct Note<'a> {
 }
 
 /// The text of a trailgate note for these sessions (TOML, `[[sessions]]`).
-pub fn note_text(sessions: &[SessionRecord]) -> Result<String, toml::ser::Error> {
+pub(crate) fn note_text(sessions: &[SessionRecord]) -> Result<String, toml::ser::Error> {
     let note = Note {
         sessions: sessions
             .iter()

@@ -14,7 +14,7 @@ mod payload;
 mod record;
 mod store;
 
-pub use commit::{add_record_evidence, declaration_trailers, note_text};
+pub(crate) use commit::{add_record_evidence, declaration_trailers, note_text};
 pub use payload::{HookPayload, parse_payload};
 pub use record::{
     Checkout, MAX_SESSION_BYTES, SessionRecord, State, validate_assistant, validate_model,

@@ -66,7 +66,7 @@ impl State {
 
 impl SessionRecord {
     /// Whether the session is still open.
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.ended.is_none()
     }
 

@@ -32,12 +32,13 @@ impl SessionStore {
     }
 
     /// The directory holding the records.
-    pub fn dir(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// The file that holds the record of `session` by `assistant` (ids already validated).
-    pub fn path_for(&self, assistant: &str, session: &str) -> PathBuf {
+    pub(crate) fn path_for(&self, assistant: &str, session: &str) -> PathBuf {
         self.dir.join(file_name(assistant, session))
     }
 
@@ -161,7 +162,7 @@ impl SessionStore {
     /// The sessions the next commit made from `here` declares (see
     /// [`SessionRecord::counts_for`]). Unreadable records count for nothing; `list` reports
     /// them.
-    pub fn counting(
+    pub(crate) fn counting(
         &self,
         here: &Checkout,
         now: Timestamp,
@@ -176,7 +177,7 @@ impl SessionStore {
 
     /// A commit `commit` was made on `branch`: every pending session that ended on that
     /// branch has had its next commit, declared or not, and is consumed. Returns how many.
-    pub fn consume(&self, branch: &str, commit: &str) -> Result<usize, SessionError> {
+    pub(crate) fn consume(&self, branch: &str, commit: &str) -> Result<usize, SessionError> {
         let mut consumed = 0;
         for (path, record) in self.entries() {
             let Ok(mut record) = record else { continue };

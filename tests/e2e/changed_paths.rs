@@ -125,7 +125,7 @@ fn mutate(repo: &Repo, rng: &mut Lcg, step: usize) {
     repo.git(&["add", "-A"]);
 }
 
-pub fn build_history() -> (Repo, Vec<String>) {
+pub(crate) fn build_history() -> (Repo, Vec<String>) {
     let repo = Repo::new();
     let mut rng = Lcg(0x5eed);
     let mut commits: Vec<String> = Vec::new();

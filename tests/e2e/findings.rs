@@ -45,7 +45,7 @@ expires = "2027-12-31"
 
 const CLAUDE: &str = "Co-Authored-By: Claude <noreply@anthropic.com>";
 
-pub fn setup() -> Repo {
+pub(crate) fn setup() -> Repo {
     let repo = Repo::new();
     repo.policy(POLICY, Some(REGISTRY));
     repo.commit(
@@ -60,7 +60,12 @@ pub fn setup() -> Repo {
 }
 
 /// Scan, find the commit, check its codes and verdict, and `check`'s exit code.
-pub fn expect(repo: &Repo, id: &str, want_codes: &[&str], verdict: &str) -> serde_json::Value {
+pub(crate) fn expect(
+    repo: &Repo,
+    id: &str,
+    want_codes: &[&str],
+    verdict: &str,
+) -> serde_json::Value {
     let (_, records) = repo.scan_jsonl(&[]);
     let r = record(&records, id).clone();
     assert_eq!(codes(&r), want_codes, "codes of {id}: {r:#}");

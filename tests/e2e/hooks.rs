@@ -23,13 +23,13 @@ const CLAUDE: &str = "Co-Authored-By: Claude <noreply@anthropic.com>";
 
 /// A client clone with the client hooks and a bare server with `pre-receive`, both installed
 /// by `trailgate install`; the policy is committed and pushed by a human first.
-pub struct Setup {
+pub(crate) struct Setup {
     pub client: Repo,
     pub server: Repo,
 }
 
 impl Setup {
-    pub fn new() -> Setup {
+    pub(crate) fn new() -> Setup {
         let server = Repo::bare();
         let (code, out, err) = server.run(&["install", "--server"]);
         assert_eq!(code, 0, "{out}{err}");
@@ -46,7 +46,7 @@ impl Setup {
         Setup { client, server }
     }
 
-    pub fn commit(&self, message: &str, files: &[(&str, &str)], extra: &[&str]) -> Output {
+    pub(crate) fn commit(&self, message: &str, files: &[(&str, &str)], extra: &[&str]) -> Output {
         for (p, c) in files {
             self.client.write(p, c);
         }
@@ -56,13 +56,13 @@ impl Setup {
         self.client.git_output(&args, &[])
     }
 
-    pub fn push(&self, args: &[&str]) -> Output {
+    pub(crate) fn push(&self, args: &[&str]) -> Output {
         let mut all = vec!["push"];
         all.extend_from_slice(args);
         self.client.git_output(&all, &[])
     }
 
-    pub fn server_head(&self, r: &str) -> Option<String> {
+    pub(crate) fn server_head(&self, r: &str) -> Option<String> {
         let out = self
             .server
             .git_output(&["rev-parse", "--verify", "-q", r], &[]);
@@ -72,7 +72,7 @@ impl Setup {
     }
 }
 
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 

@@ -6,32 +6,32 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// A scratch repository with its own HOME, so no user or system git config leaks in.
-pub struct Repo {
+pub(crate) struct Repo {
     pub dir: tempfile::TempDir,
     pub home: tempfile::TempDir,
     clock: Cell<i64>,
 }
 
 /// A fixed starting time for commits: 2026-11-01T10:00:00Z.
-pub const T0: i64 = 1_793_527_200;
+pub(crate) const T0: i64 = 1_793_527_200;
 
 impl Repo {
     /// `git init` on branch main.
-    pub fn new() -> Repo {
+    pub(crate) fn new() -> Repo {
         let repo = Repo::empty();
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
 
     /// A bare repository.
-    pub fn bare() -> Repo {
+    pub(crate) fn bare() -> Repo {
         let repo = Repo::empty();
         repo.git(&["init", "-q", "--bare", "-b", "main"]);
         repo
     }
 
     /// A directory with no repository yet.
-    pub fn empty() -> Repo {
+    pub(crate) fn empty() -> Repo {
         Repo {
             dir: tempfile::tempdir().expect("temp dir"),
             home: tempfile::tempdir().expect("temp home"),
@@ -39,7 +39,7 @@ impl Repo {
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -58,7 +58,7 @@ impl Repo {
     }
 
     /// Run git; panic with its stderr if it fails.
-    pub fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         let out = self.git_output(args, &[]);
         assert!(
             out.status.success(),
@@ -69,7 +69,7 @@ impl Repo {
     }
 
     /// Run git with extra environment; return the raw output.
-    pub fn git_output(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(crate) fn git_output(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = std::process::Command::new("git");
         self.env(&mut cmd);
         cmd.args(args);
@@ -80,7 +80,7 @@ impl Repo {
     }
 
     /// Write a file (creating directories).
-    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, path: &str, content: impl AsRef<[u8]>) {
         let p = self.path().join(path);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
@@ -95,12 +95,12 @@ impl Repo {
     }
 
     /// Write files, stage everything, commit with this exact message; return the id.
-    pub fn commit(&self, message: &str, files: &[(&str, &str)]) -> String {
+    pub(crate) fn commit(&self, message: &str, files: &[(&str, &str)]) -> String {
         self.commit_as(message, files, None)
     }
 
     /// Like `commit`, with an author `("Name", "email")`.
-    pub fn commit_as(
+    pub(crate) fn commit_as(
         &self,
         message: &str,
         files: &[(&str, &str)],
@@ -114,7 +114,7 @@ impl Repo {
     }
 
     /// Commit the index with a raw message (`--cleanup=verbatim`), optional author and config.
-    pub fn commit_bytes(
+    pub(crate) fn commit_bytes(
         &self,
         message: &[u8],
         author: Option<(&str, &str)>,
@@ -152,12 +152,12 @@ impl Repo {
         self.head()
     }
 
-    pub fn head(&self) -> String {
+    pub(crate) fn head(&self) -> String {
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 
     /// The trailgate binary, run in this repository with the same isolation.
-    pub fn trailgate(&self) -> Command {
+    pub(crate) fn trailgate(&self) -> Command {
         let mut cmd = Command::cargo_bin("trailgate").expect("binary builds");
         cmd.current_dir(self.path())
             .env_clear()
@@ -169,7 +169,7 @@ impl Repo {
     }
 
     /// Run trailgate; return (exit code, stdout, stderr).
-    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+    pub(crate) fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self
             .trailgate()
             .args(args)
@@ -183,7 +183,7 @@ impl Repo {
     }
 
     /// `scan --format jsonl` records (commits then summary), parsed.
-    pub fn scan_jsonl(&self, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    pub(crate) fn scan_jsonl(&self, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
         let mut all = vec!["scan", "--format", "jsonl"];
         all.extend_from_slice(args);
         let (code, stdout, stderr) = self.run(&all);
@@ -196,7 +196,7 @@ impl Repo {
     }
 
     /// Write a policy (and optional registry) into `.trailgate/` and commit nothing.
-    pub fn policy(&self, policy: &str, registry: Option<&str>) {
+    pub(crate) fn policy(&self, policy: &str, registry: Option<&str>) {
         self.write(".trailgate/policy.toml", policy);
         if let Some(r) = registry {
             self.write(".trailgate/exceptions.toml", r);
@@ -205,7 +205,7 @@ impl Repo {
 }
 
 /// The commit record with this id from jsonl records.
-pub fn record<'a>(records: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+pub(crate) fn record<'a>(records: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
     records
         .iter()
         .find(|r| r["type"] == "commit" && r["id"] == id)
@@ -213,7 +213,7 @@ pub fn record<'a>(records: &'a [serde_json::Value], id: &str) -> &'a serde_json:
 }
 
 /// Finding codes of a record.
-pub fn codes(record: &serde_json::Value) -> Vec<String> {
+pub(crate) fn codes(record: &serde_json::Value) -> Vec<String> {
     record["findings"]
         .as_array()
         .map(|a| {
@@ -225,7 +225,7 @@ pub fn codes(record: &serde_json::Value) -> Vec<String> {
 }
 
 /// Assistant ids of a record.
-pub fn assistants(record: &serde_json::Value) -> Vec<String> {
+pub(crate) fn assistants(record: &serde_json::Value) -> Vec<String> {
     record["assistants"]
         .as_array()
         .map(|a| {
@@ -237,7 +237,7 @@ pub fn assistants(record: &serde_json::Value) -> Vec<String> {
 }
 
 /// The corpus of real commit messages in `tests/fixtures/`.
-pub fn corpus_path() -> PathBuf {
+pub(crate) fn corpus_path() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/real-messages.jsonl"

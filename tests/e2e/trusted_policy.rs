@@ -7,13 +7,13 @@ use crate::hooks::{Setup, stderr};
 use crate::support::Repo;
 
 const CLAUDE: &str = "Co-Authored-By: Claude <noreply@anthropic.com>";
-pub const APPROVE_ALL: &str = "version = 1\n[defaults]\nstatus = \"approved\"\n[refs]\nprotected = [\"refs/heads/main\", \"refs/heads/dev\"]\n";
+pub(crate) const APPROVE_ALL: &str = "version = 1\n[defaults]\nstatus = \"approved\"\n[refs]\nprotected = [\"refs/heads/main\", \"refs/heads/dev\"]\n";
 const RESTRICTIVE: &str =
     "version = 1\n[defaults]\nstatus = \"restricted\"\n[production]\npaths = [\"src/**\"]\n";
 const FIX: &str = "git config trailgate.policy refs/heads/main:.trailgate/policy.toml";
 
 /// A commit by Claude on a production path, made past the client hooks.
-pub fn restricted_commit(s: &Setup, content: &str) -> String {
+pub(crate) fn restricted_commit(s: &Setup, content: &str) -> String {
     let o = s.commit(
         &format!("claude\n\n{CLAUDE}"),
         &[("src/lib.rs", content)],

@@ -138,7 +138,7 @@ impl Entry {
 ///
 /// In `identities`, `names` and `models` bodies, `~` stands for a word separator
 /// (`[\s_-]+`: `Claude Code`, `claude-code`, `claude_code`).
-pub fn builtin() -> Vec<AssistantDef> {
+pub(crate) fn builtin() -> Vec<AssistantDef> {
     vec![
         Entry::new("claude-code", "Claude Code")
             .emails(["noreply@anthropic.com"])

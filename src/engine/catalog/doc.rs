@@ -22,7 +22,7 @@ fn list(items: &[String]) -> String {
 }
 
 /// The page for `defs` (the built-in catalog).
-pub fn markdown(defs: &[AssistantDef]) -> String {
+pub(crate) fn markdown(defs: &[AssistantDef]) -> String {
     let mut p = String::new();
     p.push_str(
         "# The built-in assistant catalog\n\n\

@@ -13,6 +13,7 @@
 //! follow entry order, so the lowest matching pattern names the first matching entry.
 
 mod builtin;
+#[cfg(test)]
 mod doc;
 #[cfg(test)]
 mod tests;
@@ -23,12 +24,13 @@ use std::fmt;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Serialize;
 
-pub use builtin::builtin;
-pub use doc::markdown;
+pub(crate) use builtin::builtin;
+#[cfg(test)]
+use doc::markdown;
 
 /// Which kind of trailer key a value came from (docs/recognition.md, "Trailer keys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     /// `Assisted-by`, `Generated-by`, … : a value declares AI involvement unless it is a person.
     Ai,
     /// `Co-authored-by`, `Co-developed-by`, `Signed-off-by`: only catalog matches count.
@@ -62,15 +64,15 @@ pub struct AssistantDef {
 
 /// A pattern of the catalog that does not compile.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogError {
+pub(crate) struct CatalogError {
     /// Id of the assistant the pattern belongs to (empty when no single one is to blame).
-    pub assistant: String,
+    pub(crate) assistant: String,
     /// Field of [`AssistantDef`] holding the pattern (`names`, `emails`, …).
-    pub field: &'static str,
+    pub(crate) field: &'static str,
     /// Position of the pattern in that field, from 0.
-    pub index: usize,
+    pub(crate) index: usize,
     /// What is wrong, lowercase.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for CatalogError {
@@ -90,7 +92,7 @@ impl std::error::Error for CatalogError {}
 
 /// How a value, identity or message was recognised, for explanations.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MatchedBy {
+pub(crate) enum MatchedBy {
     /// The address matched this `emails` pattern.
     Email(String),
     /// The address is `ID+LOGIN@users.noreply.github.com` with this id in `github_ids`.
@@ -105,10 +107,6 @@ pub enum MatchedBy {
     Id,
     /// The AGENT of a kernel-form value (`AGENT:MODEL [TOOL...]`) matched this `names` pattern.
     KernelAgent(String),
-    /// The message contains this marker.
-    Marker(String),
-    /// The message has a trailer with this session key.
-    SessionTrailer(String),
 }
 
 impl fmt::Display for MatchedBy {
@@ -121,15 +119,13 @@ impl fmt::Display for MatchedBy {
             MatchedBy::Model(p) => write!(f, "model pattern `{p}`"),
             MatchedBy::Id => f.write_str("catalog id"),
             MatchedBy::KernelAgent(p) => write!(f, "kernel-form agent, name pattern `{p}`"),
-            MatchedBy::Marker(m) => write!(f, "marker `{m}`"),
-            MatchedBy::SessionTrailer(k) => write!(f, "session trailer `{k}`"),
         }
     }
 }
 
 /// What a trailer value says about assistants.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ValueMatch {
+pub(crate) enum ValueMatch {
     /// The catalog entry at `index` of [`Catalog::entries`].
     Assistant {
         /// Index into [`Catalog::entries`].
@@ -221,7 +217,7 @@ enum Kind {
 
 impl Catalog {
     /// Compile; collect every bad regex or email pattern (not just the first).
-    pub fn compile(defs: Vec<AssistantDef>) -> Result<Catalog, Vec<CatalogError>> {
+    pub(crate) fn compile(defs: Vec<AssistantDef>) -> Result<Catalog, Vec<CatalogError>> {
         let mut errors = Vec::new();
         check_ids(&defs, &mut errors);
         for d in &defs {
@@ -283,7 +279,7 @@ impl Catalog {
     }
 
     /// Index of the entry with this id (case-insensitive).
-    pub fn index_of(&self, id: &str) -> Option<usize> {
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.entries
             .iter()
             .position(|d| d.id.eq_ignore_ascii_case(id))
@@ -291,7 +287,7 @@ impl Catalog {
 
     /// The rules of docs/recognition.md, "Matching a trailer value", for a value under a key
     /// of this kind.
-    pub fn match_value(&self, kind: KeyKind, value: &str) -> ValueMatch {
+    pub(crate) fn match_value(&self, kind: KeyKind, value: &str) -> ValueMatch {
         let value = value.trim();
         let ai = kind == KeyKind::Ai;
         if ai && is_none_value(value) {
@@ -332,7 +328,7 @@ impl Catalog {
 
     /// Author or committer: matched like a value with an address (email, then GitHub id,
     /// then identities; never names). `None` means a person.
-    pub fn match_identity(&self, name: &str, email: &str) -> Option<(usize, MatchedBy)> {
+    pub(crate) fn match_identity(&self, name: &str, email: &str) -> Option<(usize, MatchedBy)> {
         // A history has far fewer identities than commits: remember each answer per thread.
         IDENTITY_MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
@@ -359,7 +355,7 @@ impl Catalog {
     }
 
     /// Every (entry index, marker) whose marker occurs in the message (case-insensitive).
-    pub fn match_markers(&self, message: &str) -> Vec<(usize, String)> {
+    pub(crate) fn match_markers(&self, message: &str) -> Vec<(usize, String)> {
         if let Some((ac, owners)) = &self.marker_scan {
             // Most messages carry no marker: one cheap pass decides that.
             if !ac.is_match(message) {
@@ -392,7 +388,7 @@ impl Catalog {
     }
 
     /// Entry whose `session_trailers` contains this key (case-insensitive).
-    pub fn session_trailer(&self, key: &str) -> Option<usize> {
+    pub(crate) fn session_trailer(&self, key: &str) -> Option<usize> {
         let key = key.trim();
         self.entries.iter().position(|d| {
             d.session_trailers
@@ -544,7 +540,7 @@ fn marker_automaton(
 /// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the
 /// problem where it is written. `field` is `emails`, `identities`, `names`, `models`,
 /// `markers` or `session_trailers`.
-pub fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
+pub(crate) fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
     match field {
         "emails" => email_regex(pattern).map(|_| ()),
         "identities" | "names" | "models" => regex::Regex::new(pattern)

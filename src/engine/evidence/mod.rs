@@ -8,7 +8,7 @@ use crate::engine::trailers::{self, Trailer};
 use serde::Serialize;
 
 /// Trailer keys whose value declares AI involvement (compared lowercase).
-pub const AI_KEYS: [&str; 6] = [
+pub(crate) const AI_KEYS: [&str; 6] = [
     "assisted-by",
     "generated-by",
     "ai-assistant",
@@ -17,14 +17,14 @@ pub const AI_KEYS: [&str; 6] = [
     "commit-generated-by",
 ];
 /// Trailer keys mostly about people: only catalog matches count.
-pub const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
+pub(crate) const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
 /// trailgate's own session trailer: `AI-Session: ASSISTANT-ID:SESSION-ID`.
-pub const AI_SESSION_KEY: &str = "ai-session";
+pub(crate) const AI_SESSION_KEY: &str = "ai-session";
 
 /// Where a piece of evidence was found (`source` in reports: docs/output.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Source {
+pub(crate) enum Source {
     /// A declaration trailer in the trailer block.
     Trailer,
     /// The author identity.
@@ -43,7 +43,7 @@ pub enum Source {
 
 impl Source {
     /// Name as written in reports.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Source::Trailer => "trailer",
             Source::Author => "author",
@@ -58,61 +58,61 @@ impl Source {
 
 /// One piece of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Item {
+pub(crate) struct Item {
     /// Channel.
-    pub source: Source,
+    pub(crate) source: Source,
     /// The text that was matched, as found.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// An assistant and everything that points to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AssistantEvidence {
+pub(crate) struct AssistantEvidence {
     /// Catalog id, or `unknown`.
-    pub id: String,
+    pub(crate) id: String,
     /// In the order found.
-    pub evidence: Vec<Item>,
+    pub(crate) evidence: Vec<Item>,
 }
 
 /// A declaration-looking line outside the trailer block that adds something.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IgnoredLine {
+pub(crate) struct IgnoredLine {
     /// 1-based line number in the message.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The line as written.
-    pub text: String,
+    pub(crate) text: String,
     /// Assistant it names that nothing else evidences.
-    pub assistant: Option<String>,
+    pub(crate) assistant: Option<String>,
     /// Exception IDs it cites that the trailer block does not.
-    pub exceptions: Vec<String>,
+    pub(crate) exceptions: Vec<String>,
 }
 
 /// Everything a commit itself says about assistants.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evidence {
     /// Trailers as git parses them.
-    pub trailers: Vec<Trailer>,
+    pub(crate) trailers: Vec<Trailer>,
     /// Assistants in order of first evidence.
-    pub assistants: Vec<AssistantEvidence>,
+    pub(crate) assistants: Vec<AssistantEvidence>,
     /// An AI key in the trailer block said `none` (or `human`, `no`, `n/a`).
-    pub declared_none: bool,
+    pub(crate) declared_none: bool,
     /// Exception IDs cited in the trailer block, first occurrence order.
-    pub cited: Vec<String>,
+    pub(crate) cited: Vec<String>,
     /// Declaration-looking lines outside the trailer block that add something.
-    pub ignored: Vec<IgnoredLine>,
+    pub(crate) ignored: Vec<IgnoredLine>,
     /// `Signed-off-by` values naming an assistant: (assistant id, text).
-    pub ai_signoffs: Vec<(String, String)>,
+    pub(crate) ai_signoffs: Vec<(String, String)>,
     /// Notes on session-metadata refs that could not be read: they add nothing.
-    pub unreadable_notes: Vec<UnreadableNote>,
+    pub(crate) unreadable_notes: Vec<UnreadableNote>,
 }
 
 /// A note that adds nothing because it cannot be read or parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnreadableNote {
+pub(crate) struct UnreadableNote {
     /// The notes ref it is on.
-    pub notes_ref: String,
+    pub(crate) notes_ref: String,
     /// Why, in one line.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl Evidence {
@@ -127,18 +127,13 @@ impl Evidence {
         }
     }
 
-    /// Is this assistant evidenced at all?
-    pub fn has(&self, id: &str) -> bool {
-        self.assistants.iter().any(|a| a.id == id)
-    }
-
     /// Add evidence from session metadata (notes, records); never removes anything.
-    pub fn add_metadata(&mut self, id: &str, source: Source, text: String) {
+    pub(crate) fn add_metadata(&mut self, id: &str, source: Source, text: String) {
         self.add(id, source, text);
     }
 
     /// Record a note of `notes_ref` that could not be read.
-    pub fn add_unreadable_note(&mut self, notes_ref: &str, reason: String) {
+    pub(crate) fn add_unreadable_note(&mut self, notes_ref: &str, reason: String) {
         self.unreadable_notes.push(UnreadableNote {
             notes_ref: notes_ref.to_string(),
             reason,
@@ -146,7 +141,7 @@ impl Evidence {
     }
 
     /// Did the commit declare anything (an assistant, or an explicit `none`)?
-    pub fn declares(&self) -> bool {
+    pub(crate) fn declares(&self) -> bool {
         self.declared_none
             || self.assistants.iter().any(|a| {
                 a.evidence
@@ -158,13 +153,13 @@ impl Evidence {
 
 /// What a commit says, as plain data.
 #[derive(Debug, Clone, Copy)]
-pub struct CommitText<'a> {
+pub(crate) struct CommitText<'a> {
     /// Raw message (UTF-8 where git could re-encode it).
-    pub message: &'a [u8],
+    pub(crate) message: &'a [u8],
     /// Author name and e-mail.
-    pub author: (&'a str, &'a str),
+    pub(crate) author: (&'a str, &'a str),
     /// Committer name and e-mail.
-    pub committer: (&'a str, &'a str),
+    pub(crate) committer: (&'a str, &'a str),
 }
 
 /// What kind of key a folded line key is.
@@ -179,7 +174,7 @@ enum KeyClass {
 
 /// Prepared key tables for one policy: built once, used for every commit.
 #[derive(Debug)]
-pub struct Collector<'c> {
+pub(crate) struct Collector<'c> {
     catalog: &'c Catalog,
     exception_key: String,
     // Folded key -> class, for lines outside the trailer block.
@@ -188,7 +183,7 @@ pub struct Collector<'c> {
 
 impl<'c> Collector<'c> {
     /// Prepare for a catalog and the exception trailer key.
-    pub fn new(catalog: &'c Catalog, exception_key: &str) -> Self {
+    pub(crate) fn new(catalog: &'c Catalog, exception_key: &str) -> Self {
         let mut folded = Vec::new();
         for k in AI_KEYS {
             folded.push((fold_key(k), KeyClass::Ai));
@@ -229,7 +224,7 @@ impl<'c> Collector<'c> {
     }
 
     /// Collect the evidence of one commit.
-    pub fn collect(&self, commit: &CommitText<'_>) -> Evidence {
+    pub(crate) fn collect(&self, commit: &CommitText<'_>) -> Evidence {
         let parsed = trailers::parse(commit.message);
         let mut ev = Evidence::default();
 
@@ -470,7 +465,7 @@ enum Declared {
 }
 
 /// Exception IDs in one value: separated by commas or whitespace.
-pub fn split_ids(value: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_ids(value: &str) -> impl Iterator<Item = &str> {
     value
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
@@ -478,7 +473,7 @@ pub fn split_ids(value: &str) -> impl Iterator<Item = &str> {
 
 /// Fold a key for look-alike comparison: drop zero-width characters, map look-alike hyphens,
 /// then compare UTS #39 skeletons case-insensitively.
-pub fn fold_key(key: &str) -> String {
+pub(crate) fn fold_key(key: &str) -> String {
     let cleaned: String = key
         .trim()
         .chars()

@@ -43,13 +43,13 @@ use regex::bytes::{RegexSet, RegexSetBuilder};
 
 /// A pattern that could not be compiled; `index` points into the input list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatternError {
+pub(crate) struct PatternError {
     /// Position of the pattern in the list given to [`PathRules::new`].
-    pub index: usize,
+    pub(crate) index: usize,
     /// The pattern as given.
-    pub pattern: String,
+    pub(crate) pattern: String,
     /// What is wrong and how to write it instead.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for PatternError {
@@ -62,15 +62,18 @@ impl std::error::Error for PatternError {}
 
 /// Compiled list of gitignore-style patterns (no negation).
 #[derive(Debug, Clone)]
-pub struct PathRules {
+pub(crate) struct PathRules {
     len: usize,
     /// Per pattern: matches directories only (trailing `/`).
+    #[cfg(test)]
     dir_only: Vec<bool>,
     /// A path matching the pattern itself or through an ancestor directory.
     matches: RegexSet,
     /// The same for a directory: a directory-only pattern matches the directory itself.
     dir_matches: RegexSet,
-    /// The pattern's own language, with directory semantics (for reporting).
+    /// The pattern's own language, with directory semantics (tests compare with git's
+    /// `check-ignore -v`).
+    #[cfg(test)]
     exact: RegexSet,
     /// Directories all of whose files match.
     covers: RegexSet,
@@ -107,7 +110,7 @@ struct Parsed {
 
 impl PathRules {
     /// Compile; collect every bad pattern, not just the first.
-    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<PathRules, Vec<PatternError>> {
+    pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> Result<PathRules, Vec<PatternError>> {
         let mut errors = Vec::new();
         let mut parsed = Vec::with_capacity(patterns.len());
         for (index, pattern) in patterns.iter().enumerate() {
@@ -134,12 +137,14 @@ impl PathRules {
     }
 
     /// A list with no patterns: matches nothing.
-    pub fn empty() -> PathRules {
+    pub(crate) fn empty() -> PathRules {
         PathRules {
             len: 0,
+            #[cfg(test)]
             dir_only: Vec::new(),
             matches: RegexSet::empty(),
             dir_matches: RegexSet::empty(),
+            #[cfg(test)]
             exact: RegexSet::empty(),
             covers: RegexSet::empty(),
             prune: RegexSet::empty(),
@@ -148,14 +153,14 @@ impl PathRules {
     }
 
     /// True when there are no patterns.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Does the path (repo-relative, `/`-separated, raw bytes: git paths
     /// need not be UTF-8) match, itself or through a parent directory? A path
     /// ending in `/` is a directory (a submodule): see the module notes.
-    pub fn is_match(&self, path: &[u8]) -> bool {
+    pub(crate) fn is_match(&self, path: &[u8]) -> bool {
         match path.strip_suffix(b"/") {
             Some(dir) => self.dir_matches.is_match(dir),
             None => self.matches.is_match(path),
@@ -167,7 +172,8 @@ impl PathRules {
     /// Like `git check-ignore -v`: the shallowest matching directory above the
     /// path wins (git stops descending at an ignored directory), then the path
     /// itself; among the patterns matching that one, the last.
-    pub fn matching_pattern(&self, path: &[u8]) -> Option<usize> {
+    #[cfg(test)]
+    pub(crate) fn matching_pattern(&self, path: &[u8]) -> Option<usize> {
         if !self.is_match(path) {
             return None;
         }
@@ -190,7 +196,7 @@ impl PathRules {
     /// Conservative pruning test for a tree walk: false only when no file
     /// anywhere below directory `dir` (no trailing slash, e.g.
     /// `b"services/billing"`) can match.
-    pub fn may_match_under(&self, dir: &[u8]) -> bool {
+    pub(crate) fn may_match_under(&self, dir: &[u8]) -> bool {
         if self.is_empty() {
             return false;
         }
@@ -200,7 +206,7 @@ impl PathRules {
     /// True when every file below `dir` matches: `dir` or a directory above
     /// it is matched, or a pattern `X/**` has `X` matching them.
     /// Conservative: false when unsure.
-    pub fn matches_all_under(&self, dir: &[u8]) -> bool {
+    pub(crate) fn matches_all_under(&self, dir: &[u8]) -> bool {
         !dir.is_empty() && self.covers.is_match(dir)
     }
 
@@ -210,6 +216,7 @@ impl PathRules {
         }
         let mut matches = Vec::with_capacity(parsed.len());
         let mut dir_matches = Vec::with_capacity(parsed.len());
+        #[cfg(test)]
         let mut exact = Vec::with_capacity(parsed.len());
         let mut covers = Vec::new();
         let mut prune = Vec::new();
@@ -225,6 +232,7 @@ impl PathRules {
                 format!("^(?:{body})(?:/.*)?$")
             });
             dir_matches.push(format!("^(?:{body})(?:/.*)?$"));
+            #[cfg(test)]
             exact.push(format!("^(?:{body})$"));
             covers.push(format!("^(?:{body})(?:/.*)?$"));
             // `X/**` matches every file strictly below X (`X/**/` only the
@@ -240,9 +248,11 @@ impl PathRules {
         }
         Ok(PathRules {
             len: parsed.len(),
+            #[cfg(test)]
             dir_only: parsed.iter().map(|p| p.dir_only).collect(),
             matches: build_set(&matches)?,
             dir_matches: build_set(&dir_matches)?,
+            #[cfg(test)]
             exact: build_set(&exact)?,
             covers: build_set(&covers)?,
             prune: build_set(&prune)?,
@@ -617,21 +627,21 @@ fn add_posix_class(set: &mut [bool; 256], name: &[u8]) -> Option<()> {
 
 /// Production = matches `paths` and not `exclude`.
 #[derive(Debug, Clone)]
-pub struct Production {
+pub(crate) struct Production {
     /// `production.paths`
-    pub paths: PathRules,
+    pub(crate) paths: PathRules,
     /// `production.exclude`
-    pub exclude: PathRules,
+    pub(crate) exclude: PathRules,
 }
 
 impl Production {
     /// Is this changed path a production path?
-    pub fn is_production(&self, path: &[u8]) -> bool {
+    pub(crate) fn is_production(&self, path: &[u8]) -> bool {
         self.paths.is_match(path) && !self.exclude.is_match(path)
     }
 
     /// Conservative: may any file below `dir` be production?
-    pub fn may_contain_production(&self, dir: &[u8]) -> bool {
+    pub(crate) fn may_contain_production(&self, dir: &[u8]) -> bool {
         self.paths.may_match_under(dir) && !self.exclude.matches_all_under(dir)
     }
 }

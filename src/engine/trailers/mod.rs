@@ -29,11 +29,11 @@ mod tests;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trailer {
     /// Key as written, trimmed (lossy UTF-8).
-    pub key: String,
+    pub(crate) key: String,
     /// Value unfolded and trimmed (lossy UTF-8).
-    pub value: String,
+    pub(crate) value: String,
     /// Byte offset in the parsed message where this trailer's first line starts.
-    pub line_start: usize,
+    pub(crate) line_start: usize,
 }
 
 /// Result of parsing a message.
@@ -45,7 +45,7 @@ pub struct Trailers {
     ///
     /// It ends where git's log message ends: trailing empty and comment lines are outside it.
     /// A block may hold no trailer at all (a lone `(cherry picked from commit …)` line).
-    pub block: Option<Range<usize>>,
+    pub(crate) block: Option<Range<usize>>,
 }
 
 impl fmt::Display for Trailer {
@@ -107,7 +107,7 @@ pub fn cleanup(message: &[u8], comment: &[u8]) -> Vec<u8> {
 /// How `git commit` cleans a message (`--cleanup`, `commit.cleanup`; `get_cleanup_mode` in
 /// git's sequencer.c resolves `default`, and `scissors` without an editor, to one of these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CleanupMode {
+pub(crate) enum CleanupMode {
     /// Keep the message as it is.
     Verbatim,
     /// git's stripspace without comments: trailing whitespace, runs of blank lines.
@@ -121,7 +121,12 @@ pub enum CleanupMode {
 /// Clean a message file as `git commit` does in `cleanup_message` (builtin/commit.c): cut at
 /// the scissors line under `Scissors` or when `verbose` (`-v` puts a diff below it), then
 /// stripspace, dropping lines that start with `comment` only under `Strip`.
-pub fn cleanup_as(message: &[u8], mode: CleanupMode, comment: &[u8], verbose: bool) -> Vec<u8> {
+pub(crate) fn cleanup_as(
+    message: &[u8],
+    mode: CleanupMode,
+    comment: &[u8],
+    verbose: bool,
+) -> Vec<u8> {
     let mut end = message.len();
     if verbose || mode == CleanupMode::Scissors {
         end = cut_line_start(message, comment).unwrap_or(end);
@@ -141,7 +146,7 @@ const AUTO_COMMENT_CANDIDATES: &[u8] = b"#;@!$%^&|:";
 /// `adjust_comment_line_char`: the first candidate that starts no line (a line starts after
 /// LF or CR too) before the trailing comment, blank and `Conflicts:` lines; `#` whenever no `#`
 /// appears at all. `None` when every candidate is taken (git then refuses to commit).
-pub fn auto_comment_char(message: &[u8]) -> Option<u8> {
+pub(crate) fn auto_comment_char(message: &[u8]) -> Option<u8> {
     if !message.contains(&b'#') {
         return Some(b'#');
     }
@@ -155,7 +160,7 @@ pub fn auto_comment_char(message: &[u8]) -> Option<u8> {
 /// The character `core.commentChar=auto` picked for a message file git wrote for an editor:
 /// the message git chose it for, followed by status lines that all start with it. So it is
 /// the first candidate that starts no line before its own trailing run of comment lines.
-pub fn auto_comment_char_below_status(file: &[u8]) -> Option<u8> {
+pub(crate) fn auto_comment_char_below_status(file: &[u8]) -> Option<u8> {
     AUTO_COMMENT_CANDIDATES
         .iter()
         .copied()

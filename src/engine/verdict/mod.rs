@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// How much of a commit's diff the verdict needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PathNeed {
+pub(crate) enum PathNeed {
     /// No diff at all.
     None,
     /// Only production paths (the walk may prune everything else).
@@ -21,15 +21,15 @@ pub enum PathNeed {
 
 /// Changed paths of a commit, as far as they were computed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ChangedPaths {
+pub(crate) struct ChangedPaths {
     /// Every changed path, when [`PathNeed::All`] was asked for.
-    pub all: Option<Vec<Vec<u8>>>,
+    pub(crate) all: Option<Vec<Vec<u8>>>,
     /// Changed production paths, sorted.
-    pub production: Vec<Vec<u8>>,
+    pub(crate) production: Vec<Vec<u8>>,
 }
 
 /// What the verdict needs to know about paths for this evidence.
-pub fn path_need(policy: &Policy, evidence: &Evidence) -> PathNeed {
+pub(crate) fn path_need(policy: &Policy, evidence: &Evidence) -> PathNeed {
     let mut need = if policy.require_declaration {
         PathNeed::Production
     } else {
@@ -47,55 +47,55 @@ pub fn path_need(policy: &Policy, evidence: &Evidence) -> PathNeed {
 
 /// An assistant with its status and evidence, for reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct JudgedAssistant {
+pub(crate) struct JudgedAssistant {
     /// Catalog id or `unknown`.
-    pub id: String,
+    pub(crate) id: String,
     /// Status under the policy.
-    pub status: Status,
+    pub(crate) status: Status,
     /// Evidence in the order found.
-    pub evidence: Vec<Item>,
+    pub(crate) evidence: Vec<Item>,
 }
 
 /// A cited exception and its state for this commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExceptionUse {
+pub(crate) struct ExceptionUse {
     /// The ID as cited.
-    pub id: String,
+    pub(crate) id: String,
     /// `valid`, `unknown`, `revoked`, `expired`, `pending`, `author-not-allowed`, or `ignored`
     /// (cited outside the trailer block).
-    pub state: &'static str,
+    pub(crate) state: &'static str,
 }
 
 /// The judgement of one commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Judgement {
     /// Assistants with status and evidence.
-    pub assistants: Vec<JudgedAssistant>,
+    pub(crate) assistants: Vec<JudgedAssistant>,
     /// Cited exceptions and their states.
-    pub exceptions: Vec<ExceptionUse>,
+    pub(crate) exceptions: Vec<ExceptionUse>,
     /// Production paths, when the verdict needed them.
-    pub production_paths: Option<Vec<Vec<u8>>>,
+    pub(crate) production_paths: Option<Vec<Vec<u8>>>,
     /// Findings, severity `off` dropped.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Overall verdict.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
 }
 
 /// Everything `judge` needs about one commit besides its evidence.
 #[derive(Debug, Clone, Copy)]
-pub struct CommitContext<'a> {
+pub(crate) struct CommitContext<'a> {
     /// Raw author e-mail (exception `authors`).
-    pub author_email: &'a str,
+    pub(crate) author_email: &'a str,
     /// Evaluation time for exception windows.
-    pub at: Timestamp,
+    pub(crate) at: Timestamp,
     /// Changed paths, computed to the depth `path_need` asked for; `None` when it asked for none.
-    pub paths: Option<&'a ChangedPaths>,
+    pub(crate) paths: Option<&'a ChangedPaths>,
     /// The commit's declared encoding, when it could not be converted as git would.
-    pub undecodable_encoding: Option<&'a str>,
+    pub(crate) undecodable_encoding: Option<&'a str>,
 }
 
 /// Judge one commit.
-pub fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> Judgement {
+pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_>) -> Judgement {
     let mut findings = Vec::new();
     let production: &[Vec<u8>] = ctx.paths.map_or(&[], |p| &p.production);
     let all: &[Vec<u8>] = ctx
@@ -423,7 +423,7 @@ fn exception_uses(
 }
 
 /// Paths as report strings.
-pub fn display_paths(paths: &[Vec<u8>]) -> Vec<String> {
+pub(crate) fn display_paths(paths: &[Vec<u8>]) -> Vec<String> {
     paths
         .iter()
         .map(|p| String::from_utf8_lossy(&shown(p)).into_owned())

@@ -5,17 +5,17 @@
 
 /// The options of `git commit` that decide how its message is cleaned and what it amends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommitArgs {
+pub(crate) struct CommitArgs {
     /// `--cleanup=MODE`, as given (the last one wins; `--no-cleanup` forgets it).
-    pub cleanup: Option<String>,
+    pub(crate) cleanup: Option<String>,
     /// `--amend`.
-    pub amend: bool,
+    pub(crate) amend: bool,
     /// `-v`/`--verbose` given (`Some(n)`), or neither (`None`: `commit.verbose` decides).
-    pub verbose: Option<u32>,
+    pub(crate) verbose: Option<u32>,
     /// Whether git opens an editor, decided as `git commit` decides it.
-    pub use_editor: bool,
+    pub(crate) use_editor: bool,
     /// `--status` / `--no-status` given (`None`: `commit.status` decides).
-    pub status: Option<bool>,
+    pub(crate) status: Option<bool>,
 }
 
 /// How an option takes a value.
@@ -105,7 +105,7 @@ struct Seen {
 /// or a `git-commit` program first), expanding git aliases (`alias(NAME)` gives `alias.NAME`)
 /// as git does. `None` when it is not `git commit` (a shell alias, another command) or not one
 /// git would have accepted: then nothing can be concluded from it.
-pub fn parse(argv: &[String], alias: &dyn Fn(&str) -> Option<String>) -> Option<CommitArgs> {
+pub(super) fn parse(argv: &[String], alias: &dyn Fn(&str) -> Option<String>) -> Option<CommitArgs> {
     let program = argv.first()?.rsplit('/').next()?;
     let args: Vec<String> = if program == "git-commit" {
         argv.get(1..)?.to_vec()

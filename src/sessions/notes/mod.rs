@@ -18,28 +18,28 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 /// Largest note accepted, in bytes. Real notes are a few KiB; the cap bounds the work an
 /// attacker-written note can cause.
-pub const MAX_NOTE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_NOTE_BYTES: usize = 1 << 20;
 
 /// Most sessions one note may name: each becomes evidence and report text, so the count is
 /// capped like the size.
-pub const MAX_NOTE_SESSIONS: usize = 1000;
+pub(crate) const MAX_NOTE_SESSIONS: usize = 1000;
 
 /// One assistant session a note claims for a commit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NoteSession {
     /// Tool/assistant name as written in the note (e.g. "claude", "claude-code", "cursor").
-    pub tool: String,
+    pub(crate) tool: String,
     /// Session id, if given.
-    pub session: Option<String>,
+    pub(crate) session: Option<String>,
     /// Model, if given.
-    pub model: Option<String>,
+    pub(crate) model: Option<String>,
 }
 
 /// Why a note could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteError {
     /// One line, safe to print: note content quoted in it is truncated and escaped.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl NoteError {
@@ -160,7 +160,7 @@ pub fn parse_git_ai_note(text: &[u8]) -> Result<Vec<NoteSession>, NoteError> {
 /// `codex` → `openai-codex`, `continue-cli` → `continue`, …) and catalog ids themselves,
 /// ignoring case and surrounding blanks. `None` = unmapped (callers treat it as the
 /// assistant `unknown`).
-pub fn tool_to_catalog_id(tool: &str) -> Option<&'static str> {
+pub(crate) fn tool_to_catalog_id(tool: &str) -> Option<&'static str> {
     // Left column: every catalog id, then the names git-ai writes into `agent_id.tool`, then
     // a few spellings people write by hand. git-ai tools with no catalog entry (`opencode`,
     // `droid`, `pi`, `firebender`, `cloud-agent`, …) stay unmapped on purpose.
