@@ -199,29 +199,9 @@ impl SessionStore {
     /// End and forget every record of this worktree, unreadable ones included: nothing
     /// recorded so far is declared again. Returns how many files were removed.
     pub fn clear(&self) -> Result<usize, SessionError> {
-        let dir = match std::fs::read_dir(&self.dir) {
-            Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-            Err(source) => {
-                return Err(SessionError::Io {
-                    action: "list",
-                    path: self.dir.clone(),
-                    source,
-                });
-            }
-        };
         let mut removed = 0;
-        for entry in dir {
-            let path = entry
-                .map_err(|source| SessionError::Io {
-                    action: "list",
-                    path: self.dir.clone(),
-                    source,
-                })?
-                .path();
-            if path.extension().is_none_or(|e| e != "toml") {
-                continue;
-            }
+        for path in self.record_files() {
+            let path = path?;
             match std::fs::remove_file(&path) {
                 Ok(()) => removed += 1,
                 // Removed meanwhile by another clear: gone is what was asked.
@@ -240,39 +220,15 @@ impl SessionStore {
 
     /// Each record file with its parsed record, records by start time, errors last.
     fn entries(&self) -> Vec<(PathBuf, Result<SessionRecord, SessionError>)> {
-        let dir = match std::fs::read_dir(&self.dir) {
-            Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
-            Err(source) => {
-                let path = self.dir.clone();
-                let err = SessionError::Io {
-                    action: "list",
-                    path: path.clone(),
-                    source,
-                };
-                return vec![(path, Err(err))];
-            }
-        };
         let mut entries: Vec<(PathBuf, Result<SessionRecord, SessionError>)> = Vec::new();
-        for entry in dir {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(source) => {
-                    let path = self.dir.clone();
-                    let err = SessionError::Io {
-                        action: "list",
-                        path: path.clone(),
-                        source,
-                    };
-                    entries.push((path, Err(err)));
+        for path in self.record_files() {
+            let path = match path {
+                Ok(p) => p,
+                Err(err) => {
+                    entries.push((self.dir.clone(), Err(err)));
                     continue;
                 }
             };
-            let path = entry.path();
-            // Temporary files of writes in progress have no `.toml` suffix.
-            if path.extension().is_none_or(|e| e != "toml") {
-                continue;
-            }
             // A record deleted between listing and reading is simply gone.
             match read_record(&path) {
                 Ok(Some(r)) => entries.push((path, Ok(r))),
@@ -289,6 +245,32 @@ impl SessionStore {
             (Err(_), Err(_)) => pa.cmp(pb),
         });
         entries
+    }
+
+    /// The record files in the store (a missing directory holds none); a directory that cannot
+    /// be listed is an error in place of the files. Temporary files of writes in progress have
+    /// no `.toml` suffix and are left out.
+    fn record_files(&self) -> Vec<Result<PathBuf, SessionError>> {
+        let list_error = |source| SessionError::Io {
+            action: "list",
+            path: self.dir.clone(),
+            source,
+        };
+        let dir = match std::fs::read_dir(&self.dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
+            Err(e) => return vec![Err(list_error(e))],
+        };
+        dir.filter_map(|entry| match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                path.extension()
+                    .is_some_and(|e| e == "toml")
+                    .then_some(Ok(path))
+            }
+            Err(e) => Some(Err(list_error(e))),
+        })
+        .collect()
     }
 
     /// A generated id no record of this assistant uses yet.
