@@ -1,5 +1,5 @@
 //! Reading the exception registry file (docs/policy.md, "The exception registry") into the
-//! engine's [`Registry`], collecting every problem with file, line and column; and the dates
+//! engine's `Registry`, collecting every problem with file, line and column; and the dates
 //! it is written in.
 
 use crate::config::common::{SourceText, compile_rules};

@@ -2,7 +2,7 @@
 //! file path or `REV:PATH`, found in the order `--policy`, git config `trailgate.policy`,
 //! `.trailgate/policy.toml` (work tree, or `HEAD`'s tree in a bare repository), then the
 //! embedded default. Environment variables never change the policy. A revision is resolved by
-//! trusted rules ([`git::Naming`]), and a path that is not a regular file is an error, never "no
+//! trusted rules (`git::Naming`), and a path that is not a regular file is an error, never "no
 //! policy"; server hooks load theirs through
 //! [`load_server_policy`](crate::config::server::load_server_policy).
 

@@ -1,5 +1,5 @@
 //! The only layer that talks to git (through git2, which no other module names): opening
-//! repositories ([`Repo`]), object ids ([`ObjectId`]), reading commits as [`CommitFacts`],
+//! repositories ([`Repo`]), object ids ([`ObjectId`]), reading commits as `CommitFacts`,
 //! walking revisions, computing changed paths and reading blobs, refs, config and notes.
 //! It imports nothing from the layers above it but the facts it produces.
 

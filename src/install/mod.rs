@@ -2,12 +2,12 @@
 //! keeping a hook trailgate did not write as `NAME.local`, and putting it back on uninstall.
 //! Plain filesystem work; finding the hooks directory is [`crate::git::hooks_dir`]'s job.
 //! This file is the install/uninstall state machine; which hooks exist is [`Hook`]'s to say
-//! (`hooks`), the script written under each name is [`shim()`]'s (`shim`), and one run at a time
+//! (`hooks`), the script written under each name is `shim()`'s (`shim`), and one run at a time
 //! is the lock's (`lock`).
 //!
 //! Rules, for each hook `NAME`:
 //! - absent → write the shim;
-//! - ours (carries [`MARKER`]) and identical → leave it (not even its mtime changes);
+//! - ours (carries `shim::MARKER`) and identical → leave it (not even its mtime changes);
 //!   ours but different (older shim, other binary path) → replace it atomically;
 //! - not ours → keep it as `NAME.local` (bytes, mode and symlinks kept as they are) and put the
 //!   shim in its place, which runs `NAME.local` first;
@@ -25,7 +25,7 @@
 //! existing one), then the shim, written under a temporary name, is renamed over `NAME`; a
 //! run killed between the two leaves `NAME` and `NAME.local` the same file, which the next run
 //! recognises and finishes. Exclusive: each run holds the hooks directory's lock
-//! ([`LOCK_NAME`]) from its checks to its last rename.
+//! (`lock::LOCK_NAME`) from its checks to its last rename.
 
 use std::fmt;
 use std::fs;

@@ -28,7 +28,7 @@ pub enum Format {
     Json,
     /// One object per scanned commit, then the summary.
     Jsonl,
-    /// SARIF 2.1.0 for code scanning (rendered with [`sarif::render_results`]).
+    /// SARIF 2.1.0 for code scanning (rendered by `sarif::render_results`).
     Sarif,
     /// JUnit XML: a test case per commit with findings.
     Junit,
