@@ -31,7 +31,7 @@ pub struct Exception {
     pub revoked: bool,
     /// Who granted it.
     pub granted_by: Option<String>,
-    /// Why.
+    /// Why it was granted, as the registry says.
     pub reason: Option<String>,
 }
 

@@ -68,9 +68,9 @@ pub struct CommitFacts {
     pub(crate) id: String,
     /// Parent ids.
     pub(crate) parents: Vec<String>,
-    /// Author.
+    /// Who wrote the change, as the `author` header (the last one, as git reads it) says.
     pub(crate) author: Signature,
-    /// Committer.
+    /// Who made the commit object, as its `committer` header says.
     pub(crate) committer: Signature,
     /// The message as `git log` reads it: re-encoded to UTF-8 where git re-encodes it, from
     /// after the headers' blank line; git's view of it ends at the first NUL.

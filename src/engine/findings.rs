@@ -215,7 +215,7 @@ impl fmt::Display for Code {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Dropped.
+    /// Turned off by the policy's `[severity]`: never reported.
     Off,
     /// Reported, never changes the verdict.
     Info,

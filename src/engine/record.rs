@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// `author` / `committer` in a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Person {
-    /// Name.
+    /// Name as the commit spells it (after re-encoding to UTF-8).
     pub(crate) name: String,
     /// E-mail.
     pub(crate) email: String,
@@ -50,9 +50,9 @@ pub struct CommitRecord {
     pub(crate) id: String,
     /// Parent ids.
     pub(crate) parents: Vec<String>,
-    /// Author.
+    /// The commit's author.
     pub(crate) author: Person,
-    /// Committer.
+    /// The commit's committer.
     pub(crate) committer: Person,
     /// Subject line.
     pub(crate) summary: String,
@@ -64,9 +64,9 @@ pub struct CommitRecord {
     pub(crate) exceptions: Vec<ExceptionUse>,
     /// Sorted production paths, or `null` where the verdict did not need them.
     pub(crate) production_paths: Option<Vec<String>>,
-    /// Verdict.
+    /// `pass`, `warn` or `fail`: the worst severity among the findings.
     pub verdict: Verdict,
-    /// Findings.
+    /// Every finding the policy did not turn `off`.
     pub(crate) findings: Vec<Finding>,
 }
 

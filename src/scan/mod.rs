@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, mpsc};
 /// What to scan and how.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    /// Revisions.
+    /// The revisions to walk, as `git log` takes them.
     pub selection: RevSelection,
     /// Only commits whose committer time is at or after this.
     pub since: Option<Timestamp>,

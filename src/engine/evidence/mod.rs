@@ -59,7 +59,7 @@ impl Source {
 /// One piece of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Item {
-    /// Channel.
+    /// Where in the commit (or its notes or session records) it was found.
     pub(crate) source: Source,
     /// The text that was matched, as found.
     pub(crate) text: String,
