@@ -2,7 +2,9 @@
 //! over the library: gather commits, judge them, render a report.
 
 mod args;
+mod check_cmd;
 mod docs_cmd;
+mod exceptions_cmd;
 mod hook_cmd;
 mod init_cmd;
 mod install_cmd;
@@ -83,14 +85,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             outcome
         }
-        Command::Check(args) => scan_cmd::check(args),
+        Command::Check(args) => check_cmd::check(args),
         Command::Trailers(args) => trailers_cmd::trailers(args),
         Command::Policy(PolicyCommand::Check { spec }) => policy_cmd::check(spec),
         Command::Policy(PolicyCommand::Show { spec }) => policy_cmd::show(spec),
         Command::Init(args) => init_cmd::init(args),
         Command::Hook(args) => hook_cmd::hook(args),
         Command::Exceptions(ExceptionsCommand::List { policy, at, format }) => {
-            policy_cmd::exceptions_list(policy, at, format)
+            exceptions_cmd::exceptions_list(policy, at, format)
         }
         Command::Install(args) => install_cmd::install(args),
         Command::Uninstall(args) => install_cmd::uninstall(args),

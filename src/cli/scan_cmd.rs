@@ -1,15 +1,14 @@
-//! `scan` and `check`: gather commits, judge them, render.
+//! `scan`: gather commits, judge them, render.
 
-use super::args::{CheckArgs, CheckFormatArg, FormatArg, ScanArgs};
+use super::args::{FormatArg, ScanArgs};
 use super::output::Output;
 use anyhow::{Result, anyhow};
-use std::io::Write;
 use trailgate::config::registry::{Instant, day_start, parse_instant};
 use trailgate::config::source;
 use trailgate::engine::findings::Severity;
 use trailgate::engine::record::{CommitRecord, SummaryBuilder};
 use trailgate::git::{self, RevSelection};
-use trailgate::judge::{self, At};
+use trailgate::judge::At;
 use trailgate::report::{
     self, HtmlReporter, HumanReporter, JsonReporter, JsonlReporter, JunitReporter, Reporter,
     SarifReporter,
@@ -106,32 +105,6 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         );
     }
     Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
-}
-
-pub(super) fn check(args: CheckArgs) -> Result<u8> {
-    let repo = git::open_from_env()?;
-    let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
-    let commit = git::resolve_commit_id(&repo, &args.commit)?;
-    let judge = judge::Judge::new(&repo, &policy);
-    let mut objects = git::Objects::new(git::packs(&repo));
-    let at = parse_at(&args.at)?;
-    let record = judge::judge_commit(&repo, &mut objects, &judge, commit, at)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        CheckFormatArg::Human => report::explain(&mut out, &record, &policy)?,
-        CheckFormatArg::Json | CheckFormatArg::Jsonl => {
-            serde_json::to_writer(&mut out, &record)?;
-            writeln!(out)?;
-        }
-    }
-    Ok(
-        if record.verdict == trailgate::engine::findings::Verdict::Fail {
-            1
-        } else {
-            0
-        },
-    )
 }
 
 fn progress_bar() -> indicatif::ProgressBar {
