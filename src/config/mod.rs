@@ -3,6 +3,7 @@
 //! file, `REV:PATH`, `trailgate.policy`, a server's trusted ref).
 
 mod assistants;
+pub mod catalog;
 pub mod common;
 pub mod diag;
 pub mod policy;
