@@ -30,7 +30,14 @@ pub(crate) fn assistants(
     default_status: Status,
 ) -> Assistants {
     // Policy-defined assistants go first so they win at every matching step.
-    let mut builtin = crate::engine::catalog::builtin();
+    let mut builtin = match crate::config::catalog::builtin() {
+        Ok(defs) => defs,
+        Err(e) => {
+            // The data is checked by unit tests; reaching this is a bug in the build.
+            cx.push(Diagnostic::file(cx.file, format!("internal error: {e}")));
+            Vec::new()
+        }
+    };
     let mut defined: Vec<AssistantDef> = Vec::new();
     let mut statuses_by_id: HashMap<String, Status> = HashMap::new();
     let mut unknown_status = default_status;

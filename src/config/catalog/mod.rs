@@ -6,6 +6,8 @@
 //! should it fail anyway, the error names the entry and field and is reported as an
 //! internal error rather than a panic.
 
+#[cfg(test)]
+mod doc;
 mod expand;
 #[cfg(test)]
 mod tests;

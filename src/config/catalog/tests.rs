@@ -4,33 +4,6 @@ fn entries() -> Vec<BuiltinEntry> {
     builtin_entries().unwrap_or_else(|e| panic!("{e}"))
 }
 
-#[test]
-fn data_file_gives_the_same_defs_as_the_rust_literals() {
-    let from_data: Vec<AssistantDef> = entries().into_iter().map(|e| e.def).collect();
-    let from_code = crate::engine::catalog::builtin();
-    assert_eq!(from_data.len(), from_code.len());
-    for (d, c) in from_data.iter().zip(&from_code) {
-        assert_eq!(d.id, c.id);
-        assert_eq!(d.name, c.name, "{}", c.id);
-        assert_eq!(d.builtin, c.builtin, "{}", c.id);
-        assert_eq!(d.github_ids, c.github_ids, "{}", c.id);
-        for (field, got, want) in [
-            ("emails", &d.emails, &c.emails),
-            ("identities", &d.identities, &c.identities),
-            ("names", &d.names, &c.names),
-            ("markers", &d.markers, &c.markers),
-            ("session_trailers", &d.session_trailers, &c.session_trailers),
-            ("models", &d.models, &c.models),
-        ] {
-            assert_eq!(got.len(), want.len(), "{} {field}", c.id);
-            for (i, (g, w)) in got.iter().zip(want).enumerate() {
-                assert_eq!(g, w, "{} {field} #{}", c.id, i + 1);
-            }
-        }
-    }
-    assert_eq!(from_data, from_code);
-}
-
 /// Every expanded pattern, one per line: `id field #n pattern`.
 fn expansion(defs: &[AssistantDef]) -> String {
     let mut out = String::new();
@@ -71,4 +44,146 @@ fn expansion_matches_the_committed_snapshot() {
         committed == text,
         "src/config/catalog/expanded.txt differs from the catalog data: check the diff, then run `TRAILGATE_WRITE_DOCS=1 cargo test --lib config::catalog` and commit it"
     );
+}
+
+#[test]
+fn catalog_doc_matches_the_data() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/catalog.md");
+    let page = super::doc::markdown(&entries());
+    if std::env::var_os("TRAILGATE_WRITE_DOCS").is_some() {
+        std::fs::write(&path, &page).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == page,
+        "docs/catalog.md differs from the built-in catalog: run `TRAILGATE_WRITE_DOCS=1 cargo test catalog_doc` and commit it"
+    );
+    for e in entries() {
+        assert!(
+            page.contains(&format!("\n## {}\n", e.def.id)),
+            "{}",
+            e.def.id
+        );
+    }
+}
+
+#[test]
+fn embedded_data_is_valid_and_compiles() {
+    let defs = builtin().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!defs.is_empty());
+    if let Err(errors) = crate::engine::catalog::Catalog::compile(defs) {
+        panic!("built-in catalog does not compile: {errors:?}");
+    }
+}
+
+#[test]
+fn every_entry_has_a_source_that_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for e in entries() {
+        assert!(!e.sources.is_empty(), "{}", e.def.id);
+        for s in &e.sources {
+            if !s.starts_with("https://") {
+                assert!(
+                    root.join(s).is_file(),
+                    "{}: source `{s}` is neither an address nor a project file",
+                    e.def.id
+                );
+            }
+        }
+    }
+}
+
+/// A minimal valid entry, with `extra` lines added to its table.
+fn one(extra: &str) -> String {
+    format!(
+        "[[assistant]]\nid = \"bot-x\"\nname = \"Bot X\"\nsources = [\"https://example.com\"]\n{extra}\n"
+    )
+}
+
+#[test]
+fn data_errors_name_the_entry_and_the_field() {
+    let cases = [
+        (
+            one("names = ['(unclosed']"),
+            "assistant `bot-x`, `names`: #1: invalid regex",
+        ),
+        (
+            one("identities = ['a[']"),
+            "assistant `bot-x`, `identities`: #1: invalid regex",
+        ),
+        (
+            one("models = ['(?P<']"),
+            "assistant `bot-x`, `models`: #1: invalid regex",
+        ),
+        (
+            one("emails = ['no-at-sign']"),
+            "assistant `bot-x`, `emails`: #1: `no-at-sign` is not an address",
+        ),
+        (
+            one("bots = ['someone']"),
+            "assistant `bot-x`, `bots`: `someone` is not a GitHub bot login",
+        ),
+        (
+            one("markers = ['  ']"),
+            "assistant `bot-x`, `markers`: #1: empty marker",
+        ),
+        (
+            one("session_trailers = ['Bad Key']"),
+            "assistant `bot-x`, `session_trailers`: #1: `Bad Key` is not a trailer key",
+        ),
+        (
+            one("families = ['opus']"),
+            "assistant `bot-x`, `families`: families follow `names`",
+        ),
+        (
+            one("github_ids = [0]"),
+            "assistant `bot-x`, `github_ids`: 0 is not a GitHub user id",
+        ),
+        (
+            one("").replace("sources = [\"https://example.com\"]\n", ""),
+            "assistant `bot-x`, `sources`: no source",
+        ),
+        (
+            one("").replace("Bot X", " "),
+            "assistant `bot-x`, `name`: empty name",
+        ),
+        (
+            one("").replace("bot-x", "Bot_X"),
+            "assistant `#1`, `id`: `Bot_X` is not an id",
+        ),
+        (
+            format!("{}{}", one(""), one("")),
+            "assistant `bot-x`, `id`: duplicate id",
+        ),
+    ];
+    for (text, want) in cases {
+        match read(&text) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(e) => assert!(e.to_string().contains(want), "{e}\nwant: {want}"),
+        }
+    }
+    // The file's own mistakes (an unknown field, a wrong type) say where they are.
+    let e = read(&one("nmaes = ['x']")).unwrap_err().to_string();
+    assert!(
+        e.contains("unknown field `nmaes`") && e.contains("line 5"),
+        "{e}"
+    );
+}
+
+#[test]
+fn names_stay_anchored_after_expansion() {
+    let defs = read(&one("names = ['bot~x']\nfamilies = ['turbo']")).unwrap();
+    let re = regex::Regex::new(&defs[0].def.names[0]).unwrap();
+    for yes in [
+        "Bot X",
+        "bot-x 2",
+        "Bot X Turbo",
+        "bot_x (model)",
+        "Bot X via Y",
+    ] {
+        assert!(re.is_match(yes), "{yes}");
+    }
+    for no in ["Bot Xavier", "Bot X Smith", "Mr Bot X"] {
+        assert!(!re.is_match(no), "{no}");
+    }
 }

@@ -1,9 +1,9 @@
 //! The assistant catalog: which AI coding assistants exist and how each one is recognised
 //! in a commit (docs/recognition.md; the built-in entries are listed in docs/catalog.md).
 //!
-//! This module owns the built-in catalog data ([`builtin`]), compiling it together with a
-//! policy's own assistants ([`Catalog::compile`]), and the matching rules: a trailer value
-//! under an AI or identity key ([`Catalog::match_value`]), an author or committer identity
+//! This module owns compiling assistant definitions ([`Catalog::compile`]; the built-in ones
+//! are data, read by the config layer) and the matching rules: a trailer value under an AI or
+//! identity key ([`Catalog::match_value`]), an author or committer identity
 //! ([`Catalog::match_identity`]), markers in a message ([`Catalog::match_markers`]) and
 //! session trailer keys ([`Catalog::session_trailer`]). It does not parse trailers, decide
 //! which keys are AI or identity keys, or know about `unknown` and `AI-Session`; callers do.
@@ -12,9 +12,6 @@
 //! assistants first. Each pattern field is compiled into one `RegexSet` whose patterns
 //! follow entry order, so the lowest matching pattern names the first matching entry.
 
-mod builtin;
-#[cfg(test)]
-mod doc;
 #[cfg(test)]
 mod tests;
 
@@ -23,10 +20,6 @@ use std::fmt;
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Serialize;
-
-pub(crate) use builtin::builtin;
-#[cfg(test)]
-use doc::markdown;
 
 /// Which kind of trailer key a value came from (docs/recognition.md, "Trailer keys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

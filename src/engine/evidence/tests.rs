@@ -1,10 +1,11 @@
 //! Evidence collection: channels, body look-alikes, what adds something.
 
 use super::*;
-use crate::engine::catalog::{Catalog, builtin};
+use crate::engine::catalog::Catalog;
 
 fn catalog() -> Catalog {
-    Catalog::compile(builtin()).unwrap_or_else(|e| panic!("builtin catalog compiles: {e:?}"))
+    Catalog::compile(crate::config::catalog::builtin().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("builtin catalog compiles: {e:?}"))
 }
 
 fn collect(message: &str) -> Evidence {
