@@ -195,6 +195,10 @@ pub(super) enum PolicyCommand {
     Show {
         /// Policy file or REV:PATH (default: as discovered).
         spec: Option<String>,
+        /// Print only the effective assistant catalog, as TOML in the built-in data file's
+        /// shape, with each built-in entry's sources.
+        #[arg(long)]
+        catalog: bool,
     },
 }
 

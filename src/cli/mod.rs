@@ -88,7 +88,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check_cmd::check(args),
         Command::Trailers(args) => trailers_cmd::trailers(args),
         Command::Policy(PolicyCommand::Check { spec }) => policy_cmd::check(spec),
-        Command::Policy(PolicyCommand::Show { spec }) => policy_cmd::show(spec),
+        Command::Policy(PolicyCommand::Show { spec, catalog }) => {
+            if catalog {
+                policy_cmd::show_catalog(spec)
+            } else {
+                policy_cmd::show(spec)
+            }
+        }
         Command::Init(args) => init_cmd::init(args),
         Command::Hook(args) => hook_cmd::hook(args),
         Command::Exceptions(ExceptionsCommand::List { policy, at, format }) => {

@@ -1,8 +1,10 @@
-//! `policy check` and `policy show`.
+//! `policy check`, `policy show` and `policy show --catalog`.
 
 use anyhow::Result;
 use colored::Colorize;
+use std::collections::HashMap;
 use std::io::Write;
+use trailgate::config::catalog;
 use trailgate::config::source;
 use trailgate::engine::findings::Code;
 use trailgate::engine::policy::Policy;
@@ -106,6 +108,63 @@ pub(super) fn show(spec: Option<String>) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// The effective catalog (policy-defined assistants first, then built-in ones) as
+/// `[[assistant]]` tables with the keys of the built-in data file. Patterns are printed as
+/// they are compiled, so `bots` appear among `emails` and `families` inside `names`.
+pub(super) fn show_catalog(spec: Option<String>) -> Result<u8> {
+    let p = load(spec.as_deref())?;
+    let sources: HashMap<String, Vec<String>> = catalog::builtin_entries()?
+        .into_iter()
+        .map(|e| (e.def.id, e.sources))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# assistant catalog of policy {} (sha256 {})",
+        p.source, p.sha256
+    )?;
+    writeln!(
+        out,
+        "# patterns as compiled: GitHub bot logins expanded into `emails`, `~` and model families into regular expressions"
+    )?;
+    for def in p.catalog.entries() {
+        let origin = if def.builtin {
+            "built-in"
+        } else {
+            "defined by the policy"
+        };
+        let status = p.status_of(&def.id).as_str();
+        writeln!(out, "\n[[assistant]]  # {origin}, status {status}")?;
+        writeln!(out, "id = {}", toml::Value::String(def.id.clone()))?;
+        writeln!(out, "name = {}", toml::Value::String(def.name.clone()))?;
+        // A policy-defined assistant has no sources: the policy is its source.
+        let entry_sources = sources.get(&def.id).filter(|_| def.builtin);
+        write_list(
+            &mut out,
+            "sources",
+            entry_sources.map_or(&[], Vec::as_slice),
+        )?;
+        write_list(&mut out, "emails", &def.emails)?;
+        if !def.github_ids.is_empty() {
+            writeln!(out, "github_ids = {:?}", def.github_ids)?;
+        }
+        write_list(&mut out, "identities", &def.identities)?;
+        write_list(&mut out, "names", &def.names)?;
+        write_list(&mut out, "models", &def.models)?;
+        write_list(&mut out, "markers", &def.markers)?;
+        write_list(&mut out, "session_trailers", &def.session_trailers)?;
+    }
+    Ok(0)
+}
+
+/// `key = [...]`, or nothing for an empty list.
+fn write_list(out: &mut impl Write, key: &str, items: &[String]) -> std::io::Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{key} = {}", toml_list(items))
 }
 
 /// A TOML array of literal strings (regexes read best without escaping).

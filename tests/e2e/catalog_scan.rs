@@ -217,3 +217,48 @@ names = ['(?i)^inhouse bot\b', '(?i)^claude$']
     assert_eq!(assistants(record(&records, &a)), ["inhouse-bot"]);
     assert_eq!(assistants(record(&records, &b)), ["inhouse-bot"]);
 }
+
+#[test]
+fn policy_show_catalog_prints_policy_and_builtin_assistants_as_toml() {
+    let repo = Repo::new();
+    repo.policy(
+        r#"
+version = 1
+[assistants.inhouse-bot]
+name = "In-house 'bot'"
+status = "approved"
+emails = ["bot@corp.example"]
+names = ['(?i)^inhouse bot\b']
+"#,
+        None,
+    );
+    let (code, out, err) = repo.run(&["policy", "show", "--catalog"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("[[assistant]]  # defined by the policy, status approved"),
+        "{out}"
+    );
+    let catalog: toml::Value = toml::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let entries = catalog["assistant"].as_array().unwrap();
+    let id = |i: usize| entries[i]["id"].as_str().unwrap().to_string();
+    // Policy-defined first, then the built-in ones in their order.
+    assert_eq!(id(0), "inhouse-bot");
+    assert_eq!(entries[0]["name"].as_str(), Some("In-house 'bot'"));
+    assert_eq!(entries[0]["emails"][0].as_str(), Some("bot@corp.example"));
+    assert!(entries[0].get("sources").is_none());
+    assert_eq!(id(1), "claude-code");
+    let sources = entries[1]["sources"].as_array().unwrap();
+    assert!(
+        sources.iter().any(|s| s
+            .as_str()
+            .unwrap()
+            .starts_with("https://github.com/anthropics/")),
+        "{sources:?}"
+    );
+    assert_eq!(entries[1]["github_ids"][0].as_integer(), Some(209825114));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.get("sources").is_some() || e["id"].as_str() == Some("inhouse-bot"))
+    );
+}

@@ -24,7 +24,9 @@ fn list(items: &[String]) -> String {
 /// A source as a Markdown item: an address as a link, a project file as a link from docs/.
 fn source(s: &str) -> String {
     match s.split_once(' ') {
-        _ if !s.starts_with("https://") => format!("[`{s}`](../{s}) (project test: no public source recorded)"),
+        _ if !s.starts_with("https://") => {
+            format!("[`{s}`](../{s}) (project test: no public source recorded)")
+        }
         Some((url, note)) => format!("<{url}> {note}"),
         None => format!("<{s}>"),
     }
