@@ -120,14 +120,11 @@ pub(super) fn show_catalog(spec: Option<String>) -> Result<u8> {
         .map(|e| (e.def.id, e.sources))
         .collect();
     let mut out = std::io::stdout().lock();
+    writeln!(out, "# policy: {} (sha256 {})", p.source, p.sha256)?;
     writeln!(
         out,
-        "# assistant catalog of policy {} (sha256 {})",
-        p.source, p.sha256
-    )?;
-    writeln!(
-        out,
-        "# patterns as compiled: GitHub bot logins expanded into `emails`, `~` and model families into regular expressions"
+        "# assistant catalog, policy-defined assistants first; patterns as compiled (bot logins\n\
+         # in `emails`, `~` and model families in the regular expressions)"
     )?;
     for def in p.catalog.entries() {
         let origin = if def.builtin {

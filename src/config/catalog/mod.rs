@@ -129,6 +129,34 @@ fn wrong(entry: &str, field: &str, message: impl Into<String>) -> DataError {
 
 /// One entry, checked and expanded.
 fn entry(position: usize, r: RawEntry) -> Result<BuiltinEntry, DataError> {
+    check_entry(position, &r)?;
+    let mut emails = r.emails;
+    emails.extend(r.bots.iter().flat_map(|login| expand::bot(login)));
+    let def = AssistantDef {
+        id: r.id.clone(),
+        name: r.name,
+        builtin: true,
+        emails,
+        identities: r.identities.iter().map(|b| expand::ident(b)).collect(),
+        names: r
+            .names
+            .iter()
+            .map(|h| expand::named(h, &r.families))
+            .collect(),
+        markers: r.markers,
+        session_trailers: r.session_trailers,
+        models: r.models.iter().map(|b| expand::model(b)).collect(),
+        github_ids: r.github_ids,
+    };
+    check_fields(&def)?;
+    Ok(BuiltinEntry {
+        def,
+        sources: r.sources,
+    })
+}
+
+/// The entry's own values, before expansion.
+fn check_entry(position: usize, r: &RawEntry) -> Result<(), DataError> {
     let valid_id = !r.id.is_empty()
         && r.id
             .bytes()
@@ -153,11 +181,14 @@ fn entry(position: usize, r: RawEntry) -> Result<BuiltinEntry, DataError> {
         ));
     }
     for s in &r.sources {
-        if s.trim().is_empty() || s.chars().any(char::is_control) {
+        // A project file (relative path) stands in where no public source is known.
+        let address = s.starts_with("https://") && !s.chars().any(char::is_control);
+        let path = !s.is_empty() && !s.starts_with('/') && !s.contains(char::is_whitespace);
+        if !(address || path) {
             return Err(wrong(
                 id,
                 "sources",
-                format!("`{s}` is not an address or path"),
+                format!("`{s}` is neither an `https://` address nor a project path"),
             ));
         }
     }
@@ -192,29 +223,7 @@ fn entry(position: usize, r: RawEntry) -> Result<BuiltinEntry, DataError> {
             ));
         }
     }
-    let mut emails = r.emails;
-    emails.extend(r.bots.iter().flat_map(|login| expand::bot(login)));
-    let def = AssistantDef {
-        id: r.id.clone(),
-        name: r.name,
-        builtin: true,
-        emails,
-        identities: r.identities.iter().map(|b| expand::ident(b)).collect(),
-        names: r
-            .names
-            .iter()
-            .map(|h| expand::named(h, &r.families))
-            .collect(),
-        markers: r.markers,
-        session_trailers: r.session_trailers,
-        models: r.models.iter().map(|b| expand::model(b)).collect(),
-        github_ids: r.github_ids,
-    };
-    check_fields(&def)?;
-    Ok(BuiltinEntry {
-        def,
-        sources: r.sources,
-    })
+    Ok(())
 }
 
 /// Every pattern, as the engine will compile it.

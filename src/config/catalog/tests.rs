@@ -144,6 +144,10 @@ fn data_errors_name_the_entry_and_the_field() {
             "assistant `bot-x`, `sources`: no source",
         ),
         (
+            one("").replace("https://example.com", "see the docs"),
+            "assistant `bot-x`, `sources`: `see the docs` is neither",
+        ),
+        (
             one("").replace("Bot X", " "),
             "assistant `bot-x`, `name`: empty name",
         ),
