@@ -1,5 +1,5 @@
 //! The built-in assistant catalog as data: `builtin.toml`, embedded in the binary, read and
-//! checked into the engine's [`AssistantDef`]s, each with the public sources that show what
+//! checked into the engine's `AssistantDef`s, each with the public sources that show what
 //! the assistant writes. Adding an assistant is an edit of that file (CONTRIBUTING.md).
 //!
 //! The file is checked by the unit tests, so reading it cannot fail in a released binary;
