@@ -162,8 +162,8 @@ pub fn parse_git_ai_note(text: &[u8]) -> Result<Vec<NoteSession>, NoteError> {
 /// assistant `unknown`).
 pub(crate) fn tool_to_catalog_id(tool: &str) -> Option<&'static str> {
     // Left column: every catalog id, then the names git-ai writes into `agent_id.tool`, then
-    // a few spellings people write by hand. git-ai tools with no catalog entry (`opencode`,
-    // `droid`, `pi`, `firebender`, `cloud-agent`, …) stay unmapped on purpose.
+    // a few spellings people write by hand. git-ai tools with no catalog entry (`pi`,
+    // `firebender`, `rovodev`, `cloud-agent`, …) stay unmapped on purpose.
     const TABLE: &[(&str, &str)] = &[
         ("claude-code", "claude-code"),
         ("github-copilot", "github-copilot"),
@@ -184,6 +184,21 @@ pub(crate) fn tool_to_catalog_id(tool: &str) -> Option<&'static str> {
         ("replit", "replit"),
         ("jetbrains-ai", "jetbrains-ai"),
         ("coderabbit", "coderabbit"),
+        ("opencode", "opencode"),
+        ("factory-droid", "factory-droid"),
+        ("qwen-code", "qwen-code"),
+        ("warp", "warp"),
+        ("crush", "crush"),
+        ("mistral-vibe", "mistral-vibe"),
+        ("roo-code", "roo-code"),
+        ("kilo-code", "kilo-code"),
+        ("lovable", "lovable"),
+        ("v0", "v0"),
+        ("sweep", "sweep"),
+        ("junie", "junie"),
+        ("trae", "trae"),
+        ("tabnine", "tabnine"),
+        ("goose", "goose"),
         // git-ai agent presets and background-agent detection.
         ("claude", "claude-code"),
         ("claude-web", "claude-code"),
@@ -191,6 +206,10 @@ pub(crate) fn tool_to_catalog_id(tool: &str) -> Option<&'static str> {
         ("codex", "openai-codex"),
         ("codex-cloud", "openai-codex"),
         ("continue-cli", "continue"),
+        ("droid", "factory-droid"),
+        ("github-copilot-cli", "github-copilot"),
+        ("github-copilot-agent", "github-copilot"),
+        ("roo-background", "roo-code"),
         // Hand-written spellings.
         ("copilot", "github-copilot"),
         ("gemini-cli", "gemini"),

@@ -640,6 +640,12 @@ fn tool_names_map_to_catalog_ids() {
         ("windsurf", Some("windsurf")),
         ("cline", Some("cline")),
         ("continue-cli", Some("continue")),
+        ("github-copilot-cli", Some("github-copilot")),
+        ("github-copilot-agent", Some("github-copilot")),
+        ("droid", Some("factory-droid")),
+        ("opencode", Some("opencode")),
+        ("junie", Some("junie")),
+        ("roo-background", Some("roo-code")),
         ("kiro", Some("kiro")),
         ("devin", Some("devin")),
         // other spellings
@@ -658,15 +664,28 @@ fn tool_names_map_to_catalog_ids() {
         ("replit", Some("replit")),
         ("jetbrains-ai", Some("jetbrains-ai")),
         ("coderabbit", Some("coderabbit")),
+        ("factory-droid", Some("factory-droid")),
+        ("qwen-code", Some("qwen-code")),
+        ("warp", Some("warp")),
+        ("crush", Some("crush")),
+        ("mistral-vibe", Some("mistral-vibe")),
+        ("roo-code", Some("roo-code")),
+        ("kilo-code", Some("kilo-code")),
+        ("lovable", Some("lovable")),
+        ("v0", Some("v0")),
+        ("sweep", Some("sweep")),
+        ("trae", Some("trae")),
+        ("tabnine", Some("tabnine")),
+        ("goose", Some("goose")),
         // case and blanks
         ("Claude", Some("claude-code")),
         ("CLAUDE-CODE", Some("claude-code")),
         ("GitHub-Copilot", Some("github-copilot")),
         ("  Codex\t", Some("openai-codex")),
         // unmapped
-        ("opencode", None),
-        ("droid", None),
         ("pi", None),
+        ("firebender", None),
+        ("rovodev", None),
         ("cloud-agent", None),
         ("mock_ai", None),
         ("unknown", None),
@@ -677,6 +696,14 @@ fn tool_names_map_to_catalog_ids() {
     ];
     for (tool, want) in cases {
         assert_eq!(tool_to_catalog_id(tool), *want, "tool {tool:?}");
+    }
+}
+
+#[test]
+fn every_builtin_catalog_id_maps_to_itself() {
+    let builtin = crate::config::catalog::builtin().unwrap();
+    for d in builtin {
+        assert_eq!(tool_to_catalog_id(&d.id), Some(d.id.as_str()), "{}", d.id);
     }
 }
 
