@@ -135,6 +135,123 @@ const ROWS: &[(Input, Option<&str>)] = &[
     (Trailer("Assisted-by: none"), None),
     (Trailer("Co-authored-by: Jane Doe <jane@example.com>"), None),
     (Trailer("Signed-off-by: Jane Doe <jane@example.com>"), None),
+    (
+        Trailer("Co-Authored-By: opencode <noreply@opencode.ai>"),
+        Some("opencode"),
+    ),
+    (
+        Body("\u{1F916} Generated with [opencode](https://opencode.ai)"),
+        Some("opencode"),
+    ),
+    (
+        Trailer(
+            "Co-authored-by: factory-droid[bot] <138933559+factory-droid[bot]@users.noreply.github.com>",
+        ),
+        Some("factory-droid"),
+    ),
+    (
+        Trailer("Co-authored-by: Droid <droid@factory.ai>"),
+        Some("factory-droid"),
+    ),
+    (
+        Trailer("Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>"),
+        Some("qwen-code"),
+    ),
+    (
+        Trailer("Co-Authored-By: Warp <agent@warp.dev>"),
+        Some("warp"),
+    ),
+    (
+        Trailer("Co-Authored-By: Oz <oz-agent@warp.dev>"),
+        Some("warp"),
+    ),
+    (Body("\u{1F498} Generated with Crush"), Some("crush")),
+    (
+        Trailer("Co-Authored-By: Crush <crush@charm.land>"),
+        Some("crush"),
+    ),
+    (
+        Trailer("Co-Authored-By: Mistral Vibe <vibe@mistral.ai>"),
+        Some("mistral-vibe"),
+    ),
+    (
+        Trailer("Co-authored-by: Roo Code <roomote@roocode.com>"),
+        Some("roo-code"),
+    ),
+    (
+        Author(
+            "kiloconnect[bot]",
+            "240665456+kiloconnect[bot]@users.noreply.github.com",
+        ),
+        Some("kilo-code"),
+    ),
+    (
+        Author(
+            "gpt-engineer-app[bot]",
+            "159125892+gpt-engineer-app[bot]@users.noreply.github.com",
+        ),
+        Some("lovable"),
+    ),
+    (
+        Author("v0[bot]", "v0[bot]@users.noreply.github.com"),
+        Some("v0"),
+    ),
+    (
+        Author("sweep-ai[bot]", "sweep-ai[bot]@users.noreply.github.com"),
+        Some("sweep"),
+    ),
+    (
+        Author(
+            "jetbrains-junie[bot]",
+            "jetbrains-junie[bot]@users.noreply.github.com",
+        ),
+        Some("junie"),
+    ),
+    (
+        Trailer("Co-authored-by: TRAE CLI <traecli@bytedance.com>"),
+        Some("trae"),
+    ),
+    (
+        Trailer("Co-Authored-By: Tabnine Agent <noreply@tabnine.com>"),
+        Some("tabnine"),
+    ),
+    (
+        Trailer("Co-authored-by: Goose <opensource@block.xyz>"),
+        Some("goose"),
+    ),
+    (
+        Trailer("Co-authored-by: Gemini CLI Agent <gemini-cli-agent@google.com>"),
+        Some("gemini"),
+    ),
+    (
+        Trailer("Co-authored-by: Kiro <noreply@kiro.dev>"),
+        Some("kiro"),
+    ),
+    (
+        Trailer("Co-authored-by: Cline <noreply@cline.bot>"),
+        Some("cline"),
+    ),
+    (
+        Trailer("Co-authored-by: Cascade <cascade@windsurf.dev>"),
+        Some("windsurf"),
+    ),
+    // Short product names are names and words people use: they stay people.
+    (
+        Trailer("Co-authored-by: Droid Smith <droid@example.com>"),
+        None,
+    ),
+    (Trailer("Co-authored-by: Oz Perkins <oz@example.com>"), None),
+    (Trailer("Co-authored-by: Warp Speed <w@example.com>"), None),
+    (Trailer("Co-authored-by: Goose Gossage"), None),
+    (
+        Trailer("Co-authored-by: Trae Young <trae@example.com>"),
+        None,
+    ),
+    (Trailer("Co-authored-by: Crush Jones"), None),
+    (Author("Junie", "junie@example.com"), None),
+    (Author("Sweep", "sweep@example.com"), None),
+    (Author("Roo", "roo@example.com"), None),
+    (Author("Kilo", "kilo@example.com"), None),
 ];
 
 #[test]
