@@ -371,6 +371,16 @@ person | author Cascade <cascade@example.com>
 person | author Jane Doe <jane@warp.dev>
 person | author Jane Doe <jane@factory.ai>
 person | author Jane Doe <jane@charm.land>
+person | trailer Assisted-by: Droid Smith <droid@example.com>
+person | trailer Assisted-by: Oz Perkins <oz@example.com>
+person | trailer Assisted-by: Warp Speed <w@example.com>
+person | trailer Assisted-by: Goose <goose@example.com>
+person | trailer Assisted-by: Trae Young <trae@example.com>
+person | trailer Assisted-by: Sweep <sweep@example.com>
+person | trailer Assisted-by: Crush <crush@example.com>
+person | trailer Assisted-by: Roo <roo@example.com>
+person | trailer Assisted-by: Kilo <kilo@example.com>
+person | trailer Generated-by: Warp <warp@example.com>
 ";
     // With an address a miss is a person under any key; identity keys never use models,
     // and an unmatched kernel form there is a person; authors are never matched by names.
