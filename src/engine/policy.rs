@@ -90,6 +90,32 @@ pub struct Policy {
     pub registry: Registry,
     /// `[sessions]`.
     pub sessions: Sessions,
+    /// `[trailers]`: which keys declare what, and whether title prefixes count.
+    pub recognition: Recognition,
+}
+
+/// `[trailers]`: the trailer keys as this repository classes them, and whether catalog
+/// `subject_prefixes` count (docs/policy.md, "[trailers]").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognition {
+    /// AI keys, lowercase: the built-in ones less those re-classed, plus those added.
+    pub ai_keys: Vec<String>,
+    /// Identity keys, lowercase: the built-in ones plus AI keys re-classed as identity keys.
+    pub identity_keys: Vec<String>,
+    /// Whether a title line starting with an assistant's subject prefix evidences it.
+    pub subject_prefixes: bool,
+}
+
+impl Default for Recognition {
+    fn default() -> Self {
+        Recognition {
+            ai_keys: crate::engine::evidence::AI_KEYS.map(String::from).to_vec(),
+            identity_keys: crate::engine::evidence::IDENTITY_KEYS
+                .map(String::from)
+                .to_vec(),
+            subject_prefixes: true,
+        }
+    }
 }
 
 /// `[sessions]`: what the hooks do with session records, and where notes live.

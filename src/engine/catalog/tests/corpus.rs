@@ -116,6 +116,10 @@ fn corpus_recognition() {
         for (i, m) in cat.match_markers(&rec.message) {
             t.add(&cat, rec, "marker", i, &m);
         }
+        let title = rec.message.lines().next().unwrap_or("");
+        if let Some((i, p)) = cat.match_subject(title) {
+            t.add(&cat, rec, "subject", i, &p);
+        }
     }
     for ((channel, id), n) in &t.counts {
         eprintln!("{channel:>15} {id:<15} {n}");

@@ -9,15 +9,7 @@ fn catalog() -> Catalog {
     Catalog::compile(builtin()).expect("built-in catalog compiles")
 }
 
-const AI_KEYS: &[&str] = &[
-    "assisted-by",
-    "generated-by",
-    "ai-assistant",
-    "co-authored-by-ai",
-    "ai-used-for",
-    "commit-generated-by",
-];
-const IDENTITY_KEYS: &[&str] = &["co-authored-by", "co-developed-by", "signed-off-by"];
+use crate::engine::evidence::{AI_KEYS, IDENTITY_KEYS};
 
 /// What a test input resolves to: a catalog id, `unknown`, `person` or `none`.
 fn label(cat: &Catalog, m: ValueMatch) -> String {
@@ -71,6 +63,11 @@ fn resolve(cat: &Catalog, input: &str) -> String {
             .collect();
         return ids.first().map_or("none".into(), |s| s.to_string());
     }
+    if let Some(title) = input.strip_prefix("title ") {
+        return cat
+            .match_subject(title)
+            .map_or("none".into(), |(i, _)| cat.entries()[i].id.clone());
+    }
     panic!("unknown channel in {input:?}")
 }
 
@@ -110,6 +107,15 @@ unknown        | trailer Assisted-by: generic LLM chatbot
 none           | trailer Assisted-by: none
 person         | trailer Co-authored-by: Jane Doe <jane@example.com>
 person         | trailer Signed-off-by: Jane Doe <jane@example.com>
+cursor         | trailer Made-with: Cursor
+claude-code    | trailer Synthesized-by: Claude Code
+github-copilot | trailer Assisted-by: GPT-5 via GitHub Copilot
+claude-code    | trailer Assisted-by: ClaudeCode:claude-3-7-sonnet
+openai-codex   | trailer Assisted-by: openai-codex:gpt-5
+claude-code    | trailer Assisted-by: claude_code
+aider          | title aider: Added a test for the parser
+none           | title Aider: capitalised is a person's title
+none           | title Fix aider: not at the start
 ";
 
 /// `expected | input` rows of a table; blank lines skipped.
@@ -530,8 +536,14 @@ fn kernel_agent_matches_names_only() {
             ..
         }
     ));
-    // The AGENT is compared with `names` only, not with ids (docs/recognition.md).
-    assert_eq!(id("Inhouse-Bot:gpt-5"), ValueMatch::Unknown);
+    // Not with models; an id or display name counts only as spelt (docs/recognition.md).
+    assert_eq!(
+        id("Inhouse_Bot:gpt-5"),
+        ValueMatch::Assistant {
+            index: 0,
+            by: MatchedBy::Spelling
+        }
+    );
     assert_eq!(id("other-bot:gpt-5"), ValueMatch::Unknown);
     assert_eq!(
         cat.match_value(KeyKind::Identity, "other-bot:gpt-5"),
@@ -611,6 +623,7 @@ fn email_globs() {
 }
 
 mod corpus;
+mod tools_and_spellings;
 
 #[test]
 fn each_builtin_display_name_declares_its_entry_alone_and_in_kernel_form() {
