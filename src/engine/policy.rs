@@ -95,7 +95,7 @@ pub struct Policy {
 }
 
 /// `[trailers]`: the trailer keys as this repository classes them, and whether catalog
-/// `subject_prefixes` count (docs/policy.md, "[trailers]").
+/// `subject_prefixes` count (docs/policy.md, "`[trailers]`").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recognition {
     /// AI keys, lowercase: the built-in ones less those re-classed, plus those added.

@@ -135,6 +135,8 @@ fn corpus_recognition() {
     assert!(t.get("author", "claude-code") >= 10);
     assert!(t.get("marker", "claude-code") >= 20);
     assert!(t.get("session", "claude-code") >= 5);
+    // aider's own commits from before it wrote trailers, all in aider's repository.
+    assert_eq!(t.get("subject", "aider"), 37);
     // git/git is written by people: 3,900-odd sign-offs, no assistant anywhere.
     assert!(git_signoffs > 3000);
     assert!(t.git_git_matches.is_empty(), "{:#?}", t.git_git_matches);
