@@ -11,11 +11,13 @@ use crate::config::raw::{
 };
 use crate::config::{registry, tomlsrc};
 use crate::engine::catalog::{AssistantDef, Catalog};
-use crate::engine::evidence::{AI_KEYS, AI_SESSION_KEY, IDENTITY_KEYS};
+use crate::engine::evidence::AI_SESSION_KEY;
 use crate::engine::exceptions::Registry;
 use crate::engine::findings::{Code, Severity};
 use crate::engine::paths::Production;
-use crate::engine::policy::{DEFAULT_PROTECTED, Policy, Recognition, Sessions, Status};
+use crate::engine::policy::{
+    AI_KEYS, DEFAULT_PROTECTED, IDENTITY_KEYS, Policy, Recognition, Sessions, Status,
+};
 use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 

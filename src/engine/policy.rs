@@ -12,6 +12,21 @@ use std::collections::HashMap;
 /// Name of the pseudo-assistant for AI declarations that match no catalog entry.
 pub(crate) const UNKNOWN: &str = "unknown";
 
+/// Trailer keys whose value declares AI involvement (compared lowercase), unless the policy
+/// re-classes them.
+pub(crate) const AI_KEYS: [&str; 8] = [
+    "assisted-by",
+    "generated-by",
+    "ai-assistant",
+    "co-authored-by-ai",
+    "ai-used-for",
+    "commit-generated-by",
+    "made-with",
+    "synthesized-by",
+];
+/// Trailer keys mostly about people: only catalog matches count.
+pub(crate) const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
+
 /// Directory whose every path is production, whatever the policy says.
 pub const POLICY_DIR: &str = ".trailgate";
 
@@ -109,10 +124,8 @@ pub struct Recognition {
 impl Default for Recognition {
     fn default() -> Self {
         Recognition {
-            ai_keys: crate::engine::evidence::AI_KEYS.map(String::from).to_vec(),
-            identity_keys: crate::engine::evidence::IDENTITY_KEYS
-                .map(String::from)
-                .to_vec(),
+            ai_keys: AI_KEYS.map(String::from).to_vec(),
+            identity_keys: IDENTITY_KEYS.map(String::from).to_vec(),
             subject_prefixes: true,
         }
     }

@@ -4,8 +4,9 @@
 //! This module owns compiling assistant definitions ([`Catalog::compile`]; the built-in ones
 //! are data, read by the config layer) and the matching rules: a trailer value under an AI or
 //! identity key ([`Catalog::match_value`]), an author or committer identity
-//! ([`Catalog::match_identity`]), markers in a message ([`Catalog::match_markers`]) and
-//! session trailer keys ([`Catalog::session_trailer`]). It does not parse trailers, decide
+//! ([`Catalog::match_identity`]), markers in a message ([`Catalog::match_markers`]),
+//! subject prefixes of a title line ([`Catalog::match_subject`]) and session trailer keys
+//! ([`Catalog::session_trailer`]). It does not parse trailers, decide
 //! which keys are AI or identity keys, or know about `unknown` and `AI-Session`; callers do.
 //!
 //! Entries are tried in the order given at every step, so callers put policy-defined
@@ -284,7 +285,6 @@ impl Catalog {
             .map(|d| (spelling(&d.id), spelling(&d.name)))
             .collect();
         Ok(Catalog {
-            spellings,
             uid: NEXT_CATALOG_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             entries: defs,
             emails,
@@ -294,6 +294,7 @@ impl Catalog {
             markers,
             marker_scan,
             github_ids,
+            spellings,
         })
     }
 

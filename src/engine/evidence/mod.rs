@@ -1,26 +1,13 @@
 //! Evidence of assistants in one commit (docs/recognition.md): trailers, author and committer,
-//! markers, session trailers, and declaration-looking lines outside the trailer block. Pure: a
-//! message and two identities in, [`Evidence`] out.
+//! markers and subject prefixes, session trailers, and declaration-looking lines outside the
+//! trailer block, with trailer keys classed as the policy says. Pure: a message and two
+//! identities in, [`Evidence`] out.
 
 use crate::engine::catalog::{Catalog, KeyKind, ValueMatch};
 use crate::engine::policy::{Recognition, UNKNOWN};
 use crate::engine::trailers::{self, Trailer};
 use serde::Serialize;
 
-/// Trailer keys whose value declares AI involvement (compared lowercase), unless the policy
-/// re-classes them.
-pub const AI_KEYS: [&str; 8] = [
-    "assisted-by",
-    "generated-by",
-    "ai-assistant",
-    "co-authored-by-ai",
-    "ai-used-for",
-    "commit-generated-by",
-    "made-with",
-    "synthesized-by",
-];
-/// Trailer keys mostly about people: only catalog matches count.
-pub const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
 /// trailgate's own session trailer: `AI-Session: ASSISTANT-ID:SESSION-ID`.
 pub(crate) const AI_SESSION_KEY: &str = "ai-session";
 
