@@ -37,7 +37,11 @@ impl<'p> Judge<'p> {
     pub fn new(repo: &Repo, policy: &'p Policy) -> Self {
         Judge {
             policy,
-            collector: Collector::new(&policy.catalog, &policy.exception_trailer),
+            collector: Collector::with_recognition(
+                &policy.catalog,
+                &policy.exception_trailer,
+                &policy.recognition,
+            ),
             notes: git::NotesReader::open(
                 repo,
                 &[

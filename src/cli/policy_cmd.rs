@@ -62,6 +62,12 @@ pub(super) fn show(spec: Option<String>) -> Result<u8> {
     )?;
     writeln!(out, "\n[exceptions]\ntrailer = {:?}", p.exception_trailer)?;
     writeln!(out, "\n[refs]\nprotected = {:?}", p.protected_refs)?;
+    let r = &p.recognition;
+    writeln!(
+        out,
+        "\n[trailers]\n# effective keys: built-in ones, re-classed and added by the policy\nai_keys = {:?}\nidentity_keys = {:?}\nsubject_prefixes = {}",
+        r.ai_keys, r.identity_keys, r.subject_prefixes
+    )?;
     let sx = &p.sessions;
     writeln!(
         out,
@@ -98,6 +104,7 @@ pub(super) fn show(spec: Option<String>) -> Result<u8> {
             ("markers", &def.markers),
             ("session_trailers", &def.session_trailers),
             ("models", &def.models),
+            ("subject_prefixes", &def.subject_prefixes),
         ] {
             if !list.is_empty() {
                 writeln!(out, "{key} = {}", toml_list(list))?;
@@ -152,6 +159,7 @@ pub(super) fn show_catalog(spec: Option<String>) -> Result<u8> {
         write_list(&mut out, "models", &def.models)?;
         write_list(&mut out, "markers", &def.markers)?;
         write_list(&mut out, "session_trailers", &def.session_trailers)?;
+        write_list(&mut out, "subject_prefixes", &def.subject_prefixes)?;
     }
     Ok(0)
 }

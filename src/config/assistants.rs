@@ -77,7 +77,7 @@ pub(crate) fn assistants(
                     id_at,
                     format!("`{id_text}` is not a built-in assistant and has no patterns"),
                 );
-                cx.push(d.help("check the id against `trailgate policy show`, or add emails, identities, names, markers, session_trailers or models"));
+                cx.push(d.help("check the id against `trailgate policy show`, or add emails, identities, names, markers, session_trailers, models or subject_prefixes"));
             }
             defined.push(def);
         }
@@ -137,7 +137,8 @@ fn has_patterns(a: &RawAssistant) -> bool {
         && a.markers.is_empty()
         && a.session_trailers.is_empty()
         && a.models.is_empty()
-        && a.github_ids.is_empty())
+        && a.github_ids.is_empty()
+        && a.subject_prefixes.is_empty())
 }
 
 fn merge_patterns(def: &mut AssistantDef, a: &RawAssistant) {
@@ -153,6 +154,7 @@ fn merge_patterns(def: &mut AssistantDef, a: &RawAssistant) {
     prepend(&mut def.markers, &a.markers);
     prepend(&mut def.session_trailers, &a.session_trailers);
     prepend(&mut def.models, &a.models);
+    prepend(&mut def.subject_prefixes, &a.subject_prefixes);
     def.github_ids.extend(a.github_ids.iter().copied());
 }
 
@@ -165,6 +167,7 @@ fn check_patterns(cx: &mut Context, a: &RawAssistant) {
         ("models", &a.models),
         ("markers", &a.markers),
         ("session_trailers", &a.session_trailers),
+        ("subject_prefixes", &a.subject_prefixes),
     ];
     for (field, list) in fields {
         for p in list {
@@ -175,6 +178,7 @@ fn check_patterns(cx: &mut Context, a: &RawAssistant) {
                     }
                     "session_trailers" => "write a trailer key such as `Bot-Session`",
                     "markers" => "remove the empty entry",
+                    "subject_prefixes" => "write the start of a title line, such as `bot: `",
                     _ => {
                         "write a Rust `regex` pattern; escape literal characters such as `[`, `(` and `.` with `\\`"
                     }

@@ -7,14 +7,17 @@ use crate::config::assistants::assistants;
 use crate::config::common::{Context, SourceText, compile_rules};
 use crate::config::diag::{Diagnostic, Diagnostics};
 use crate::config::raw::{
-    RawDefaults, RawExceptions, RawPolicy, RawProduction, RawRefs, RawSessions,
+    RawDefaults, RawExceptions, RawPolicy, RawProduction, RawRefs, RawSessions, RawTrailers,
 };
 use crate::config::{registry, tomlsrc};
 use crate::engine::catalog::{AssistantDef, Catalog};
+use crate::engine::evidence::AI_SESSION_KEY;
 use crate::engine::exceptions::Registry;
 use crate::engine::findings::{Code, Severity};
 use crate::engine::paths::Production;
-use crate::engine::policy::{DEFAULT_PROTECTED, Policy, Sessions, Status};
+use crate::engine::policy::{
+    AI_KEYS, DEFAULT_PROTECTED, IDENTITY_KEYS, Policy, Recognition, Sessions, Status,
+};
 use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
@@ -45,6 +48,7 @@ pub fn load(
     let exception_trailer = exception_trailer(&mut cx, raw.exceptions.as_ref());
     let (protected_refs, protected) = refs(&mut cx, &raw.refs);
     let sessions = sessions(&mut cx, &raw.sessions);
+    let recognition = trailers(&mut cx, &raw.trailers, &exception_trailer);
     let severity = severity(&mut cx, &raw.severity);
     let registry_source = registry_source(&mut cx, raw.exceptions.as_ref(), load_registry);
     let registry = exception_registry(
@@ -95,6 +99,7 @@ pub fn load(
         severity,
         registry,
         sessions,
+        recognition,
     })
 }
 
@@ -198,6 +203,86 @@ fn refs(cx: &mut Context, raw: &RawRefs) -> (Vec<String>, globset::GlobSet) {
         .build()
         .unwrap_or_else(|_| globset::GlobSet::empty());
     (patterns, set)
+}
+
+/// `[trailers]`: AI keys re-classed as identity keys, AI keys added, and whether subject
+/// prefixes count. Every key is checked where it is written.
+fn trailers(cx: &mut Context, raw: &RawTrailers, exception_trailer: &str) -> Recognition {
+    let mut r = Recognition {
+        subject_prefixes: raw.subject_prefixes.unwrap_or(true),
+        ..Recognition::default()
+    };
+    let lower = |k: &Spanned<String>| k.get_ref().to_ascii_lowercase();
+    let in_ai_keys: Vec<String> = raw.ai_keys.iter().map(lower).collect();
+    for k in &raw.identity_keys {
+        let key = lower(k);
+        if !trailer_key(cx, "identity_keys", k) {
+            continue;
+        }
+        if in_ai_keys.contains(&key) {
+            let d = cx.at(
+                k.span().start,
+                format!("`{}` is in both `identity_keys` and `ai_keys`", k.get_ref()),
+            );
+            cx.push(d.help("a key is either an AI key or an identity key: keep it in one list"));
+        } else if IDENTITY_KEYS.contains(&key.as_str()) {
+            // Already an identity key: nothing to re-class.
+        } else if AI_KEYS.contains(&key.as_str()) {
+            r.ai_keys.retain(|a| *a != key);
+            r.identity_keys.push(key);
+        } else {
+            let d = cx.at(
+                k.span().start,
+                format!("unknown AI key `{}` in `identity_keys`", k.get_ref()),
+            );
+            cx.push(d.help(format!(
+                "`identity_keys` re-classes AI keys, one of: {}",
+                AI_KEYS.join(", ")
+            )));
+        }
+    }
+    for k in &raw.ai_keys {
+        let key = lower(k);
+        if !trailer_key(cx, "ai_keys", k) || r.ai_keys.contains(&key) {
+            continue;
+        }
+        let taken = if IDENTITY_KEYS.contains(&key.as_str()) {
+            Some("an identity key")
+        } else if key == AI_SESSION_KEY {
+            Some("the session trailer")
+        } else if key == exception_trailer.to_ascii_lowercase() {
+            Some("the exception trailer")
+        } else {
+            None
+        };
+        match taken {
+            Some(what) => {
+                let d = cx.at(
+                    k.span().start,
+                    format!("`{}` in `ai_keys` is {what}", k.get_ref()),
+                );
+                cx.push(d.help("`ai_keys` adds keys that declare AI involvement: remove this one"));
+            }
+            // Listed in `identity_keys` too: reported there.
+            None if r.identity_keys.contains(&key) => {}
+            None => r.ai_keys.push(key),
+        }
+    }
+    r
+}
+
+/// Whether a `[trailers]` list item is a trailer key; reports it where written if not.
+fn trailer_key(cx: &mut Context, field: &str, key: &Spanned<String>) -> bool {
+    let k = key.get_ref();
+    let valid = !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !valid {
+        let d = cx.at(
+            key.span().start,
+            format!("invalid trailer key `{k}` in `{field}`"),
+        );
+        cx.push(d.help("a trailer key is ASCII letters, digits and `-`, e.g. `X-AI-Tool`"));
+    }
+    valid
 }
 
 /// `[sessions]`, each value defaulted when not written or not valid.

@@ -21,6 +21,18 @@ pub(crate) struct RawPolicy {
     pub(crate) severity: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub(crate) sessions: RawSessions,
+    #[serde(default)]
+    pub(crate) trailers: RawTrailers,
+}
+
+/// `[trailers]`: trailer keys re-classed or added, and whether title prefixes count.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawTrailers {
+    #[serde(default)]
+    pub(crate) identity_keys: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) ai_keys: Vec<Spanned<String>>,
+    pub(crate) subject_prefixes: Option<bool>,
 }
 
 /// `[sessions]`: what the hooks do with session records, and where notes live.
@@ -59,6 +71,8 @@ pub(crate) struct RawAssistant {
     pub(crate) models: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) github_ids: Vec<u64>,
+    #[serde(default)]
+    pub(crate) subject_prefixes: Vec<Spanned<String>>,
 }
 
 /// `[production]`.

@@ -12,6 +12,21 @@ use std::collections::HashMap;
 /// Name of the pseudo-assistant for AI declarations that match no catalog entry.
 pub(crate) const UNKNOWN: &str = "unknown";
 
+/// Trailer keys whose value declares AI involvement (compared lowercase), unless the policy
+/// re-classes them.
+pub(crate) const AI_KEYS: [&str; 8] = [
+    "assisted-by",
+    "generated-by",
+    "ai-assistant",
+    "co-authored-by-ai",
+    "ai-used-for",
+    "commit-generated-by",
+    "made-with",
+    "synthesized-by",
+];
+/// Trailer keys mostly about people: only catalog matches count.
+pub(crate) const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
+
 /// Directory whose every path is production, whatever the policy says.
 pub const POLICY_DIR: &str = ".trailgate";
 
@@ -90,6 +105,30 @@ pub struct Policy {
     pub registry: Registry,
     /// `[sessions]`.
     pub sessions: Sessions,
+    /// `[trailers]`: which keys declare what, and whether title prefixes count.
+    pub recognition: Recognition,
+}
+
+/// `[trailers]`: the trailer keys as this repository classes them, and whether catalog
+/// `subject_prefixes` count (docs/policy.md, "`[trailers]`").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognition {
+    /// AI keys, lowercase: the built-in ones less those re-classed, plus those added.
+    pub ai_keys: Vec<String>,
+    /// Identity keys, lowercase: the built-in ones plus AI keys re-classed as identity keys.
+    pub identity_keys: Vec<String>,
+    /// Whether a title line starting with an assistant's subject prefix evidences it.
+    pub subject_prefixes: bool,
+}
+
+impl Default for Recognition {
+    fn default() -> Self {
+        Recognition {
+            ai_keys: AI_KEYS.map(String::from).to_vec(),
+            identity_keys: IDENTITY_KEYS.map(String::from).to_vec(),
+            subject_prefixes: true,
+        }
+    }
 }
 
 /// `[sessions]`: what the hooks do with session records, and where notes live.

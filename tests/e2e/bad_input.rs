@@ -90,6 +90,22 @@ fn unknown_status_and_severity() {
 }
 
 #[test]
+fn trailer_keys_unknown_malformed_or_in_both_lists() {
+    let policy = "version = 1\n[trailers]\nidentity_keys = [\"Assisted-by\", \"Reviewed-by\", \"X-AI-Tool\"]\nai_keys = [\"X AI\", \"X-AI-Tool\", \"Co-authored-by\"]\n[assistants.inhouse]\nsubject_prefixes = [\" \"]\n";
+    let repo = repo_with(policy, GOOD_REGISTRY);
+    rejects(
+        &repo,
+        &[
+            ":3:33: unknown AI key `Reviewed-by` in `identity_keys`",
+            ":3:48: `X-AI-Tool` is in both `identity_keys` and `ai_keys`",
+            ":4:12: invalid trailer key `X AI` in `ai_keys`",
+            ":4:33: `Co-authored-by` in `ai_keys` is an identity key",
+            ":6:21: `subject_prefixes`: empty subject prefix",
+        ],
+    );
+}
+
+#[test]
 fn duplicate_exception_id() {
     let registry = format!("{GOOD_REGISTRY}\n{GOOD_REGISTRY}");
     let repo = repo_with(GOOD_POLICY, &registry);

@@ -8,6 +8,7 @@ enum Input {
     Trailer(&'static str),
     Author(&'static str, &'static str),
     Body(&'static str),
+    Title(&'static str),
 }
 
 use Input::*;
@@ -252,6 +253,27 @@ const ROWS: &[(Input, Option<&str>)] = &[
     (Author("Sweep", "sweep@example.com"), None),
     (Author("Roo", "roo@example.com"), None),
     (Author("Kilo", "kilo@example.com"), None),
+    (Trailer("Made-with: Cursor"), Some("cursor")),
+    (Trailer("Synthesized-by: Claude Code"), Some("claude-code")),
+    (
+        Trailer("Assisted-by: GPT-5 via GitHub Copilot"),
+        Some("github-copilot"),
+    ),
+    (
+        Trailer("Assisted-by: ClaudeCode:claude-3-7-sonnet"),
+        Some("claude-code"),
+    ),
+    (
+        Trailer("Assisted-by: openai-codex:gpt-5"),
+        Some("openai-codex"),
+    ),
+    (Trailer("Assisted-by: claude_code"), Some("claude-code")),
+    (Title("aider: Added a test for the parser"), Some("aider")),
+    (Title("Aider: a person's title"), None),
+    (
+        Trailer("Co-authored-by: Jane Doe via the mailing list <jane@example.com>"),
+        None,
+    ),
 ];
 
 #[test]
@@ -261,6 +283,7 @@ fn every_required_recognition_through_a_scan() {
     for (i, (input, _)) in ROWS.iter().enumerate() {
         let id = match input {
             Trailer(t) => repo.commit(&format!("row {i}\n\n{t}\n"), &[]),
+            Title(t) => repo.commit(&format!("{t}\n\nrow {i}\n"), &[]),
             Body(line) => repo.commit(&format!("row {i}\n\n{line}\n\nSome more text.\n"), &[]),
             Author(name, email) => repo.commit_as(&format!("row {i}\n"), &[], Some((name, email))),
         };
@@ -273,7 +296,7 @@ fn every_required_recognition_through_a_scan() {
         let got = assistants(r);
         let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
         let label = match input {
-            Trailer(t) | Body(t) => t.to_string(),
+            Trailer(t) | Body(t) | Title(t) => t.to_string(),
             Author(n, e) => format!("author {n} <{e}>"),
         };
         assert_eq!(got, want, "{label}");
@@ -288,13 +311,13 @@ fn every_required_recognition_through_a_scan() {
                 }
                 Trailer(_) => "trailer",
                 Author(..) => "author",
-                Body(_) => "marker",
+                Body(_) | Title(_) => "marker",
             };
             assert_eq!(first, want_source, "{label}");
         }
     }
     let summary = records.last().expect("summary");
-    assert_eq!(summary["by_assistant"]["claude-code"], 8);
+    assert_eq!(summary["by_assistant"]["claude-code"], 11);
     assert_eq!(summary["by_assistant"]["unknown"], 1);
 }
 
@@ -378,4 +401,99 @@ names = ['(?i)^inhouse bot\b']
             .iter()
             .all(|e| e.get("sources").is_some() || e["id"].as_str() == Some("inhouse-bot"))
     );
+}
+
+#[test]
+fn the_tool_after_via_names_a_policy_defined_assistant() {
+    let repo = Repo::new();
+    repo.policy(
+        r#"
+version = 1
+[defaults]
+status = "approved"
+[assistants.inhouse-tool]
+name = "Inhouse Tool"
+emails = ["tool@corp.example"]
+names = ['(?i)^inhouse$']
+"#,
+        None,
+    );
+    let rows = [
+        ("Assisted-by: Claude Sonnet 4.5 via Inhouse", "inhouse-tool"),
+        (
+            "Assisted-by: Claude Sonnet 4.5 via Inhouse <tool@corp.example>",
+            "inhouse-tool",
+        ),
+        (
+            "Assisted-by: Claude Opus 4.6 using inhouse_tool",
+            "inhouse-tool",
+        ),
+        (
+            "Assisted-by: Claude via Inhouse using Copilot",
+            "github-copilot",
+        ),
+        (
+            "Assisted-by: Claude Sonnet 4.5 via a shell script",
+            "claude-code",
+        ),
+    ];
+    let ids: Vec<_> = rows
+        .iter()
+        .map(|(t, _)| repo.commit(&format!("via\n\n{t}\n"), &[]))
+        .collect();
+    let (code, records) = repo.scan_jsonl(&[]);
+    assert_eq!(code, 0);
+    for ((trailer, want), id) in rows.iter().zip(&ids) {
+        assert_eq!(assistants(record(&records, id)), [*want], "{trailer}");
+    }
+}
+
+#[test]
+fn policy_trailer_keys_keep_human_helpers_people() {
+    let repo = Repo::new();
+    repo.policy(
+        r#"
+version = 1
+[defaults]
+status = "approved"
+[trailers]
+identity_keys = ["Assisted-by"]
+ai_keys = ["X-AI-Tool"]
+"#,
+        None,
+    );
+    let helper = repo.commit("fix\n\nAssisted-by: Jay Satiro\n", &[]);
+    let tool = repo.commit("fix\n\nAssisted-by: Claude Code\n", &[]);
+    let added = repo.commit("fix\n\nX-AI-Tool: home-grown\n", &[]);
+    let (code, records) = repo.scan_jsonl(&[]);
+    assert_eq!(code, 0);
+    assert!(assistants(record(&records, &helper)).is_empty());
+    assert_eq!(assistants(record(&records, &tool)), ["claude-code"]);
+    assert_eq!(assistants(record(&records, &added)), ["unknown"]);
+    let (code, out, err) = repo.run(&["policy", "show"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\n[trailers]\n"), "{out}");
+    assert!(out.contains(r#"identity_keys = ["co-authored-by", "co-developed-by", "signed-off-by", "assisted-by"]"#), "{out}");
+    assert!(out.contains(r#""synthesized-by", "x-ai-tool"]"#), "{out}");
+    assert!(out.contains("subject_prefixes = true"), "{out}");
+}
+
+#[test]
+fn subject_prefixes_can_be_turned_off_per_repository() {
+    let default = Repo::new();
+    let by_aider = default.commit("aider: fix\n", &[]);
+    let (_, records) = default.scan_jsonl(&[]);
+    assert_eq!(assistants(record(&records, &by_aider)), ["aider"]);
+
+    let off = Repo::new();
+    off.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[trailers]\nsubject_prefixes = false\n",
+        None,
+    );
+    let by_person = off.commit("aider: fix\n", &[]);
+    let (code, records) = off.scan_jsonl(&[]);
+    assert_eq!(code, 0);
+    assert!(assistants(record(&records, &by_person)).is_empty());
+    let (_, out, _) = off.run(&["policy", "show"]);
+    assert!(out.contains("subject_prefixes = false"), "{out}");
 }

@@ -85,6 +85,10 @@ pub(super) fn markdown(entries: &[BuiltinEntry]) -> String {
                 "markers (text anywhere in the message, case-insensitive)",
                 &d.markers,
             ),
+            (
+                "subject prefixes (start of the title line, case-sensitive)",
+                &d.subject_prefixes,
+            ),
         ] {
             if items.is_empty() {
                 continue;

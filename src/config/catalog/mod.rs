@@ -52,6 +52,8 @@ struct RawEntry {
     markers: Vec<String>,
     #[serde(default)]
     session_trailers: Vec<String>,
+    #[serde(default)]
+    subject_prefixes: Vec<String>,
 }
 
 /// A built-in assistant: what the engine compiles, and where it is seen doing so.
@@ -147,6 +149,7 @@ fn entry(position: usize, r: RawEntry) -> Result<BuiltinEntry, DataError> {
         session_trailers: r.session_trailers,
         models: r.models.iter().map(|b| expand::model(b)).collect(),
         github_ids: r.github_ids,
+        subject_prefixes: r.subject_prefixes,
     };
     check_fields(&def)?;
     Ok(BuiltinEntry {
@@ -235,6 +238,7 @@ fn check_fields(d: &AssistantDef) -> Result<(), DataError> {
         ("models", &d.models),
         ("markers", &d.markers),
         ("session_trailers", &d.session_trailers),
+        ("subject_prefixes", &d.subject_prefixes),
     ] {
         for (i, p) in list.iter().enumerate() {
             if let Err(message) = check_pattern(field, p) {

@@ -16,8 +16,15 @@ fn expansion(defs: &[AssistantDef]) -> String {
             ("markers", &d.markers),
             ("session_trailers", &d.session_trailers),
             ("models", &d.models),
+            ("subject_prefixes", &d.subject_prefixes),
         ] {
             for (i, p) in list.iter().enumerate() {
+                // Debug form: a prefix's trailing space stays visible.
+                let p = if field == "subject_prefixes" {
+                    format!("{p:?}")
+                } else {
+                    p.clone()
+                };
                 out.push_str(&format!("{} {field} #{} {p}\n", d.id, i + 1));
             }
         }

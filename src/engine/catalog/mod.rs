@@ -4,8 +4,9 @@
 //! This module owns compiling assistant definitions ([`Catalog::compile`]; the built-in ones
 //! are data, read by the config layer) and the matching rules: a trailer value under an AI or
 //! identity key ([`Catalog::match_value`]), an author or committer identity
-//! ([`Catalog::match_identity`]), markers in a message ([`Catalog::match_markers`]) and
-//! session trailer keys ([`Catalog::session_trailer`]). It does not parse trailers, decide
+//! ([`Catalog::match_identity`]), markers in a message ([`Catalog::match_markers`]),
+//! subject prefixes of a title line ([`Catalog::match_subject`]) and session trailer keys
+//! ([`Catalog::session_trailer`]). It does not parse trailers, decide
 //! which keys are AI or identity keys, or know about `unknown` and `AI-Session`; callers do.
 //!
 //! Entries are tried in the order given at every step, so callers put policy-defined
@@ -53,6 +54,8 @@ pub struct AssistantDef {
     pub models: Vec<String>,
     /// Numeric user ids of `ID+LOGIN@users.noreply.github.com` addresses.
     pub github_ids: Vec<u64>,
+    /// Case-sensitive prefixes of the title line (`aider: `).
+    pub subject_prefixes: Vec<String>,
 }
 
 /// A pattern of the catalog that does not compile.
@@ -100,6 +103,11 @@ pub(crate) enum MatchedBy {
     Id,
     /// The AGENT of a kernel-form value (`AGENT:MODEL [TOOL...]`) matched this `names` pattern.
     KernelAgent(String),
+    /// The value, kernel-form AGENT or TOOL is the catalog id or display name, spelt with
+    /// other case, spaces, `-` or `_` (`ClaudeCode`, `claude_code`).
+    Spelling,
+    /// The TOOL of `MODEL via TOOL` (or `using`) matched; how it did.
+    Tool(Box<MatchedBy>),
 }
 
 impl fmt::Display for MatchedBy {
@@ -112,6 +120,8 @@ impl fmt::Display for MatchedBy {
             MatchedBy::Model(p) => write!(f, "model pattern `{p}`"),
             MatchedBy::Id => f.write_str("catalog id"),
             MatchedBy::KernelAgent(p) => write!(f, "kernel-form agent, name pattern `{p}`"),
+            MatchedBy::Spelling => f.write_str("catalog id or name, spelt differently"),
+            MatchedBy::Tool(by) => write!(f, "tool after `via` or `using`, {by}"),
         }
     }
 }
@@ -132,6 +142,16 @@ pub(crate) enum ValueMatch {
     Person,
     /// An explicit `none`, `human`, `no` or `n/a` under an AI key.
     NoAssistant,
+}
+
+/// Which of rules 1 to 3 a value fell through.
+enum Miss {
+    /// A value with an address: a person.
+    Address,
+    /// A kernel-form value whose AGENT is no assistant.
+    Kernel,
+    /// Anything else: model families may still match.
+    Plain,
 }
 
 /// One pattern field of every entry, compiled into a single set.
@@ -190,6 +210,8 @@ pub struct Catalog {
     marker_scan: Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)>,
     /// GitHub user id → first entry listing it.
     github_ids: HashMap<u64, usize>,
+    /// Per entry: its id and display name as [`spelling`] folds them.
+    spellings: Vec<(String, String)>,
 }
 
 impl fmt::Debug for Catalog {
@@ -224,6 +246,11 @@ impl Catalog {
                     ));
                 }
             }
+            for (i, prefix) in d.subject_prefixes.iter().enumerate() {
+                if let Err(m) = check_pattern("subject_prefixes", prefix) {
+                    errors.push(err(d, "subject_prefixes", i, m));
+                }
+            }
         }
         let emails = build(&defs, "emails", |d| &d.emails, Kind::Email, &mut errors);
         let identities = build(
@@ -253,6 +280,10 @@ impl Catalog {
             }
         }
         let marker_scan = marker_automaton(&defs);
+        let spellings = defs
+            .iter()
+            .map(|d| (spelling(&d.id), spelling(&d.name)))
+            .collect();
         Ok(Catalog {
             uid: NEXT_CATALOG_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             entries: defs,
@@ -263,6 +294,7 @@ impl Catalog {
             markers,
             marker_scan,
             github_ids,
+            spellings,
         })
     }
 
@@ -286,37 +318,85 @@ impl Catalog {
         if ai && is_none_value(value) {
             return ValueMatch::NoAssistant;
         }
+        // The tool, not the model: `GPT-5 via GitHub Copilot` names the tool that ran it.
+        if let Some(tool) = via_tool(value)
+            && let Ok((index, by)) = self.match_steps(kind, tool)
+        {
+            let by = MatchedBy::Tool(Box::new(by));
+            return ValueMatch::Assistant { index, by };
+        }
         let unmatched = if ai {
             ValueMatch::Unknown
         } else {
             ValueMatch::Person
         };
-        let found = |(index, by)| ValueMatch::Assistant { index, by };
-        // Rule 1: with an address, a miss is a person under either kind of key.
-        if let Some((name, email)) = split_address(value) {
-            return self
-                .match_address(name, email, ai)
-                .map_or(ValueMatch::Person, found);
+        match self.match_steps(kind, value) {
+            Ok((index, by)) => ValueMatch::Assistant { index, by },
+            // Rule 1: with an address, a miss is a person under either kind of key.
+            Err(Miss::Address) => ValueMatch::Person,
+            Err(Miss::Kernel) => unmatched,
+            Err(Miss::Plain) => {
+                // Rule 3, last part: model families (AI keys only), which never name a tool.
+                if ai && let Some((e, i)) = self.models.first(value) {
+                    let by = MatchedBy::Model(self.entries[e].models[i].clone());
+                    return ValueMatch::Assistant { index: e, by };
+                }
+                // Rule 4.
+                unmatched
+            }
         }
-        // Rule 2: kernel form; the AGENT is compared with `names` only, never models
-        // (Kiro runs Claude models) and never ids (docs/recognition.md).
+    }
+
+    /// Rules 1 to 3 without the model step.
+    fn match_steps(&self, kind: KeyKind, value: &str) -> Result<(usize, MatchedBy), Miss> {
+        let ai = kind == KeyKind::Ai;
+        if let Some((name, email)) = split_address(value) {
+            return self.match_address(name, email, ai).ok_or(Miss::Address);
+        }
+        // Rule 2: kernel form; the AGENT is compared with `names`, then with ids and names as
+        // spelt, never with models (Kiro runs Claude models: docs/recognition.md).
         if let Some(agent) = kernel_agent(value) {
-            return self.names.first(agent).map_or(unmatched, |(e, i)| {
-                found((e, MatchedBy::KernelAgent(self.entries[e].names[i].clone())))
-            });
+            if let Some((e, i)) = self.names.first(agent) {
+                return Ok((e, MatchedBy::KernelAgent(self.entries[e].names[i].clone())));
+            }
+            return self
+                .spelt(agent)
+                .map(|e| (e, MatchedBy::Spelling))
+                .ok_or(Miss::Kernel);
         }
         // Rule 3.
         if let Some(index) = self.index_of(value) {
-            return found((index, MatchedBy::Id));
+            return Ok((index, MatchedBy::Id));
+        }
+        if let Some(index) = self.spelt(value) {
+            return Ok((index, MatchedBy::Spelling));
         }
         if let Some((e, i)) = self.names.first(value) {
-            return found((e, MatchedBy::Name(self.entries[e].names[i].clone())));
+            return Ok((e, MatchedBy::Name(self.entries[e].names[i].clone())));
         }
-        if ai && let Some((e, i)) = self.models.first(value) {
-            return found((e, MatchedBy::Model(self.entries[e].models[i].clone())));
+        Err(Miss::Plain)
+    }
+
+    /// First entry whose id or display name is `text` spelt differently (case, spaces,
+    /// `-`, `_`).
+    fn spelt(&self, text: &str) -> Option<usize> {
+        let folded = spelling(text);
+        if folded.is_empty() {
+            return None;
         }
-        // Rule 4.
-        unmatched
+        self.spellings
+            .iter()
+            .position(|(id, name)| *id == folded || *name == folded)
+    }
+
+    /// First entry (and its prefix) that the title line starts with, case-sensitively.
+    pub(crate) fn match_subject(&self, title: &str) -> Option<(usize, String)> {
+        self.entries.iter().enumerate().find_map(|(e, d)| {
+            d.subject_prefixes
+                .iter()
+                .find(|p| title.starts_with(p.as_str()))
+                .map(|p| (e, p.clone()))
+        })
     }
 
     /// Author or committer: matched like a value with an address (email, then GitHub id,
@@ -532,7 +612,7 @@ fn marker_automaton(
 
 /// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the
 /// problem where it is written. `field` is `emails`, `identities`, `names`, `models`,
-/// `markers` or `session_trailers`.
+/// `markers`, `session_trailers` or `subject_prefixes`.
 pub(crate) fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
     match field {
         "emails" => email_regex(pattern).map(|_| ()),
@@ -543,6 +623,11 @@ pub(crate) fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
             "`{pattern}` is not a trailer key (ASCII letters, digits and `-`)"
         )),
         "markers" if pattern.trim().is_empty() => Err("empty marker".to_string()),
+        // A blank prefix would name every commit; a line break can never start a title.
+        "subject_prefixes" if pattern.trim().is_empty() => Err("empty subject prefix".to_string()),
+        "subject_prefixes" if pattern.contains(['\n', '\r']) => {
+            Err("a subject prefix is on the title line: no line break".to_string())
+        }
         _ => Ok(()),
     }
 }
@@ -553,6 +638,28 @@ fn regex_message(e: &regex::Error) -> String {
     let last = text.lines().last().unwrap_or("").trim();
     let last = last.strip_prefix("error: ").unwrap_or(last);
     format!("invalid regex: {last}")
+}
+
+/// `text` folded for comparing spellings of an id or name: lowercase, without spaces, `-`
+/// and `_`.
+fn spelling(text: &str) -> String {
+    text.chars()
+        .filter(|c| !(c.is_whitespace() || *c == '-' || *c == '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The TOOL of `MODEL via TOOL` or `MODEL using TOOL`: the text after the last ` via ` or
+/// ` using ` (any case, between spaces), when both sides are non-empty.
+fn via_tool(value: &str) -> Option<&str> {
+    let lower = value.to_ascii_lowercase();
+    let at = [" via ", " using "]
+        .iter()
+        .filter_map(|w| lower.rfind(w).map(|at| at + w.len()))
+        .max()?;
+    let (model, tool) = (value[..at].trim(), value[at..].trim());
+    let model_words = model.rsplit_once(' ').map_or("", |(m, _)| m.trim());
+    (!model_words.is_empty() && !tool.is_empty()).then_some(tool)
 }
 
 /// `*` → any run of characters; everything else literal; case-insensitive; whole address.

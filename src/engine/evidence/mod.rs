@@ -1,23 +1,13 @@
 //! Evidence of assistants in one commit (docs/recognition.md): trailers, author and committer,
-//! markers, session trailers, and declaration-looking lines outside the trailer block. Pure: a
-//! message and two identities in, [`Evidence`] out.
+//! markers and subject prefixes, session trailers, and declaration-looking lines outside the
+//! trailer block, with trailer keys classed as the policy says. Pure: a message and two
+//! identities in, [`Evidence`] out.
 
 use crate::engine::catalog::{Catalog, KeyKind, ValueMatch};
-use crate::engine::policy::UNKNOWN;
+use crate::engine::policy::{Recognition, UNKNOWN};
 use crate::engine::trailers::{self, Trailer};
 use serde::Serialize;
 
-/// Trailer keys whose value declares AI involvement (compared lowercase).
-pub(crate) const AI_KEYS: [&str; 6] = [
-    "assisted-by",
-    "generated-by",
-    "ai-assistant",
-    "co-authored-by-ai",
-    "ai-used-for",
-    "commit-generated-by",
-];
-/// Trailer keys mostly about people: only catalog matches count.
-pub(crate) const IDENTITY_KEYS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
 /// trailgate's own session trailer: `AI-Session: ASSISTANT-ID:SESSION-ID`.
 pub(crate) const AI_SESSION_KEY: &str = "ai-session";
 
@@ -177,18 +167,29 @@ enum KeyClass {
 pub(crate) struct Collector<'c> {
     catalog: &'c Catalog,
     exception_key: String,
+    recognition: Recognition,
     // Folded key -> class, for lines outside the trailer block.
     folded: Vec<(String, KeyClass)>,
 }
 
 impl<'c> Collector<'c> {
-    /// Prepare for a catalog and the exception trailer key.
+    /// Prepare for a catalog and the exception trailer key, with the built-in key classes.
+    #[cfg(test)]
     pub(crate) fn new(catalog: &'c Catalog, exception_key: &str) -> Self {
+        Self::with_recognition(catalog, exception_key, &Recognition::default())
+    }
+
+    /// Prepare for a catalog, the exception trailer key and the policy's `[trailers]`.
+    pub(crate) fn with_recognition(
+        catalog: &'c Catalog,
+        exception_key: &str,
+        recognition: &Recognition,
+    ) -> Self {
         let mut folded = Vec::new();
-        for k in AI_KEYS {
+        for k in &recognition.ai_keys {
             folded.push((fold_key(k), KeyClass::Ai));
         }
-        for k in IDENTITY_KEYS {
+        for k in &recognition.identity_keys {
             folded.push((fold_key(k), KeyClass::Identity));
         }
         folded.push((fold_key(AI_SESSION_KEY), KeyClass::AiSession));
@@ -201,6 +202,7 @@ impl<'c> Collector<'c> {
         Collector {
             catalog,
             exception_key: exception_key.to_ascii_lowercase(),
+            recognition: recognition.clone(),
             folded,
         }
     }
@@ -209,10 +211,11 @@ impl<'c> Collector<'c> {
         if key_lower == self.exception_key {
             return Some(KeyClass::Exception);
         }
-        if AI_KEYS.contains(&key_lower) {
+        let listed = |keys: &[String]| keys.iter().any(|k| k == key_lower);
+        if listed(&self.recognition.ai_keys) {
             return Some(KeyClass::Ai);
         }
-        if IDENTITY_KEYS.contains(&key_lower) {
+        if listed(&self.recognition.identity_keys) {
             return Some(KeyClass::Identity);
         }
         if key_lower == AI_SESSION_KEY {
@@ -281,6 +284,13 @@ impl<'c> Collector<'c> {
         let message = String::from_utf8_lossy(commit.message);
         for (i, marker) in self.catalog.match_markers(&message) {
             ev.add(&self.catalog.entries()[i].id, Source::Marker, marker);
+        }
+        // A subject prefix is marker-like evidence: written by the assistant, in the message.
+        if self.recognition.subject_prefixes {
+            let title = message.split('\n').next().unwrap_or("");
+            if let Some((i, prefix)) = self.catalog.match_subject(title) {
+                ev.add(&self.catalog.entries()[i].id, Source::Marker, prefix);
+            }
         }
 
         self.scan_body(commit.message, &parsed.trailers, &mut ev);

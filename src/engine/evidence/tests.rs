@@ -136,3 +136,78 @@ fn look_alike_colons_are_exactly_the_confusables_of_colon() {
         assert_eq!(ids(&ev), ["cursor"], "U+{:04X}", colon as u32);
     }
 }
+
+fn collect_with(message: &str, recognition: &Recognition) -> Evidence {
+    let c = catalog();
+    Collector::with_recognition(&c, "AI-Exception", recognition).collect(&CommitText {
+        message: message.as_bytes(),
+        author: ("Jane", "jane@example.com"),
+        committer: ("Jane", "jane@example.com"),
+    })
+}
+
+#[test]
+fn made_with_and_synthesized_by_are_ai_keys_in_trailers_and_body_lines() {
+    let ev = collect("t\n\nMade-with: Cursor\n");
+    assert_eq!(ids(&ev), ["cursor"]);
+    assert_eq!(ev.assistants[0].evidence[0].source, Source::Trailer);
+    let ev = collect("t\n\nSynthesized-by: something new\n");
+    assert_eq!(ids(&ev), ["unknown"]);
+    // A look-alike line outside the trailer block restricts like any AI key.
+    let ev = collect("t\n\nMade\u{2010}with: Cursor\n\nbody\n");
+    assert_eq!(ids(&ev), ["cursor"]);
+    assert_eq!(ev.assistants[0].evidence[0].source, Source::Marker);
+    assert_eq!(ev.ignored[0].assistant.as_deref(), Some("cursor"));
+    let ev = collect("t\n\nMade-with: none\n");
+    assert!(ev.declared_none);
+}
+
+#[test]
+fn subject_prefix_is_marker_evidence_unless_turned_off() {
+    let ev = collect("aider: Added a test for the parser\n");
+    assert_eq!(ids(&ev), ["aider"]);
+    assert_eq!(ev.assistants[0].evidence[0].source, Source::Marker);
+    assert_eq!(ev.assistants[0].evidence[0].text, "aider: ");
+    assert!(ev.declares());
+    let off = Recognition {
+        subject_prefixes: false,
+        ..Recognition::default()
+    };
+    assert!(collect_with("aider: fix\n", &off).assistants.is_empty());
+    // Only the title line: the same text further down is prose.
+    assert!(collect("fix\n\naider: fix\n").assistants.is_empty());
+}
+
+#[test]
+fn the_policy_re_classes_and_adds_keys() {
+    let keys = Recognition {
+        ai_keys: vec!["generated-by".into(), "x-ai-tool".into()],
+        identity_keys: vec!["co-authored-by".into(), "assisted-by".into()],
+        subject_prefixes: true,
+    };
+    // A human helper under a re-classed key is a person, in the trailers and in the body.
+    let ev = collect_with("t\n\nAssisted-by: Jay Satiro\n", &keys);
+    assert!(ev.assistants.is_empty(), "{:?}", ev.assistants);
+    let ev = collect_with("t\n\nAssisted-by: Jay Satiro\n\nbody\n", &keys);
+    assert!(ev.assistants.is_empty(), "{:?}", ev.assistants);
+    // A catalog match still counts under an identity key.
+    assert_eq!(
+        ids(&collect_with("t\n\nAssisted-by: Claude Code\n", &keys)),
+        ["claude-code"]
+    );
+    // An added key declares, and an unmatched value is `unknown`.
+    assert_eq!(
+        ids(&collect_with("t\n\nX-AI-Tool: Cursor\n", &keys)),
+        ["cursor"]
+    );
+    assert_eq!(
+        ids(&collect_with("t\n\nX-AI-Tool: home-grown\n", &keys)),
+        ["unknown"]
+    );
+    // Keys the policy dropped from both lists are ordinary trailers.
+    assert!(
+        collect_with("t\n\nMade-with: Cursor\n", &keys)
+            .assistants
+            .is_empty()
+    );
+}

@@ -83,7 +83,11 @@ impl Default for Case<'_> {
 }
 
 fn run(policy: &Policy, case: Case<'_>) -> Judgement {
-    let collector = Collector::new(&policy.catalog, &policy.exception_trailer);
+    let collector = Collector::with_recognition(
+        &policy.catalog,
+        &policy.exception_trailer,
+        &policy.recognition,
+    );
     let evidence = collector.collect(&CommitText {
         message: case.message.as_bytes(),
         author: ("Alice", case.author_email),

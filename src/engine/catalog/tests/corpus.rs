@@ -116,6 +116,10 @@ fn corpus_recognition() {
         for (i, m) in cat.match_markers(&rec.message) {
             t.add(&cat, rec, "marker", i, &m);
         }
+        let title = rec.message.lines().next().unwrap_or("");
+        if let Some((i, p)) = cat.match_subject(title) {
+            t.add(&cat, rec, "subject", i, &p);
+        }
     }
     for ((channel, id), n) in &t.counts {
         eprintln!("{channel:>15} {id:<15} {n}");
@@ -131,6 +135,8 @@ fn corpus_recognition() {
     assert!(t.get("author", "claude-code") >= 10);
     assert!(t.get("marker", "claude-code") >= 20);
     assert!(t.get("session", "claude-code") >= 5);
+    // aider's own commits from before it wrote trailers, all in aider's repository.
+    assert_eq!(t.get("subject", "aider"), 37);
     // git/git is written by people: 3,900-odd sign-offs, no assistant anywhere.
     assert!(git_signoffs > 3000);
     assert!(t.git_git_matches.is_empty(), "{:#?}", t.git_git_matches);
