@@ -172,6 +172,10 @@ const ROWS: &[(Input, Option<&str>)] = &[
         Some("crush"),
     ),
     (
+        Trailer("Assisted-by: Claude Sonnet 4.5 via Crush <crush@charm.land>"),
+        Some("crush"),
+    ),
+    (
         Trailer("Co-Authored-By: Mistral Vibe <vibe@mistral.ai>"),
         Some("mistral-vibe"),
     ),

@@ -145,6 +145,7 @@ windsurf       | trailer Co-authored-by: Cascade <cascade@windsurf.dev>
 cursor         | trailer Made-with: Cursor
 claude-code    | trailer Synthesized-by: Claude Code
 github-copilot | trailer Assisted-by: GPT-5 via GitHub Copilot
+crush          | trailer Assisted-by: Claude Sonnet 4.5 via Crush <crush@charm.land>
 claude-code    | trailer Assisted-by: ClaudeCode:claude-3-7-sonnet
 openai-codex   | trailer Assisted-by: openai-codex:gpt-5
 claude-code    | trailer Assisted-by: claude_code
