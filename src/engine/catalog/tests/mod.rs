@@ -9,19 +9,7 @@ fn catalog() -> Catalog {
     Catalog::compile(builtin()).expect("built-in catalog compiles")
 }
 
-/// The built-in key classes (the engine's policy model owns them; repeated here so the
-/// catalog's tests import nothing that imports the catalog).
-const AI_KEYS: &[&str] = &[
-    "assisted-by",
-    "generated-by",
-    "ai-assistant",
-    "co-authored-by-ai",
-    "ai-used-for",
-    "commit-generated-by",
-    "made-with",
-    "synthesized-by",
-];
-const IDENTITY_KEYS: &[&str] = &["co-authored-by", "co-developed-by", "signed-off-by"];
+use crate::engine::policy::{AI_KEYS, IDENTITY_KEYS};
 
 /// What a test input resolves to: a catalog id, `unknown`, `person` or `none`.
 fn label(cat: &Catalog, m: ValueMatch) -> String {
