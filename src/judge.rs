@@ -3,6 +3,7 @@
 //! as a [`CommitRecord`]. `scan` runs this over a history; the hooks over a push or a commit
 //! about to be made.
 
+use crate::engine::catalog::Catalog;
 use crate::engine::evidence::{Collector, CommitText, Evidence, Source};
 use crate::engine::facts::CommitFacts;
 use crate::engine::policy::{Policy, UNKNOWN};
@@ -160,11 +161,7 @@ fn add_note_evidence(repo: &Repo, judge: &Judge<'_>, id: ObjectId, evidence: &mu
             }
         };
         for s in sessions {
-            let assistant = notes::tool_to_catalog_id(&s.tool)
-                .and_then(|id| judge.policy.catalog.index_of(id))
-                .map_or(UNKNOWN.to_string(), |i| {
-                    judge.policy.catalog.entries()[i].id.clone()
-                });
+            let assistant = note_assistant(&judge.policy.catalog, &s.tool);
             let mut text = format!("{notes_ref}: {}", s.tool);
             if let Some(m) = &s.model {
                 text.push_str(&format!(" ({m})"));
@@ -175,6 +172,18 @@ fn add_note_evidence(repo: &Repo, judge: &Judge<'_>, id: ObjectId, evidence: &mu
             evidence.add_metadata(&assistant, Source::Note, text);
         }
     }
+}
+
+/// The catalog id a note's tool names. A policy-defined assistant's own id comes first, as
+/// policy entries do at every matching step; then git-ai's tool names and the built-in ids.
+fn note_assistant(catalog: &Catalog, tool: &str) -> String {
+    let entries = catalog.entries();
+    let policy_defined = catalog
+        .index_of(&tool.trim().to_ascii_lowercase())
+        .filter(|&i| !entries[i].builtin);
+    policy_defined
+        .or_else(|| notes::tool_to_catalog_id(tool).and_then(|id| catalog.index_of(id)))
+        .map_or_else(|| UNKNOWN.to_string(), |i| entries[i].id.clone())
 }
 
 fn eval_time(at: At, facts: &CommitFacts) -> Timestamp {

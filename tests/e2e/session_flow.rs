@@ -344,3 +344,40 @@ fn two_sessions_in_two_worktrees_do_not_mix() {
             .contains("wt-s")
     );
 }
+
+#[test]
+fn a_git_ai_note_may_name_a_policy_defined_assistant_or_a_git_ai_tool_name() {
+    let repo = Repo::new();
+    repo.policy(
+        &format!(
+            "{POLICY}[assistants.inhouse-bot]\nname = \"In-house bot\"\nstatus = \"approved\"\nemails = [\"bot@corp.example\"]\n"
+        ),
+        None,
+    );
+    repo.commit("import\n", &[("src/lib.rs", "v1\n")]);
+    let note = |tool: &str| {
+        format!(
+            "docs/a.txt\n  d4a7828bfdafe456 1\n---\n{{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"0\",\"prompts\":{{\"d4a7828bfdafe456\":{{\"agent_id\":{{\"tool\":\"{tool}\",\"id\":\"s1\"}}}}}}}}\n"
+        )
+    };
+    let mut ids = Vec::new();
+    for tool in [" InHouse-Bot ", "droid", "roo-background", "no-such-tool"] {
+        let id = repo.commit(&format!("change by {tool}\n"), &[("docs/a.txt", tool)]);
+        repo.git(&["notes", "--ref=ai", "add", "-m", &note(tool), &id]);
+        ids.push(id);
+    }
+    let (_, records) = repo.scan_jsonl(&[]);
+    let seen: Vec<Vec<String>> = ids
+        .iter()
+        .map(|id| assistants(record(&records, id)))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            vec!["inhouse-bot".to_string()],
+            vec!["factory-droid".to_string()],
+            vec!["roo-code".to_string()],
+            vec!["unknown".to_string()],
+        ]
+    );
+}
