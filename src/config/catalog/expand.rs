@@ -22,7 +22,9 @@ pub(super) fn named(head: &str, families: &[String]) -> String {
     if !families.is_empty() {
         tail.push_str(&format!(r"[\s_-]+(?:{})\b.*|", families.join("|")));
     }
-    tail.push_str(r"(?:[\s_-]+v?|v)\d.*|[\s_-]+\p{L}+[\s_-]+v?\d.*|\s*[(\[].*");
+    // `\p{L}` needs no case folding (letters fold to letters), and folding it would cost
+    // every start several milliseconds: it is written case-sensitive.
+    tail.push_str(r"(?:[\s_-]+v?|v)\d.*|[\s_-]+(?-i:\p{L}+)[\s_-]+v?\d.*|\s*[(\[].*");
     tail.push_str(r"|\s*[+/&,;].*|\s+(?:with|using|via|and)\s.*");
     format!(r"(?i)^(?:{})(?:{tail})?$", sep(head))
 }

@@ -587,7 +587,8 @@ fn build(
 const SET_SIZE_LIMIT: usize = 64 << 20;
 
 /// Every marker in one ASCII-case-insensitive DFA, with each pattern's (entry, index); `None`
-/// when a marker is not ASCII (the regex path then keeps Unicode case folding).
+/// when a marker has a non-ASCII letter with another case (the regex path then keeps Unicode
+/// case folding). Caseless characters such as an emoji compare the same either way.
 fn marker_automaton(
     defs: &[AssistantDef],
 ) -> Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)> {
@@ -595,7 +596,7 @@ fn marker_automaton(
     let mut owners = Vec::new();
     for (e, d) in defs.iter().enumerate() {
         for (i, m) in d.markers.iter().enumerate() {
-            if !m.is_ascii() {
+            if !m.chars().all(caseless_or_ascii) {
                 return None;
             }
             patterns.push(m.as_str());
@@ -608,6 +609,11 @@ fn marker_automaton(
         .build(&patterns)
         .ok()?;
     Some((ac, owners))
+}
+
+/// ASCII (the automaton folds its case), or a character with no other case.
+fn caseless_or_ascii(c: char) -> bool {
+    c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]))
 }
 
 /// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the

@@ -584,6 +584,15 @@ fn markers_and_session_trailers() {
         ]
     );
     assert!(cat.match_markers("Fix the Claude Code docs\n").is_empty());
+    // An emoji has no case: the built-in markers all stay on the one-pass automaton.
+    assert!(cat.marker_scan.is_some());
+    assert_eq!(
+        cat.match_markers("x\n\n💘 GENERATED WITH CRUSH\n"),
+        [(
+            cat.index_of("crush").unwrap(),
+            "💘 Generated with Crush".to_string()
+        )]
+    );
     assert!(
         cat.match_markers("Replit-Commit-Author: Deployment\n")
             .is_empty()
@@ -773,4 +782,22 @@ fn each_builtin_display_name_declares_its_entry_alone_and_in_kernel_form() {
             }
         }
     }
+}
+
+#[test]
+fn a_marker_with_a_cased_non_ascii_letter_keeps_unicode_case_folding() {
+    let mut bot = policy_def("bot");
+    bot.markers = vec!["Erzeugt mit Über-Bot".into()];
+    let mut defs = vec![bot];
+    defs.extend(builtin());
+    let cat = Catalog::compile(defs).unwrap();
+    assert!(cat.marker_scan.is_none(), "`Ü` has a lower case");
+    let found = |m: &str| -> Vec<String> {
+        cat.match_markers(m)
+            .into_iter()
+            .map(|(i, _)| cat.entries()[i].id.clone())
+            .collect()
+    };
+    assert_eq!(found("x\n\nerzeugt mit über-bot\n"), ["bot"]);
+    assert_eq!(found("x\n\n💘 generated with crush\n"), ["crush"]);
 }
