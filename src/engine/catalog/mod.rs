@@ -13,14 +13,18 @@
 //! assistants first. Each pattern field is compiled into one `RegexSet` whose patterns
 //! follow entry order, so the lowest matching pattern names the first matching entry.
 
+mod fields;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use std::collections::HashMap;
 use std::fmt;
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+pub(crate) use fields::check_pattern;
+use fields::{Field, Kind, build, check_ids, err, marker_automaton, valid_key};
 use serde::Serialize;
+use values::{github_user_id, is_none_value, kernel_agent, spelling, split_address, via_tool};
 
 /// Which kind of trailer key a value came from (docs/recognition.md, "Trailer keys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,24 +158,6 @@ enum Miss {
     Plain,
 }
 
-/// One pattern field of every entry, compiled into a single set.
-struct Field {
-    set: RegexSet,
-    /// Per set pattern: (entry index, index in that entry's field).
-    owners: Vec<(usize, usize)>,
-}
-
-impl Field {
-    /// First entry (then first pattern of it) matching `text`.
-    fn first(&self, text: &str) -> Option<(usize, usize)> {
-        // `is_match` first: it needs no allocation, and most texts match nothing.
-        if self.owners.is_empty() || !self.set.is_match(text) {
-            return None;
-        }
-        self.set.matches(text).iter().next().map(|p| self.owners[p])
-    }
-}
-
 /// Answers of [`Catalog::match_identity`] on this thread, by e-mail then name, for one
 /// catalog (`catalog` is its `uid`).
 #[derive(Default)]
@@ -220,14 +206,6 @@ impl fmt::Debug for Catalog {
             .field("entries", &self.entries)
             .finish_non_exhaustive()
     }
-}
-
-/// Which patterns of a field are regexes as written, and which need translating.
-#[derive(Clone, Copy)]
-enum Kind {
-    Regex,
-    Email,
-    Marker,
 }
 
 impl Catalog {
@@ -446,17 +424,10 @@ impl Catalog {
                 .map(|&(e, i)| (e, self.entries[e].markers[i].clone()))
                 .collect();
         }
-        let f = &self.markers;
-        if f.owners.is_empty() || !f.set.is_match(message) {
-            return Vec::new();
-        }
-        f.set
-            .matches(message)
-            .iter()
-            .map(|p| {
-                let (e, i) = f.owners[p];
-                (e, self.entries[e].markers[i].clone())
-            })
+        self.markers
+            .all(message)
+            .into_iter()
+            .map(|(e, i)| (e, self.entries[e].markers[i].clone()))
             .collect()
     }
 
@@ -497,232 +468,4 @@ impl Catalog {
         }
         None
     }
-}
-
-fn err(d: &AssistantDef, field: &'static str, index: usize, message: String) -> CatalogError {
-    CatalogError {
-        assistant: d.id.clone(),
-        field,
-        index,
-        message,
-    }
-}
-
-fn check_ids(defs: &[AssistantDef], errors: &mut Vec<CatalogError>) {
-    for (n, d) in defs.iter().enumerate() {
-        if d.id.trim().is_empty() {
-            errors.push(err(d, "id", n, "empty assistant id".to_string()));
-        } else if defs[..n].iter().any(|o| o.id.eq_ignore_ascii_case(&d.id)) {
-            // A second entry with the same id could never be matched by id.
-            errors.push(err(
-                d,
-                "id",
-                n,
-                format!("duplicate assistant id `{}`", d.id),
-            ));
-        }
-    }
-}
-
-/// Compile one field of every entry into a set; `None` if any pattern is bad.
-fn build(
-    defs: &[AssistantDef],
-    field: &'static str,
-    get: impl Fn(&AssistantDef) -> &Vec<String>,
-    kind: Kind,
-    errors: &mut Vec<CatalogError>,
-) -> Option<Field> {
-    let before = errors.len();
-    let mut patterns = Vec::new();
-    let mut owners = Vec::new();
-    for (e, d) in defs.iter().enumerate() {
-        for (i, p) in get(d).iter().enumerate() {
-            let pattern = match kind {
-                Kind::Regex => p.clone(),
-                Kind::Email => match email_regex(p) {
-                    Ok(r) => r,
-                    Err(m) => {
-                        errors.push(err(d, field, i, m));
-                        continue;
-                    }
-                },
-                Kind::Marker if p.trim().is_empty() => {
-                    errors.push(err(d, field, i, "empty marker".to_string()));
-                    continue;
-                }
-                Kind::Marker => format!("(?i){}", regex::escape(p)),
-            };
-            patterns.push(pattern);
-            owners.push((e, i));
-        }
-    }
-    let set = RegexSetBuilder::new(&patterns)
-        .size_limit(SET_SIZE_LIMIT)
-        .build();
-    match set {
-        Ok(set) if errors.len() == before => Some(Field { set, owners }),
-        Ok(_) => None,
-        Err(set_error) => {
-            // The set only says that some pattern is bad: compile each to name them all.
-            let before_regexes = errors.len();
-            for (pattern, &(e, i)) in patterns.iter().zip(&owners) {
-                if let Err(re) = Regex::new(pattern) {
-                    errors.push(err(&defs[e], field, i, regex_message(&re)));
-                }
-            }
-            if errors.len() == before_regexes {
-                errors.push(CatalogError {
-                    assistant: String::new(),
-                    field,
-                    index: 0,
-                    message: format!("patterns too large together: {}", regex_message(&set_error)),
-                });
-            }
-            None
-        }
-    }
-}
-
-/// Room for every field of a large policy; the built-in catalog needs far less.
-const SET_SIZE_LIMIT: usize = 64 << 20;
-
-/// Every marker in one ASCII-case-insensitive DFA, with each pattern's (entry, index); `None`
-/// when a marker has a non-ASCII letter with another case (the regex path then keeps Unicode
-/// case folding). Caseless characters such as an emoji compare the same either way.
-fn marker_automaton(
-    defs: &[AssistantDef],
-) -> Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)> {
-    let mut patterns = Vec::new();
-    let mut owners = Vec::new();
-    for (e, d) in defs.iter().enumerate() {
-        for (i, m) in d.markers.iter().enumerate() {
-            if !m.chars().all(caseless_or_ascii) {
-                return None;
-            }
-            patterns.push(m.as_str());
-            owners.push((e, i));
-        }
-    }
-    let ac = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(&patterns)
-        .ok()?;
-    Some((ac, owners))
-}
-
-/// ASCII (the automaton folds its case), or a character with no other case.
-fn caseless_or_ascii(c: char) -> bool {
-    c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]))
-}
-
-/// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the
-/// problem where it is written. `field` is `emails`, `identities`, `names`, `models`,
-/// `markers`, `session_trailers` or `subject_prefixes`.
-pub(crate) fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
-    match field {
-        "emails" => email_regex(pattern).map(|_| ()),
-        "identities" | "names" | "models" => regex::Regex::new(pattern)
-            .map(|_| ())
-            .map_err(|e| regex_message(&e)),
-        "session_trailers" if !valid_key(pattern) => Err(format!(
-            "`{pattern}` is not a trailer key (ASCII letters, digits and `-`)"
-        )),
-        "markers" if pattern.trim().is_empty() => Err("empty marker".to_string()),
-        // A blank prefix would name every commit; a line break can never start a title.
-        "subject_prefixes" if pattern.trim().is_empty() => Err("empty subject prefix".to_string()),
-        "subject_prefixes" if pattern.contains(['\n', '\r']) => {
-            Err("a subject prefix is on the title line: no line break".to_string())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Last line of a regex error: the part that says what is wrong.
-fn regex_message(e: &regex::Error) -> String {
-    let text = e.to_string();
-    let last = text.lines().last().unwrap_or("").trim();
-    let last = last.strip_prefix("error: ").unwrap_or(last);
-    format!("invalid regex: {last}")
-}
-
-/// `text` folded for comparing spellings of an id or name: lowercase, without spaces, `-`
-/// and `_`.
-fn spelling(text: &str) -> String {
-    text.chars()
-        .filter(|c| !(c.is_whitespace() || *c == '-' || *c == '_'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The TOOL of `MODEL via TOOL` or `MODEL using TOOL`: the text after the last ` via ` or
-/// ` using ` (any case, between spaces), when both sides are non-empty.
-fn via_tool(value: &str) -> Option<&str> {
-    let lower = value.to_ascii_lowercase();
-    let at = [" via ", " using "]
-        .iter()
-        .filter_map(|w| lower.rfind(w).map(|at| at + w.len()))
-        .max()?;
-    let (model, tool) = (value[..at].trim(), value[at..].trim());
-    let model_words = model.rsplit_once(' ').map_or("", |(m, _)| m.trim());
-    (!model_words.is_empty() && !tool.is_empty()).then_some(tool)
-}
-
-/// `*` → any run of characters; everything else literal; case-insensitive; whole address.
-fn email_regex(p: &str) -> Result<String, String> {
-    let p = p.trim();
-    if p.is_empty() {
-        return Err("empty email pattern".to_string());
-    }
-    if !p.contains('@') {
-        return Err(format!("`{p}` is not an address (no `@`)"));
-    }
-    if p.chars().any(|c| c.is_whitespace() || c == '<' || c == '>') {
-        return Err(format!(
-            "`{p}` is not an address (no spaces or angle brackets)"
-        ));
-    }
-    let body: Vec<String> = p.split('*').map(regex::escape).collect();
-    Ok(format!("(?i)^{}$", body.join(".*")))
-}
-
-fn valid_key(k: &str) -> bool {
-    !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
-/// `none`, `human`, `no`, `n/a` in any case.
-fn is_none_value(v: &str) -> bool {
-    ["none", "human", "no", "n/a"]
-        .iter()
-        .any(|w| v.eq_ignore_ascii_case(w))
-}
-
-/// `Name <email>` → (name, email), both trimmed; text after `>` is ignored.
-fn split_address(v: &str) -> Option<(&str, &str)> {
-    let lt = v.find('<')?;
-    let gt = lt + v[lt..].find('>')?;
-    Some((v[..lt].trim(), v[lt + 1..gt].trim()))
-}
-
-/// The AGENT of `AGENT:MODEL [TOOL...]`: the text before the first `:`, unless that `:`
-/// starts `//` (a URL).
-fn kernel_agent(v: &str) -> Option<&str> {
-    let colon = v.find(':')?;
-    if v[colon + 1..].starts_with("//") {
-        return None;
-    }
-    Some(v[..colon].trim())
-}
-
-/// The numeric id of `ID+LOGIN@users.noreply.github.com`.
-fn github_user_id(email: &str) -> Option<u64> {
-    let (local, domain) = email.rsplit_once('@')?;
-    if !domain.eq_ignore_ascii_case("users.noreply.github.com") {
-        return None;
-    }
-    let (id, login) = local.split_once('+')?;
-    if login.is_empty() || id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    id.parse().ok()
 }

@@ -163,7 +163,7 @@ windsurf       | trailer Co-authored-by: Windsurf Cascade <cascade@windsurf.ai>
 windsurf       | author windsurf-bot[bot] <189301087+windsurf-bot[bot]@users.noreply.github.com>
 jetbrains-ai   | author jetbrains-ai[bot] <220155983+jetbrains-ai[bot]@users.noreply.github.com>
 junie          | trailer Assisted-by: Junie
-junie          | trailer Co-authored-by: Junie <junie@jetbrains.com>
+junie          | trailer Co-authored-by: jetbrains-junie[bot] <jetbrains-junie[bot]@users.noreply.github.com>
 opencode       | trailer Assisted-by: opencode
 mistral-vibe   | trailer Assisted-by: Mistral Vibe
 qwen-code      | trailer Assisted-by: Qwen Code

@@ -1,0 +1,217 @@
+//! Compiling one pattern field of every entry into a single set, and checking each kind of
+//! pattern (regex, e-mail, marker, trailer key, subject prefix) the way the set will use it.
+
+use super::{AssistantDef, CatalogError};
+use regex::{Regex, RegexSet, RegexSetBuilder};
+
+/// One pattern field of every entry, compiled into a single set.
+pub(super) struct Field {
+    set: RegexSet,
+    /// Per set pattern: (entry index, index in that entry's field).
+    owners: Vec<(usize, usize)>,
+}
+
+impl Field {
+    /// First entry (then first pattern of it) matching `text`.
+    pub(super) fn first(&self, text: &str) -> Option<(usize, usize)> {
+        // `is_match` first: it needs no allocation, and most texts match nothing.
+        if self.owners.is_empty() || !self.set.is_match(text) {
+            return None;
+        }
+        self.set.matches(text).iter().next().map(|p| self.owners[p])
+    }
+
+    /// Every (entry, pattern) matching `text`, in entry order.
+    pub(super) fn all(&self, text: &str) -> Vec<(usize, usize)> {
+        if self.owners.is_empty() || !self.set.is_match(text) {
+            return Vec::new();
+        }
+        self.set
+            .matches(text)
+            .iter()
+            .map(|p| self.owners[p])
+            .collect()
+    }
+}
+
+/// Which patterns of a field are regexes as written, and which need translating.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Regex,
+    Email,
+    Marker,
+}
+
+pub(super) fn err(
+    d: &AssistantDef,
+    field: &'static str,
+    index: usize,
+    message: String,
+) -> CatalogError {
+    CatalogError {
+        assistant: d.id.clone(),
+        field,
+        index,
+        message,
+    }
+}
+
+pub(super) fn check_ids(defs: &[AssistantDef], errors: &mut Vec<CatalogError>) {
+    for (n, d) in defs.iter().enumerate() {
+        if d.id.trim().is_empty() {
+            errors.push(err(d, "id", n, "empty assistant id".to_string()));
+        } else if defs[..n].iter().any(|o| o.id.eq_ignore_ascii_case(&d.id)) {
+            // A second entry with the same id could never be matched by id.
+            errors.push(err(
+                d,
+                "id",
+                n,
+                format!("duplicate assistant id `{}`", d.id),
+            ));
+        }
+    }
+}
+
+/// Compile one field of every entry into a set; `None` if any pattern is bad.
+pub(super) fn build(
+    defs: &[AssistantDef],
+    field: &'static str,
+    get: impl Fn(&AssistantDef) -> &Vec<String>,
+    kind: Kind,
+    errors: &mut Vec<CatalogError>,
+) -> Option<Field> {
+    let before = errors.len();
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (e, d) in defs.iter().enumerate() {
+        for (i, p) in get(d).iter().enumerate() {
+            let pattern = match kind {
+                Kind::Regex => p.clone(),
+                Kind::Email => match email_regex(p) {
+                    Ok(r) => r,
+                    Err(m) => {
+                        errors.push(err(d, field, i, m));
+                        continue;
+                    }
+                },
+                Kind::Marker if p.trim().is_empty() => {
+                    errors.push(err(d, field, i, "empty marker".to_string()));
+                    continue;
+                }
+                Kind::Marker => format!("(?i){}", regex::escape(p)),
+            };
+            patterns.push(pattern);
+            owners.push((e, i));
+        }
+    }
+    let set = RegexSetBuilder::new(&patterns)
+        .size_limit(SET_SIZE_LIMIT)
+        .build();
+    match set {
+        Ok(set) if errors.len() == before => Some(Field { set, owners }),
+        Ok(_) => None,
+        Err(set_error) => {
+            // The set only says that some pattern is bad: compile each to name them all.
+            let before_regexes = errors.len();
+            for (pattern, &(e, i)) in patterns.iter().zip(&owners) {
+                if let Err(re) = Regex::new(pattern) {
+                    errors.push(err(&defs[e], field, i, regex_message(&re)));
+                }
+            }
+            if errors.len() == before_regexes {
+                errors.push(CatalogError {
+                    assistant: String::new(),
+                    field,
+                    index: 0,
+                    message: format!("patterns too large together: {}", regex_message(&set_error)),
+                });
+            }
+            None
+        }
+    }
+}
+
+/// Room for every field of a large policy; the built-in catalog needs far less.
+const SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// Every marker in one ASCII-case-insensitive DFA, with each pattern's (entry, index); `None`
+/// when a marker has a non-ASCII letter with another case (the regex path then keeps Unicode
+/// case folding). Caseless characters such as an emoji compare the same either way.
+pub(super) fn marker_automaton(
+    defs: &[AssistantDef],
+) -> Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)> {
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (e, d) in defs.iter().enumerate() {
+        for (i, m) in d.markers.iter().enumerate() {
+            if !m.chars().all(caseless_or_ascii) {
+                return None;
+            }
+            patterns.push(m.as_str());
+            owners.push((e, i));
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&patterns)
+        .ok()?;
+    Some((ac, owners))
+}
+
+/// ASCII (the automaton folds its case), or a character with no other case.
+fn caseless_or_ascii(c: char) -> bool {
+    c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]))
+}
+
+/// Check one pattern of a field as [`Catalog::compile`] will, so a policy can report the
+/// problem where it is written. `field` is `emails`, `identities`, `names`, `models`,
+/// `markers`, `session_trailers` or `subject_prefixes`.
+pub(crate) fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
+    match field {
+        "emails" => email_regex(pattern).map(|_| ()),
+        "identities" | "names" | "models" => regex::Regex::new(pattern)
+            .map(|_| ())
+            .map_err(|e| regex_message(&e)),
+        "session_trailers" if !valid_key(pattern) => Err(format!(
+            "`{pattern}` is not a trailer key (ASCII letters, digits and `-`)"
+        )),
+        "markers" if pattern.trim().is_empty() => Err("empty marker".to_string()),
+        // A blank prefix would name every commit; a line break can never start a title.
+        "subject_prefixes" if pattern.trim().is_empty() => Err("empty subject prefix".to_string()),
+        "subject_prefixes" if pattern.contains(['\n', '\r']) => {
+            Err("a subject prefix is on the title line: no line break".to_string())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Last line of a regex error: the part that says what is wrong.
+fn regex_message(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or("").trim();
+    let last = last.strip_prefix("error: ").unwrap_or(last);
+    format!("invalid regex: {last}")
+}
+
+/// `*` → any run of characters; everything else literal; case-insensitive; whole address.
+pub(super) fn email_regex(p: &str) -> Result<String, String> {
+    let p = p.trim();
+    if p.is_empty() {
+        return Err("empty email pattern".to_string());
+    }
+    if !p.contains('@') {
+        return Err(format!("`{p}` is not an address (no `@`)"));
+    }
+    if p.chars().any(|c| c.is_whitespace() || c == '<' || c == '>') {
+        return Err(format!(
+            "`{p}` is not an address (no spaces or angle brackets)"
+        ));
+    }
+    let body: Vec<String> = p.split('*').map(regex::escape).collect();
+    Ok(format!("(?i)^{}$", body.join(".*")))
+}
+
+pub(super) fn valid_key(k: &str) -> bool {
+    !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
