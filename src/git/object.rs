@@ -302,8 +302,8 @@ pub(crate) fn next_entry<'a>(
     let start = *at;
     let rest = tree.get(start..).filter(|r| !r.is_empty())?;
     let parse = || -> Option<(TreeEntry<'a>, usize)> {
-        let space = rest.iter().position(|&b| b == b' ')?;
-        let nul = space + 1 + rest[space + 1..].iter().position(|&b| b == 0)?;
+        let space = memchr::memchr(b' ', rest)?;
+        let nul = space + 1 + memchr::memchr(0, &rest[space + 1..])?;
         let id = rest.get(nul + 1..nul + 21)?;
         let octal = &rest[..space];
         if octal.is_empty() || !octal.iter().all(|b| (b'0'..=b'7').contains(b)) {

@@ -8,57 +8,131 @@
 //! anything else judging the path) knows, and shown without it.
 
 use super::GitError;
-use super::object::{S_IFGITLINK, TreeEntry, next_entry};
+use super::object::{MODE_TREE, S_IFGITLINK, next_entry};
 use super::objects::{Bytes, Objects};
 use super::pack::Kind;
 use super::{ObjectId, Repo};
 use std::cmp::Ordering;
 
-/// One side of the comparison at a directory: a raw tree and how far it has been read, or
-/// nothing there.
+/// One side of the comparison at a directory: a raw tree and its current entry, parsed once
+/// (a diff looks at each entry several times: to find the next key, to take it, to compare
+/// it), or nothing there.
 struct Side {
     tree: Option<(ObjectId, Bytes)>,
+    /// Where the current entry starts.
     at: usize,
+    /// The current entry, `None` when the side is done.
+    current: Option<Current>,
+}
+
+/// Offsets of the current entry in its tree's bytes.
+#[derive(Clone, Copy)]
+struct Current {
+    name: (usize, usize),
+    mode: u32,
+    /// Where the entry's 20-byte id starts; the entry ends 20 bytes later.
+    id: usize,
 }
 
 impl Side {
-    fn peek(&self) -> Result<Option<TreeEntry<'_>>, GitError> {
-        let Some((id, bytes)) = &self.tree else {
-            return Ok(None);
+    fn new(tree: Option<(ObjectId, Bytes)>) -> Result<Side, GitError> {
+        let mut side = Side {
+            tree,
+            at: 0,
+            current: None,
         };
-        let mut at = self.at;
-        next_entry(bytes, &mut at)
-            .transpose()
-            .map_err(|pos| GitError::Corrupt(format!("tree {id} is malformed at byte {pos}")))
+        side.parse_current()?;
+        Ok(side)
     }
 
-    fn advance(&mut self) {
-        if let Some((_, bytes)) = &self.tree {
-            let _ = next_entry(bytes, &mut self.at);
+    /// Parse the entry at `at` into `current`.
+    fn parse_current(&mut self) -> Result<(), GitError> {
+        let Some((id, bytes)) = &self.tree else {
+            return Ok(());
+        };
+        let mut end = self.at;
+        self.current = match next_entry(bytes, &mut end) {
+            None => None,
+            Some(Ok(e)) => {
+                let name_start = e.name.as_ptr() as usize - bytes.as_ptr() as usize;
+                Some(Current {
+                    name: (name_start, name_start + e.name.len()),
+                    mode: e.mode,
+                    id: end - 20,
+                })
+            }
+            Some(Err(pos)) => {
+                return Err(GitError::Corrupt(format!(
+                    "tree {id} is malformed at byte {pos}"
+                )));
+            }
+        };
+        Ok(())
+    }
+
+    /// The current entry's name, whether it is a tree, mode and id bytes.
+    fn peek(&self) -> Option<(&[u8], bool, u32, &[u8])> {
+        let (c, (_, bytes)) = (self.current.as_ref()?, self.tree.as_ref()?);
+        Some((
+            &bytes[c.name.0..c.name.1],
+            c.mode == MODE_TREE,
+            c.mode,
+            &bytes[c.id..c.id + 20],
+        ))
+    }
+
+    fn advance(&mut self) -> Result<(), GitError> {
+        if let Some(c) = self.current {
+            self.at = c.id + 20;
+            self.parse_current()?;
         }
+        Ok(())
     }
 }
 
 /// Move both sides past the entries they have byte for byte in common (same mode, name and
-/// id): most of a directory between a commit and its parent. Each step costs one search for
-/// the name's end and one comparison, instead of a full parse and ordering of both entries.
-fn skip_identical(a: &mut Side, b: &mut Side) {
+/// id): most of a directory between a commit and its parent. The common stretch is found by
+/// comparing bytes in bulk; only its entry boundaries are then looked for, never parsed.
+fn skip_identical(a: &mut Side, b: &mut Side) -> Result<(), GitError> {
     let (Some((_, x)), Some((_, y))) = (&a.tree, &b.tree) else {
-        return;
+        return Ok(());
     };
-    loop {
-        let (rest_x, rest_y) = (&x[a.at.min(x.len())..], &y[b.at.min(y.len())..]);
-        // An entry is `mode name NUL id`: mode and name hold no NUL, the id is 20 bytes.
-        let Some(nul) = memchr::memchr(0, rest_x) else {
-            return;
-        };
-        let len = nul + 21;
-        if rest_x.len() < len || rest_y.get(..len) != Some(&rest_x[..len]) {
-            return;
-        }
-        a.at += len;
-        b.at += len;
+    if a.current.is_none() || b.current.is_none() {
+        return Ok(());
     }
+    let (rest_x, rest_y) = (&x[a.at..], &y[b.at..]);
+    let same = common_prefix(rest_x, rest_y);
+    // Entries are `mode name NUL id`: mode and name hold no NUL, the id is 20 bytes. Both
+    // sides start at an entry, so up to `same` their boundaries are the same.
+    let mut skip = 0;
+    while let Some(nul) = memchr::memchr(0, &rest_x[skip..same.min(rest_x.len())]) {
+        let end = skip + nul + 21;
+        if end > same {
+            break;
+        }
+        skip = end;
+    }
+    if skip > 0 {
+        a.at += skip;
+        b.at += skip;
+        a.parse_current()?;
+        b.parse_current()?;
+    }
+    Ok(())
+}
+
+/// Length of the longest common prefix of `x` and `y`.
+fn common_prefix(x: &[u8], y: &[u8]) -> usize {
+    const CHUNK: usize = 32;
+    let n = x.len().min(y.len());
+    let mut i = 0;
+    while i + CHUNK <= n && x[i..i + CHUNK] == y[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    while i < n && x[i] == y[i] {
+        i += 1;
+    }
+    i
 }
 
 /// Changed paths of the commit with root tree `tree` and `parents` (their root trees, `None`
@@ -86,7 +160,7 @@ pub(crate) fn changed_between(
         olds.push(walk.load(*p)?);
     }
     if olds.is_empty() {
-        olds.push(Side { tree: None, at: 0 });
+        olds.push(Side::new(None)?);
     }
     walk.run(new, olds)?;
     walk.out.sort_unstable();
@@ -120,37 +194,38 @@ struct Frame {
 impl Frame {
     /// The smallest next key over all sides, in git's tree order, into `name`; whether it
     /// names a tree, or `None` when every side is done.
-    fn next_key(&self, name: &mut Vec<u8>) -> Result<Option<bool>, GitError> {
+    fn next_key(&self, name: &mut Vec<u8>) -> Option<bool> {
         let mut found = None;
         for side in std::iter::once(&self.new).chain(self.olds.iter()) {
-            if let Some(e) = side.peek()? {
-                let key = (e.name, e.is_tree());
+            if let Some((entry_name, is_tree, _, _)) = side.peek() {
                 let smaller = match found {
                     None => true,
-                    Some(is_tree) => tree_order(key, (name, is_tree)) == Ordering::Less,
+                    Some(found_tree) => {
+                        tree_order((entry_name, is_tree), (name, found_tree)) == Ordering::Less
+                    }
                 };
                 if smaller {
                     name.clear();
-                    name.extend_from_slice(key.0);
-                    found = Some(key.1);
+                    name.extend_from_slice(entry_name);
+                    found = Some(is_tree);
                 }
             }
         }
-        Ok(found)
+        found
     }
 }
 
 /// The entry of `side` with this name and kind, consumed; `None` when the side has none.
 fn take(side: &mut Side, name: &[u8], is_tree: bool) -> Result<Option<Entry>, GitError> {
-    let entry = match side.peek()? {
-        Some(e) if e.name == name && e.is_tree() == is_tree => Entry {
-            id: ObjectId::from_bytes(e.id)
+    let entry = match side.peek() {
+        Some((n, t, mode, id)) if n == name && t == is_tree => Entry {
+            id: ObjectId::from_bytes(id)
                 .ok_or_else(|| GitError::Corrupt("a tree entry's id is not 20 bytes".into()))?,
-            mode: e.mode,
+            mode,
         },
         _ => return Ok(None),
     };
-    side.advance();
+    side.advance()?;
     Ok(Some(entry))
 }
 
@@ -168,10 +243,13 @@ impl Walk<'_> {
         let mut name: Vec<u8> = Vec::new();
         let mut old_entries: Vec<Option<Entry>> = Vec::new();
         while let Some(frame) = stack.last_mut() {
-            if let [old] = frame.olds.as_mut_slice() {
-                skip_identical(&mut frame.new, old);
+            // Entries the same as in the first parent are unchanged against it, so never
+            // reported, whatever the other parents of a merge hold; the other parents' entries
+            // passed over this way come up as keys absent from both, and are skipped as such.
+            if let Some(first) = frame.olds.first_mut() {
+                skip_identical(&mut frame.new, first)?;
             }
-            let Some(is_tree) = frame.next_key(&mut name)? else {
+            let Some(is_tree) = frame.next_key(&mut name) else {
                 if let Some(done) = stack.pop() {
                     self.prefix.truncate(done.restore);
                 }
@@ -224,7 +302,7 @@ impl Walk<'_> {
             None => None,
             Some(id) => Some((id, self.objects.read(self.repo, id, Kind::Tree)?)),
         };
-        Ok(Side { tree, at: 0 })
+        Side::new(tree)
     }
 }
 
