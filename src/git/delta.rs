@@ -16,8 +16,12 @@ pub(crate) fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> 
             base.len()
         ));
     }
-    // Nothing is reserved from the declared size: a delta of a few bytes may claim any.
+    // The declared size is reserved only as far as the delta can plausibly make it (its base
+    // and its own bytes): a delta of a few bytes may claim any size.
+    let likely = (base.len() as u64).saturating_add(delta.len() as u64);
     let mut out = Vec::new();
+    out.try_reserve(usize::try_from(target_size.min(likely)).unwrap_or(0))
+        .map_err(|_| "cannot allocate the delta's result".to_string())?;
     while at < delta.len() {
         let op = delta[at];
         at += 1;

@@ -24,11 +24,22 @@ const CACHE_BYTES: usize = 16 << 20;
 /// Longest delta chain followed before giving the object to libgit2 (git writes at most 4095).
 const MAX_CHAIN: usize = 10_000;
 
+/// Trees remembered by id, so a tree read again (the parent's side of one commit is the
+/// next commit's own) needs no search of the pack index. Direct-mapped; small trees only, so
+/// what it keeps alive beside [`Cache`] stays small.
+const TREE_SLOTS: usize = 1 << 12;
+/// Largest tree the id table keeps.
+const TREE_SLOT_BYTES: usize = 64 << 10;
+
 /// Reads objects for one thread.
 pub struct Objects {
     packs: Arc<Packs>,
     inflater: Decompress,
     cache: Cache,
+    trees: Vec<Option<(ObjectId, Bytes)>>,
+    /// Root trees of commits the worker was handed (same slots as `trees`): a commit's
+    /// parent is usually handed over with it, and its tree is then known without reading it.
+    commit_trees: Vec<Option<(ObjectId, ObjectId)>>,
 }
 
 impl Objects {
@@ -38,6 +49,8 @@ impl Objects {
             packs,
             inflater: Decompress::new(),
             cache: Cache::default(),
+            trees: vec![None; TREE_SLOTS],
+            commit_trees: vec![None; TREE_SLOTS],
         }
     }
 
@@ -52,8 +65,20 @@ impl Objects {
         if let Some(tree) = self.packs.graph.as_ref().and_then(|g| g.tree_of(&id)) {
             return Ok(tree);
         }
+        if let Some((commit, tree)) = self.commit_trees[tree_slot(id)]
+            && commit == id
+        {
+            return Ok(tree);
+        }
         let raw = self.read(repo, id, Kind::Commit)?;
         super::object::commit_tree(id, &raw)
+    }
+
+    /// Remember the root tree of commit `id` from its raw bytes, for [`Objects::tree_of`].
+    pub(crate) fn remember_tree_of(&mut self, id: ObjectId, raw: &[u8]) {
+        if let Ok(tree) = super::object::commit_tree(id, raw) {
+            self.commit_trees[tree_slot(id)] = Some((id, tree));
+        }
     }
 
     /// The object `id` when one of the packs holds it and the pack reader can resolve it,
@@ -66,10 +91,22 @@ impl Objects {
 
     /// The object `id`, which must be of kind `kind`.
     pub fn read(&mut self, repo: &Repo, id: ObjectId, kind: Kind) -> Result<Bytes, GitError> {
+        let slot = tree_slot(id);
+        if kind == Kind::Tree
+            && let Some((known, bytes)) = &self.trees[slot]
+            && *known == id
+        {
+            return Ok(Rc::clone(bytes));
+        }
         let mut refused = None;
         match self.packs.find(id.as_bytes()) {
             Some((pack, offset)) => match self.read_packed(pack, offset, kind == Kind::Tree) {
-                Ok((found, bytes)) if found == kind => return Ok(bytes),
+                Ok((found, bytes)) if found == kind => {
+                    if kind == Kind::Tree && bytes.len() <= TREE_SLOT_BYTES {
+                        self.trees[slot] = Some((id, Rc::clone(&bytes)));
+                    }
+                    return Ok(bytes);
+                }
                 Ok(_) => return Err(wrong_kind(id, kind)),
                 Err(reason) => {
                     let name = self.packs.packs.get(pack).map(|p| p.name().into_owned());
@@ -177,6 +214,12 @@ impl Objects {
         }
         Ok((kind, bytes))
     }
+}
+
+/// The id table's slot for `id`: ids are hashes, so their first bytes spread evenly.
+fn tree_slot(id: ObjectId) -> usize {
+    let b = id.as_bytes();
+    (usize::from(b[0]) << 8 | usize::from(b[1])) & (TREE_SLOTS - 1)
 }
 
 fn wrong_kind(id: ObjectId, kind: Kind) -> GitError {

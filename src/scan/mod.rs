@@ -101,10 +101,13 @@ pub fn scan(
                     let next = chunk_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((index, chunk))) = next else { break };
                     let results = match chunk {
-                        Ok(commits) => commits
-                            .into_iter()
-                            .map(|w| judge_walked(git_dir, &packs, judge, opts, render, w))
-                            .collect(),
+                        Ok(commits) => {
+                            remember_trees(git_dir, &packs, &commits);
+                            commits
+                                .into_iter()
+                                .map(|w| judge_walked(git_dir, &packs, judge, opts, render, w))
+                                .collect()
+                        }
                         Err(e) => vec![Err(e)],
                     };
                     if done_tx.send((index, results)).is_err() {
@@ -117,6 +120,19 @@ pub fn scan(
         // Returning drops `permit_tx`, which stops the walker, which stops the workers.
         write_in_order(&done_rx, &permit_tx, sink)
     })
+}
+
+/// Tell this worker's reader the root tree of every commit of a chunk: most commits' parents
+/// are in the same chunk, and a parent's tree is then found without reading the parent.
+fn remember_trees(git_dir: &std::path::Path, packs: &Arc<Packs>, commits: &[Walked]) {
+    // Only a shortcut: without a worker, each tree is read where it is needed.
+    let _ = git::with_worker(git_dir, packs, |_, objects| {
+        for w in commits {
+            if let Some(raw) = &w.raw {
+                objects.remember_tree_of(w.id, raw);
+            }
+        }
+    });
 }
 
 /// Judge and render one walked commit on this worker's handles.
