@@ -24,20 +24,15 @@ const CACHE_BYTES: usize = 16 << 20;
 /// Longest delta chain followed before giving the object to libgit2 (git writes at most 4095).
 const MAX_CHAIN: usize = 10_000;
 
-/// Trees remembered by id, so a tree read again (the parent's side of one commit is the
-/// next commit's own) needs no search of the pack index. Direct-mapped; small trees only, so
-/// what it keeps alive beside [`Cache`] stays small.
+/// Slots of the table of commits' root trees (direct-mapped by id).
 const TREE_SLOTS: usize = 1 << 12;
-/// Largest tree the id table keeps.
-const TREE_SLOT_BYTES: usize = 64 << 10;
 
 /// Reads objects for one thread.
 pub struct Objects {
     packs: Arc<Packs>,
     inflater: Decompress,
     cache: Cache,
-    trees: Vec<Option<(ObjectId, Bytes)>>,
-    /// Root trees of commits the worker was handed (same slots as `trees`): a commit's
+    /// Root trees of commits the worker was handed: a commit's
     /// parent is usually handed over with it, and its tree is then known without reading it.
     commit_trees: Vec<Option<(ObjectId, ObjectId)>>,
 }
@@ -49,7 +44,6 @@ impl Objects {
             packs,
             inflater: Decompress::new(),
             cache: Cache::default(),
-            trees: vec![None; TREE_SLOTS],
             commit_trees: vec![None; TREE_SLOTS],
         }
     }
@@ -91,22 +85,10 @@ impl Objects {
 
     /// The object `id`, which must be of kind `kind`.
     pub fn read(&mut self, repo: &Repo, id: ObjectId, kind: Kind) -> Result<Bytes, GitError> {
-        let slot = tree_slot(id);
-        if kind == Kind::Tree
-            && let Some((known, bytes)) = &self.trees[slot]
-            && *known == id
-        {
-            return Ok(Rc::clone(bytes));
-        }
         let mut refused = None;
         match self.packs.find(id.as_bytes()) {
             Some((pack, offset)) => match self.read_packed(pack, offset, kind == Kind::Tree) {
-                Ok((found, bytes)) if found == kind => {
-                    if kind == Kind::Tree && bytes.len() <= TREE_SLOT_BYTES {
-                        self.trees[slot] = Some((id, Rc::clone(&bytes)));
-                    }
-                    return Ok(bytes);
-                }
+                Ok((found, bytes)) if found == kind => return Ok(bytes),
                 Ok(_) => return Err(wrong_kind(id, kind)),
                 Err(reason) => {
                     let name = self.packs.packs.get(pack).map(|p| p.name().into_owned());
@@ -216,7 +198,7 @@ impl Objects {
     }
 }
 
-/// The id table's slot for `id`: ids are hashes, so their first bytes spread evenly.
+/// The table's slot for `id`: ids are hashes, so their first bytes spread evenly.
 fn tree_slot(id: ObjectId) -> usize {
     let b = id.as_bytes();
     (usize::from(b[0]) << 8 | usize::from(b[1])) & (TREE_SLOTS - 1)
