@@ -15,6 +15,7 @@ pub mod fuzzing;
 mod iconv;
 mod id;
 pub mod integrity;
+mod limit;
 mod lookup;
 mod notes;
 mod object;

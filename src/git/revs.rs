@@ -3,17 +3,18 @@
 //!
 //! git pops commits from a list kept in committer-date order, newest first, where a commit of
 //! equal date goes after those already there; start points are stable-sorted by date first.
-//! libgit2's own time sort breaks ties differently, so the order is computed here; libgit2 only
-//! computes which commits a range excludes.
+//! libgit2's own time sort breaks ties differently, so the order is computed here, and so is
+//! what a range excludes ([`super::limit`]).
 
 use super::commitgraph::CommitGraph;
+use super::limit;
 use super::object::parse_links;
 use super::objects::Objects;
 use super::pack::{Kind, Packs};
 use super::{Context, GitError, peel_to_commit_id, resolve_commit_id};
 use super::{ObjectId, Repo};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -74,9 +75,9 @@ impl Ord for Pending {
 /// Commit ids in `git log` order.
 pub struct Walk<'r> {
     repo: &'r Repo,
-    /// With hidden commits: the commits to show (computed by libgit2); otherwise everything
-    /// reachable is shown.
-    allowed: Option<HashSet<ObjectId>>,
+    /// With excluded commits: the whole answer, worked out first as git does (see
+    /// [`super::limit`]); otherwise commits are found as they are shown.
+    listed: Option<VecDeque<limit::Listed>>,
     /// Commits already queued: those of the graph by position, others by id.
     seen: HashSet<ObjectId>,
     seen_in_graph: Vec<bool>,
@@ -165,10 +166,51 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn push(&mut self, id: ObjectId, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
-        if self.allowed.as_ref().is_some_and(|a| !a.contains(&id)) {
-            return;
+    /// Read a commit's date and parents for the limited walk: from the commit-graph, the
+    /// packs, or libgit2 as [`Walk::enqueue_read`] does; `None` when it cannot be read.
+    fn read_node(&mut self, id: ObjectId) -> Result<Option<limit::Node>, GitError> {
+        if let Some(graph) = &self.graph
+            && let Some(pos) = graph.position(id.as_bytes())
+            && let Some((_, time, parents)) = graph.commit_at(pos)
+        {
+            let parents: Option<Vec<ObjectId>> = parents.iter().map(|&p| graph.oid_at(p)).collect();
+            if let Some(parents) = parents {
+                return Ok(Some(limit::Node {
+                    time,
+                    parents,
+                    raw: None,
+                }));
+            }
         }
+        if let Some(objects) = self.objects.as_mut() {
+            let Ok(raw) = objects.read(self.repo, id, Kind::Commit) else {
+                return Ok(None);
+            };
+            let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
+            let (parents, time) = parse_links(id, &raw)?;
+            return Ok(Some(limit::Node {
+                time,
+                parents,
+                raw: Some(raw),
+            }));
+        }
+        let (Ok(commit), Ok(odb)) = (self.repo.raw.find_commit(id.oid()), self.repo.raw.odb())
+        else {
+            return Ok(None);
+        };
+        let Ok(raw) = odb.read(id.oid()) else {
+            return Ok(None);
+        };
+        let (_, time) = parse_links(id, raw.data())?;
+        let parents = commit.parent_ids().map(ObjectId::from_oid).collect();
+        Ok(Some(limit::Node {
+            time,
+            parents,
+            raw: None,
+        }))
+    }
+
+    fn push(&mut self, id: ObjectId, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
         self.queue.push(Pending {
             time,
             seq: self.seq,
@@ -184,6 +226,10 @@ impl Iterator for Walk<'_> {
     type Item = Result<Walked, GitError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(listed) = self.listed.as_mut() {
+            let (id, raw) = listed.pop_front()?;
+            return Some(Ok(Walked { id, raw }));
+        }
         // A parent that could not be read ends the walk after the commit naming it, as in git.
         if let Some(e) = self.failed.take() {
             self.queue.clear();
@@ -214,6 +260,8 @@ pub fn walk_revisions<'r>(
 ) -> Result<Option<Walk<'r>>, GitError> {
     let mut starts: Vec<ObjectId> = Vec::new();
     let mut hidden: Vec<ObjectId> = Vec::new();
+    // Every tip in the order given, `true` for an excluded one: git's pending list.
+    let mut tips: Vec<(ObjectId, bool)> = Vec::new();
     if sel.all {
         // git adds every ref in name order, then HEAD.
         let mut refs: Vec<(String, ObjectId)> = Vec::new();
@@ -233,6 +281,7 @@ pub fn walk_revisions<'r>(
         }
         refs.sort();
         starts.extend(refs.into_iter().map(|(_, id)| id));
+        tips.extend(starts.iter().map(|&id| (id, false)));
         if let Some(id) = repo
             .raw
             .head()
@@ -241,22 +290,33 @@ pub fn walk_revisions<'r>(
             && let Ok(head) = peel_to_commit_id(repo, ObjectId::from_oid(id), "HEAD")
         {
             starts.push(head);
+            tips.push((head, false));
         }
     }
     for rev in &sel.revs {
         if let Some(hide) = rev.strip_prefix('^') {
-            hidden.push(id(repo, hide)?);
+            let h = id(repo, hide)?;
+            hidden.push(h);
+            tips.push((h, true));
         } else if let Some((a, b)) = rev.split_once("...") {
             let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
             starts.extend([a, b]);
+            tips.extend([(a, false), (b, false)]);
             if let Ok(bases) = repo.raw.merge_bases(a.oid(), b.oid()) {
-                hidden.extend(bases.iter().copied().map(ObjectId::from_oid));
+                for base in bases.iter().copied().map(ObjectId::from_oid) {
+                    hidden.push(base);
+                    tips.push((base, true));
+                }
             }
         } else if let Some((a, b)) = rev.split_once("..") {
-            hidden.push(id(repo, or_head(a))?);
-            starts.push(id(repo, or_head(b))?);
+            let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
+            hidden.push(a);
+            starts.push(b);
+            tips.extend([(a, true), (b, false)]);
         } else {
-            starts.push(id(repo, rev)?);
+            let s = id(repo, rev)?;
+            starts.push(s);
+            tips.push((s, false));
         }
     }
     if sel.revs.is_empty() && !sel.all {
@@ -268,7 +328,9 @@ pub fn walk_revisions<'r>(
                     .and_then(|h| h.target())
                     .map(ObjectId::from_oid)
                     .ok_or_else(|| GitError::Corrupt("HEAD names no object".into()))?;
-                starts.push(peel_to_commit_id(repo, id, "HEAD")?);
+                let head = peel_to_commit_id(repo, id, "HEAD")?;
+                starts.push(head);
+                tips.push((head, false));
             }
             Err(e) if e.code() == git2::ErrorCode::UnbornBranch => return Ok(None),
             Err(e) => {
@@ -280,11 +342,6 @@ pub fn walk_revisions<'r>(
         }
     }
 
-    let allowed = if hidden.is_empty() {
-        None
-    } else {
-        Some(shown_set(repo, &starts, &hidden)?)
-    };
     let plain = plain_history(repo);
     let graph = plain.then(|| usable_graph(repo)).flatten().map(Arc::new);
     let packs = Arc::new(Packs::open(
@@ -296,13 +353,18 @@ pub fn walk_revisions<'r>(
         failed: None,
         packs,
         repo,
-        allowed,
+        listed: None,
         seen: HashSet::new(),
         queue: BinaryHeap::new(),
         seq: 0,
         seen_in_graph: vec![false; graph.as_ref().map_or(0, |g| g.commits() as usize)],
         graph,
     };
+    if !hidden.is_empty() {
+        let listed = limit::limited_walk(&tips, &mut |id| walk.read_node(id))?;
+        walk.listed = Some(listed.into_iter().collect());
+        return Ok(Some(walk));
+    }
     // Start points keep their given order among equal dates: the heap's insertion sequence
     // does exactly what git's stable sort by date does.
     for start in starts {
@@ -337,30 +399,6 @@ fn usable_graph(repo: &Repo) -> Option<CommitGraph> {
             None
         }
     }
-}
-
-/// Commits reachable from `starts` and not from `hidden`.
-fn shown_set(
-    repo: &Repo,
-    starts: &[ObjectId],
-    hidden: &[ObjectId],
-) -> Result<HashSet<ObjectId>, GitError> {
-    let mut rw = repo
-        .raw
-        .revwalk()
-        .context(|| "cannot start a revision walk".into())?;
-    for s in starts {
-        rw.push(s.oid())
-            .context(|| format!("cannot walk from {s}"))?;
-    }
-    for h in hidden {
-        rw.hide(h.oid()).context(|| format!("cannot hide {h}"))?;
-    }
-    rw.map(|r| {
-        r.map(ObjectId::from_oid)
-            .context(|| "cannot walk history".into())
-    })
-    .collect()
 }
 
 fn or_head(s: &str) -> &str {

@@ -20,7 +20,7 @@ pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_r
 use crate::engine::findings::Verdict;
 use crate::engine::record::CommitRecord;
 use crate::git::{self, GitError, ObjectId, Repo, RevSelection};
-use crate::judge::{At, Judge, judge_commit};
+use crate::judge::{At, Judge, judge_parsed};
 use crate::report::{Escaped, escape_join};
 use std::io::{self, Write};
 
@@ -82,12 +82,38 @@ pub(crate) fn judge_selection(
     let now = jiff::Timestamp::now();
     let mut records = Vec::new();
     let mut objects = git::Objects::new(walk.packs());
-    for walked in walk {
-        let id = walked?.id;
-        records.push(judge_commit(repo, &mut objects, judge, id, At::Fixed(now))?);
+    let mut walk = walk.peekable();
+    while walk.peek().is_some() {
+        // A chunk at a time: the walk's bytes of each commit are used, not read again, and
+        // the root trees of a chunk's commits are known before their children are diffed.
+        let chunk = walk
+            .by_ref()
+            .take(CHUNK)
+            .collect::<Result<Vec<_>, GitError>>()?;
+        for w in &chunk {
+            if let Some(raw) = &w.raw {
+                objects.remember_tree_of(w.id, raw);
+            }
+        }
+        for w in chunk {
+            let commit = match &w.raw {
+                Some(raw) => git::parse_commit(w.id, raw)?,
+                None => git::read_commit(repo, &mut objects, w.id)?,
+            };
+            records.push(judge_parsed(
+                repo,
+                &mut objects,
+                judge,
+                commit,
+                At::Fixed(now),
+            )?);
+        }
     }
     Ok(records)
 }
+
+/// Commits a hook judges between looks ahead at their parents' trees.
+const CHUNK: usize = 256;
 
 /// Print what is wrong with each commit that has findings; `Refuse` if any fails.
 pub(crate) fn report(

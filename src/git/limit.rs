@@ -1,0 +1,237 @@
+//! A walk with excluded commits (`A..B`, `^A`, a server's `NEW ^OLD`) as git's `limit_list`
+//! does it, commit for commit and in its order: commits are taken newest first from one
+//! date-ordered list holding both sides; an excluded commit passes its mark to its parents
+//! (and on through ancestors already read); the walk stops once only excluded commits are
+//! left and a few more (git's slop of 5, for clock skew) have been taken; commits listed
+//! before a mark reached them are dropped at the end, as git drops them from its output.
+//!
+//! Commits are read through the caller's reader (commit-graph, packs, or libgit2 where grafts
+//! and shallow clones change parents), each at most once.
+
+use super::GitError;
+use super::ObjectId;
+use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
+use std::collections::{BinaryHeap, HashMap};
+
+/// git's `SLOP`: commits taken after only excluded ones are left.
+const SLOP: u32 = 5;
+
+/// A commit as the walk needs it.
+pub(super) struct Node {
+    pub(super) time: i64,
+    pub(super) parents: Vec<ObjectId>,
+    /// The commit's bytes, when reading it gave them.
+    pub(super) raw: Option<Vec<u8>>,
+}
+
+/// A listed commit, with its bytes when reading it gave them.
+pub(super) type Listed = (ObjectId, Option<Vec<u8>>);
+
+/// Reads a commit for the walk; `Ok(None)` when it cannot be read.
+pub(super) type ReadNode<'a> = dyn FnMut(ObjectId) -> Result<Option<Node>, GitError> + 'a;
+
+/// What the walk knows of a commit: git's object flags, and the commit once read.
+#[derive(Default)]
+struct Known {
+    excluded: bool,
+    /// Queued once (git's `SEEN`).
+    seen: bool,
+    /// Read: its date, parents and bytes.
+    node: Option<Node>,
+}
+
+/// A list entry: newest first, and among equal dates the first queued first (git's
+/// `prio_queue` with its insertion counter).
+struct Queued {
+    time: i64,
+    seq: u64,
+    id: ObjectId,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.time
+            .cmp(&other.time)
+            .then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+struct Limit<'a, 'r> {
+    read: &'a mut ReadNode<'r>,
+    known: HashMap<ObjectId, Known>,
+    queue: BinaryHeap<Queued>,
+    seq: u64,
+    /// A wanted commit known to be in the list (git's `interesting_cache`): spares a look
+    /// through the whole list after each excluded commit.
+    wanted_hint: Option<ObjectId>,
+}
+
+/// The commits reachable from the wanted tips and from none of the excluded ones, in `git
+/// log` order, each with its bytes when reading gave them. `tips` are in the order given on
+/// the command line, `true` for an excluded one (`^A`).
+pub(super) fn limited_walk(
+    tips: &[(ObjectId, bool)],
+    read: &mut ReadNode<'_>,
+) -> Result<Vec<Listed>, GitError> {
+    let mut l = Limit {
+        read,
+        known: HashMap::new(),
+        queue: BinaryHeap::new(),
+        seq: 0,
+        wanted_hint: None,
+    };
+    for &(id, excluded) in tips {
+        if !l.read_once(id)? {
+            return Err(GitError::Corrupt(format!("cannot read commit {id}")));
+        }
+        if excluded {
+            l.known.entry(id).or_default().excluded = true;
+            l.mark_parents(id);
+        }
+        l.queue_once(id);
+    }
+    let mut listed: Vec<ObjectId> = Vec::new();
+    let mut last_listed = i64::MAX;
+    let mut slop = SLOP;
+    while let Some(q) = l.queue.pop() {
+        if l.wanted_hint == Some(q.id) {
+            l.wanted_hint = None;
+        }
+        let excluded = l.is_excluded(q.id);
+        l.process_parents(q.id, excluded)?;
+        if excluded {
+            l.mark_parents(q.id);
+            slop = l.still_interesting(last_listed, slop);
+            if slop > 0 {
+                continue;
+            }
+            break;
+        }
+        last_listed = q.time;
+        listed.push(q.id);
+    }
+    Ok(listed
+        .into_iter()
+        .filter_map(|id| {
+            let k = l.known.get_mut(&id)?;
+            (!k.excluded).then(|| (id, k.node.as_mut().and_then(|n| n.raw.take())))
+        })
+        .collect())
+}
+
+impl Limit<'_, '_> {
+    /// Read `id` unless it was read; whether it could be.
+    fn read_once(&mut self, id: ObjectId) -> Result<bool, GitError> {
+        if self.known.get(&id).is_some_and(|k| k.node.is_some()) {
+            return Ok(true);
+        }
+        let Some(node) = (self.read)(id)? else {
+            return Ok(false);
+        };
+        self.known.entry(id).or_default().node = Some(node);
+        Ok(true)
+    }
+
+    fn is_excluded(&self, id: ObjectId) -> bool {
+        self.known.get(&id).is_some_and(|k| k.excluded)
+    }
+
+    /// Put a read commit in the list unless it has been there.
+    fn queue_once(&mut self, id: ObjectId) {
+        let Some(k) = self.known.get_mut(&id) else {
+            return;
+        };
+        let Some(time) = k.node.as_ref().map(|n| n.time) else {
+            return;
+        };
+        if std::mem::replace(&mut k.seen, true) {
+            return;
+        }
+        self.queue.push(Queued {
+            time,
+            seq: self.seq,
+            id,
+        });
+        self.seq += 1;
+    }
+
+    fn parents_of(&self, id: ObjectId) -> Vec<ObjectId> {
+        self.known
+            .get(&id)
+            .and_then(|k| k.node.as_ref())
+            .map_or_else(Vec::new, |n| n.parents.clone())
+    }
+
+    /// git's `process_parents`: read the parents and queue them; an excluded commit's parents
+    /// are excluded too, and those that cannot be read are passed over, as git does; a
+    /// wanted commit's parent that cannot be read ends the walk.
+    fn process_parents(&mut self, id: ObjectId, excluded: bool) -> Result<(), GitError> {
+        for p in self.parents_of(id) {
+            if excluded {
+                self.known.entry(p).or_default().excluded = true;
+                if !self.read_once(p)? {
+                    continue;
+                }
+                self.mark_parents(p);
+            } else if !self.read_once(p)? {
+                return Err(GitError::Corrupt(format!(
+                    "cannot read commit {p}, a parent of {id}"
+                )));
+            }
+            self.queue_once(p);
+        }
+        Ok(())
+    }
+
+    /// git's `mark_parents_uninteresting`: exclude the parents of `id`, and on through every
+    /// ancestor already read that was not excluded yet.
+    fn mark_parents(&mut self, id: ObjectId) {
+        let mut pending = self.parents_of(id);
+        while let Some(c) = pending.pop() {
+            let k = match self.known.entry(c) {
+                Entry::Occupied(o) => o.into_mut(),
+                Entry::Vacant(v) => v.insert(Known::default()),
+            };
+            if std::mem::replace(&mut k.excluded, true) {
+                continue;
+            }
+            if let Some(n) = &k.node {
+                pending.extend(n.parents.iter().copied());
+            }
+        }
+    }
+
+    /// git's `still_interesting`: the slop left after taking an excluded commit.
+    fn still_interesting(&mut self, last_listed: i64, slop: u32) -> u32 {
+        let Some(next) = self.queue.peek() else {
+            return 0;
+        };
+        if last_listed <= next.time {
+            return SLOP;
+        }
+        if let Some(hint) = self.wanted_hint
+            && !self.is_excluded(hint)
+        {
+            return SLOP;
+        }
+        match self.queue.iter().find(|q| !self.is_excluded(q.id)) {
+            Some(q) => {
+                self.wanted_hint = Some(q.id);
+                SLOP
+            }
+            None => slop - 1,
+        }
+    }
+}
