@@ -349,7 +349,10 @@ impl Scratch {
     fn new() -> io::Result<Scratch> {
         let dir = tempfile::tempdir()?;
         let raw = git2::Repository::init_bare(dir.path().join("repo")).map_err(io::Error::other)?;
-        let repo = Repo { raw };
+        let repo = Repo {
+            raw,
+            from_env: false,
+        };
         std::fs::create_dir_all(dir.path().join("objects/pack"))?;
         Ok(Scratch { dir, repo })
     }

@@ -44,7 +44,7 @@ pub(crate) use refs::{
     Naming, RevError, Symrefs, TreeFile, exact_ref, read_tree_file, references, remote_tips,
     resolve_policy_rev,
 };
-pub use repo::{Repo, configure_for_scan};
+pub use repo::{Repo, RepoSource, configure_for_scan};
 pub use revs::{RevSelection, Walk, Walked, walk_revisions};
 pub(crate) use tree::changed_between;
 
@@ -243,7 +243,7 @@ pub(crate) fn write_index_tree(
 /// A worker thread's own handles: a repository (`Repo` is `Send` but not `Sync`) and an
 /// object reader over the scan's shared packs.
 struct Worker {
-    git_dir: std::path::PathBuf,
+    source: RepoSource,
     repo: Repo,
     objects: Objects,
 }
@@ -252,10 +252,10 @@ thread_local! {
     static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Run `f` with this thread's own handles on the repository at `git_dir` reading `packs`,
-/// opened once per thread.
+/// Run `f` with this thread's own handles on the repository `source` opens, reading
+/// `packs`, opened once per thread.
 pub(crate) fn with_worker<T>(
-    git_dir: &Path,
+    source: &RepoSource,
     packs: &Arc<Packs>,
     f: impl FnOnce(&Repo, &mut Objects) -> T,
 ) -> Result<T, GitError> {
@@ -263,17 +263,17 @@ pub(crate) fn with_worker<T>(
         let mut slot = cell.borrow_mut();
         if slot
             .as_ref()
-            .is_none_or(|w| w.git_dir != git_dir || !w.objects.reads(packs))
+            .is_none_or(|w| w.source != *source || !w.objects.reads(packs))
         {
             *slot = Some(Worker {
-                git_dir: git_dir.to_path_buf(),
-                repo: open_at(git_dir)?,
+                source: source.clone(),
+                repo: source.open()?,
                 objects: Objects::new(Arc::clone(packs)),
             });
         }
         match slot.as_mut() {
             Some(w) => Ok(f(&w.repo, &mut w.objects)),
-            None => Err(GitError::NotARepository(git_dir.display().to_string())),
+            None => Err(GitError::NotARepository(format!("{source:?}"))),
         }
     })
 }

@@ -7,6 +7,29 @@ use std::path::Path;
 /// An open repository. One per thread: it may move between threads but not be shared.
 pub struct Repo {
     pub(super) raw: git2::Repository,
+    /// Opened from git's environment (`GIT_DIR`, and in a server hook the quarantine's
+    /// `GIT_OBJECT_DIRECTORY`): other threads' handles must be opened the same way to see
+    /// the same objects.
+    pub(super) from_env: bool,
+}
+
+/// How to open another handle on the same repository, seeing the same objects: what
+/// [`Repo::source`] gives each thread that needs its own handle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoSource {
+    git_dir: std::path::PathBuf,
+    from_env: bool,
+}
+
+impl RepoSource {
+    /// A new handle on the repository.
+    pub fn open(&self) -> Result<Repo, GitError> {
+        if self.from_env {
+            Repo::open_from_env()
+        } else {
+            Repo::open_at(&self.git_dir)
+        }
+    }
 }
 
 impl Repo {
@@ -14,7 +37,10 @@ impl Repo {
     /// the current directory.
     pub fn open_from_env() -> Result<Repo, GitError> {
         git2::Repository::open_from_env()
-            .map(|raw| Repo { raw })
+            .map(|raw| Repo {
+                raw,
+                from_env: true,
+            })
             .map_err(|e| GitError::NotARepository(e.message().to_string()))
     }
 
@@ -22,7 +48,18 @@ impl Repo {
     pub(crate) fn open_at(path: &Path) -> Result<Repo, GitError> {
         let raw = git2::Repository::open(path)
             .context(|| format!("cannot open repository {}", path.display()))?;
-        Ok(Repo { raw })
+        Ok(Repo {
+            raw,
+            from_env: false,
+        })
+    }
+
+    /// How another thread opens its own handle on this repository.
+    pub fn source(&self) -> RepoSource {
+        RepoSource {
+            git_dir: self.raw.path().to_path_buf(),
+            from_env: self.from_env,
+        }
     }
 
     /// The git dir (`.git`, a linked worktree's own dir, or the repository when bare).

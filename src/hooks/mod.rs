@@ -19,9 +19,10 @@ pub use receive::{RefUpdate, first_deleting_or_rewinding, first_protected, pre_r
 
 use crate::engine::findings::Verdict;
 use crate::engine::record::CommitRecord;
-use crate::git::{self, GitError, ObjectId, Repo, RevSelection};
-use crate::judge::{At, Judge, judge_parsed};
+use crate::git::{GitError, ObjectId, Repo, RevSelection};
+use crate::judge::{At, Judge};
 use crate::report::{Escaped, escape_join};
+use crate::scan::{ScanError, ScanOptions, scan_with};
 use std::io::{self, Write};
 
 /// What a hook run decided.
@@ -69,51 +70,32 @@ const PREFIX: &str = "trailgate:";
 /// Paths listed per finding before "and N more" (unless verbose).
 const PATHS_SHOWN: usize = 5;
 
-/// Judge the commits of a selection (newest first), one at a time on this repository handle:
-/// hooks run inside git, where only this handle sees quarantined objects.
+/// Judge the commits of a selection (newest first) with the scan's pipeline: a walker and a
+/// worker per core, each on its own handle opened as `repo` was, so a server hook's threads
+/// all see the push's quarantined objects.
 pub(crate) fn judge_selection(
     repo: &Repo,
     judge: &Judge<'_>,
     selection: &RevSelection,
 ) -> Result<Vec<CommitRecord>, HookError> {
-    let Some(walk) = git::walk_revisions(repo, selection)? else {
-        return Ok(Vec::new());
+    let opts = ScanOptions {
+        selection: selection.clone(),
+        since: None,
+        until: None,
+        at: At::Fixed(jiff::Timestamp::now()),
+        threads: 0,
     };
-    let now = jiff::Timestamp::now();
     let mut records = Vec::new();
-    let mut objects = git::Objects::new(walk.packs());
-    let mut walk = walk.peekable();
-    while walk.peek().is_some() {
-        // A chunk at a time: the walk's bytes of each commit are used, not read again, and
-        // the root trees of a chunk's commits are known before their children are diffed.
-        let chunk = walk
-            .by_ref()
-            .take(CHUNK)
-            .collect::<Result<Vec<_>, GitError>>()?;
-        for w in &chunk {
-            if let Some(raw) = &w.raw {
-                objects.remember_tree_of(w.id, raw);
-            }
-        }
-        for w in chunk {
-            let commit = match &w.raw {
-                Some(raw) => git::parse_commit(w.id, raw)?,
-                None => git::read_commit(repo, &mut objects, w.id)?,
-            };
-            records.push(judge_parsed(
-                repo,
-                &mut objects,
-                judge,
-                commit,
-                At::Fixed(now),
-            )?);
-        }
+    let outcome = scan_with(repo, judge, &opts, &|_| Vec::new(), &mut |record, _| {
+        records.push(record);
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(records),
+        Err(ScanError::Git(e)) => Err(HookError::Git(e)),
+        Err(ScanError::Output(e)) => Err(HookError::Io(e)),
     }
-    Ok(records)
 }
-
-/// Commits a hook judges between looks ahead at their parents' trees.
-const CHUNK: usize = 256;
 
 /// Print what is wrong with each commit that has findings; `Refuse` if any fails.
 pub(crate) fn report(

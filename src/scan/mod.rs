@@ -5,7 +5,7 @@
 
 use crate::engine::policy::Policy;
 use crate::engine::record::CommitRecord;
-use crate::git::{self, GitError, Repo, RevSelection};
+use crate::git::{self, GitError, Repo, RepoSource, RevSelection};
 use crate::git::{Packs, Walked};
 use crate::judge::{At, Judge, judge_parsed};
 use jiff::Timestamp;
@@ -66,13 +66,25 @@ pub fn scan(
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
+    scan_with(repo, &Judge::new(repo, policy), opts, render, sink)
+}
+
+/// [`scan`] with a judge the caller made (a hook's, which has read its notes already).
+/// Every thread opens its own handle as `repo` was opened, so a server hook's threads see
+/// the quarantined objects of the push.
+pub(crate) fn scan_with(
+    repo: &Repo,
+    judge: &Judge<'_>,
+    opts: &ScanOptions,
+    render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
+    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+) -> Result<(), ScanError> {
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
     let max_in_flight = threads * 4;
-    let git_dir = repo.path().to_path_buf();
-    let judge = Judge::new(repo, policy);
+    let source = repo.source();
     std::thread::scope(|s| {
         let (packs_tx, packs_rx) = mpsc::channel::<Result<Option<Arc<Packs>>, GitError>>();
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(max_in_flight);
@@ -81,9 +93,9 @@ pub fn scan(
         for _ in 0..max_in_flight {
             let _ = permit_tx.send(());
         }
-        let (git_dir, selection) = (&git_dir, &opts.selection);
+        let (source, selection) = (&source, &opts.selection);
         // The walker owns the chunk queue: when it returns, the queue closes and the workers end.
-        s.spawn(move || walker(git_dir, selection, &packs_tx, chunk_tx, &permit_rx));
+        s.spawn(move || walker(source, selection, &packs_tx, chunk_tx, &permit_rx));
         let packs = match packs_rx.recv() {
             Ok(Ok(Some(packs))) => packs,
             Ok(Ok(None)) => return Ok(()),
@@ -94,7 +106,6 @@ pub fn scan(
         let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Judged>)>();
         for _ in 0..threads {
             let (done_tx, chunk_rx, packs) = (done_tx.clone(), chunk_rx.clone(), packs.clone());
-            let judge = &judge;
             s.spawn(move || {
                 loop {
                     // The lock is held only to take the next chunk.
@@ -102,10 +113,10 @@ pub fn scan(
                     let Ok(Ok((index, chunk))) = next else { break };
                     let results = match chunk {
                         Ok(commits) => {
-                            remember_trees(git_dir, &packs, &commits);
+                            remember_trees(source, &packs, &commits);
                             commits
                                 .into_iter()
-                                .map(|w| judge_walked(git_dir, &packs, judge, opts, render, w))
+                                .map(|w| judge_walked(source, &packs, judge, opts, render, w))
                                 .collect()
                         }
                         Err(e) => vec![Err(e)],
@@ -124,9 +135,9 @@ pub fn scan(
 
 /// Tell this worker's reader the root tree of every commit of a chunk: most commits' parents
 /// are in the same chunk, and a parent's tree is then found without reading the parent.
-fn remember_trees(git_dir: &std::path::Path, packs: &Arc<Packs>, commits: &[Walked]) {
+fn remember_trees(source: &RepoSource, packs: &Arc<Packs>, commits: &[Walked]) {
     // Only a shortcut: without a worker, each tree is read where it is needed.
-    let _ = git::with_worker(git_dir, packs, |_, objects| {
+    let _ = git::with_worker(source, packs, |_, objects| {
         for w in commits {
             if let Some(raw) = &w.raw {
                 objects.remember_tree_of(w.id, raw);
@@ -137,14 +148,14 @@ fn remember_trees(git_dir: &std::path::Path, packs: &Arc<Packs>, commits: &[Walk
 
 /// Judge and render one walked commit on this worker's handles.
 fn judge_walked(
-    git_dir: &std::path::Path,
+    source: &RepoSource,
     packs: &Arc<Packs>,
     judge: &Judge<'_>,
     opts: &ScanOptions,
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
     walked: Walked,
 ) -> Judged {
-    git::with_worker(git_dir, packs, |r, objects| {
+    git::with_worker(source, packs, |r, objects| {
         let commit = match &walked.raw {
             Some(raw) => git::parse_commit(walked.id, raw)?,
             None => git::read_commit(r, objects, walked.id)?,
@@ -162,13 +173,13 @@ fn judge_walked(
 /// The walker thread: walk the selection on its own repository handle and send numbered
 /// chunks, each when a permit comes back; the first message says what packs to read.
 fn walker(
-    git_dir: &std::path::Path,
+    source: &RepoSource,
     selection: &RevSelection,
     packs_tx: &mpsc::Sender<Result<Option<Arc<Packs>>, GitError>>,
     chunks: mpsc::SyncSender<Chunk>,
     permits: &mpsc::Receiver<()>,
 ) {
-    let repo = match git::open_at(git_dir) {
+    let repo = match source.open() {
         Ok(r) => r,
         Err(e) => {
             let _ = packs_tx.send(Err(e));
