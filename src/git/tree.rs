@@ -121,6 +121,29 @@ fn skip_identical(a: &mut Side, b: &mut Side) -> Result<(), GitError> {
     Ok(())
 }
 
+/// Move `lagging` past its entries that come before the next entry of both `a` and `b` (a
+/// side that is done comes after everything).
+fn catch_up(lagging: &mut Side, a: &Side, b: &Side) -> Result<(), GitError> {
+    let bound = match (a.peek(), b.peek()) {
+        (None, None) => None,
+        (Some(x), None) | (None, Some(x)) => Some(x),
+        (Some(x), Some(y)) => Some(if tree_order((x.0, x.1), (y.0, y.1)) == Ordering::Less {
+            x
+        } else {
+            y
+        }),
+    };
+    while let Some(entry) = lagging.peek() {
+        let before =
+            bound.is_none_or(|b| tree_order((entry.0, entry.1), (b.0, b.1)) == Ordering::Less);
+        if !before {
+            break;
+        }
+        lagging.advance()?;
+    }
+    Ok(())
+}
+
 /// Length of the longest common prefix of `x` and `y`.
 fn common_prefix(x: &[u8], y: &[u8]) -> usize {
     const CHUNK: usize = 32;
@@ -244,10 +267,15 @@ impl Walk<'_> {
         let mut old_entries: Vec<Option<Entry>> = Vec::new();
         while let Some(frame) = stack.last_mut() {
             // Entries the same as in the first parent are unchanged against it, so never
-            // reported, whatever the other parents of a merge hold; the other parents' entries
-            // passed over this way come up as keys absent from both, and are skipped as such.
-            if let Some(first) = frame.olds.first_mut() {
+            // reported, whatever the other parents of a merge hold.
+            if let Some((first, others)) = frame.olds.split_first_mut() {
                 skip_identical(&mut frame.new, first)?;
+                // A merge's other parents: their entries before both the commit's and the
+                // first parent's next one were passed over there as unchanged against the
+                // first parent, or are in neither; either way nothing to report.
+                for other in others {
+                    catch_up(other, &frame.new, first)?;
+                }
             }
             let Some(is_tree) = frame.next_key(&mut name) else {
                 if let Some(done) = stack.pop() {
