@@ -3,32 +3,81 @@
 
 use super::{AssistantDef, CatalogError};
 use regex::{Regex, RegexSet, RegexSetBuilder};
+use std::sync::OnceLock;
 
-/// One pattern field of every entry, compiled into a single set.
+/// One pattern field of every entry, compiled into a single set: at once, or (for fields
+/// most commits never consult) on first use.
 pub(super) struct Field {
-    set: RegexSet,
+    patterns: Vec<String>,
+    compiled: OnceLock<Compiled>,
     /// Per set pattern: (entry index, index in that entry's field).
     owners: Vec<(usize, usize)>,
 }
 
+enum Compiled {
+    Set(RegexSet),
+    /// Only when the set outgrows its size limit, which no checked pattern does alone: each
+    /// pattern by itself (a pattern that cannot be compiled matches nothing; every pattern
+    /// was checked where it was written, so none is left out in practice).
+    Each(Vec<Option<Regex>>),
+}
+
+impl Compiled {
+    fn of(patterns: &[String]) -> Compiled {
+        match set_of(patterns) {
+            Ok(set) => Compiled::Set(set),
+            Err(_) => Compiled::Each(patterns.iter().map(|p| Regex::new(p).ok()).collect()),
+        }
+    }
+}
+
+fn set_of(patterns: &[String]) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(patterns)
+        .size_limit(SET_SIZE_LIMIT)
+        .build()
+}
+
 impl Field {
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| Compiled::of(&self.patterns))
+    }
+
+    /// Indices of the patterns matching `text`, in order.
+    fn matching(&self, text: &str) -> Vec<usize> {
+        if self.owners.is_empty() {
+            return Vec::new();
+        }
+        match self.compiled() {
+            // `is_match` first: it needs no allocation, and most texts match nothing.
+            Compiled::Set(set) if !set.is_match(text) => Vec::new(),
+            Compiled::Set(set) => set.matches(text).iter().collect(),
+            Compiled::Each(each) => each
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.as_ref().is_some_and(|r| r.is_match(text)))
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
     /// First entry (then first pattern of it) matching `text`.
     pub(super) fn first(&self, text: &str) -> Option<(usize, usize)> {
-        // `is_match` first: it needs no allocation, and most texts match nothing.
-        if self.owners.is_empty() || !self.set.is_match(text) {
+        if self.owners.is_empty() {
             return None;
         }
-        self.set.matches(text).iter().next().map(|p| self.owners[p])
+        if let Compiled::Set(set) = self.compiled() {
+            if !set.is_match(text) {
+                return None;
+            }
+            return set.matches(text).iter().next().map(|p| self.owners[p]);
+        }
+        self.matching(text).first().map(|&p| self.owners[p])
     }
 
     /// Every (entry, pattern) matching `text`, in entry order.
     pub(super) fn all(&self, text: &str) -> Vec<(usize, usize)> {
-        if self.owners.is_empty() || !self.set.is_match(text) {
-            return Vec::new();
-        }
-        self.set
-            .matches(text)
-            .iter()
+        self.matching(text)
+            .into_iter()
             .map(|p| self.owners[p])
             .collect()
     }
@@ -38,6 +87,8 @@ impl Field {
 #[derive(Clone, Copy)]
 pub(super) enum Kind {
     Regex,
+    /// Regexes as written, compiled on first use.
+    Deferred,
     Email,
     Marker,
 }
@@ -80,6 +131,7 @@ pub(super) fn build(
     kind: Kind,
     errors: &mut Vec<CatalogError>,
 ) -> Option<Field> {
+    let defer = matches!(kind, Kind::Deferred);
     let before = errors.len();
     let mut patterns = Vec::new();
     let mut owners = Vec::new();
@@ -87,6 +139,14 @@ pub(super) fn build(
         for (i, p) in get(d).iter().enumerate() {
             let pattern = match kind {
                 Kind::Regex => p.clone(),
+                // Checked now, compiled when first needed: parsing is a fraction of compiling.
+                Kind::Deferred => match regex_syntax::Parser::new().parse(p) {
+                    Ok(_) => p.clone(),
+                    Err(e) => {
+                        errors.push(err(d, field, i, syntax_message(&e)));
+                        continue;
+                    }
+                },
                 Kind::Email => match email_regex(p) {
                     Ok(r) => r,
                     Err(m) => {
@@ -104,12 +164,22 @@ pub(super) fn build(
             owners.push((e, i));
         }
     }
-    let set = RegexSetBuilder::new(&patterns)
-        .size_limit(SET_SIZE_LIMIT)
-        .build();
-    match set {
-        Ok(set) if errors.len() == before => Some(Field { set, owners }),
-        Ok(_) => None,
+    if errors.len() > before {
+        return None;
+    }
+    if defer {
+        return Some(Field {
+            patterns,
+            compiled: OnceLock::new(),
+            owners,
+        });
+    }
+    match set_of(&patterns) {
+        Ok(set) => Some(Field {
+            patterns,
+            compiled: OnceLock::from(Compiled::Set(set)),
+            owners,
+        }),
         Err(set_error) => {
             // The set only says that some pattern is bad: compile each to name them all.
             let before_regexes = errors.len();
@@ -188,7 +258,15 @@ pub(crate) fn check_pattern(field: &str, pattern: &str) -> Result<(), String> {
 
 /// Last line of a regex error: the part that says what is wrong.
 fn regex_message(e: &regex::Error) -> String {
-    let text = e.to_string();
+    last_line_message(&e.to_string())
+}
+
+/// [`regex_message`] for the parser's own error (the same text `regex` reports).
+fn syntax_message(e: &regex_syntax::Error) -> String {
+    last_line_message(&e.to_string())
+}
+
+fn last_line_message(text: &str) -> String {
     let last = text.lines().last().unwrap_or("").trim();
     let last = last.strip_prefix("error: ").unwrap_or(last);
     format!("invalid regex: {last}")

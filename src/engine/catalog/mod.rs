@@ -238,8 +238,11 @@ impl Catalog {
             Kind::Regex,
             &mut errors,
         );
-        let names = build(&defs, "names", |d| &d.names, Kind::Regex, &mut errors);
-        let models = build(&defs, "models", |d| &d.models, Kind::Regex, &mut errors);
+        // Names and model families are consulted only for AI-key values that no address
+        // decides: most runs never need them, and compiling them costs more than a small
+        // scan (their `\p{L}` classes above all).
+        let names = build(&defs, "names", |d| &d.names, Kind::Deferred, &mut errors);
+        let models = build(&defs, "models", |d| &d.models, Kind::Deferred, &mut errors);
         let markers = build(&defs, "markers", |d| &d.markers, Kind::Marker, &mut errors);
         let (Some(emails), Some(identities), Some(names), Some(models), Some(markers), true) = (
             emails,
