@@ -43,6 +43,37 @@ impl ObjectId {
         Ok(ObjectId(bytes))
     }
 
+    /// Exactly 40 hex digits (either case), as a commit's `tree` and `parent` lines hold
+    /// them; `None` otherwise. A pair of table lookups a byte: every commit has a few.
+    pub(crate) fn from_hex40(hex: &[u8]) -> Option<ObjectId> {
+        const INVALID: u8 = 0xff;
+        const NIBBLE: [u8; 256] = {
+            let mut t = [INVALID; 256];
+            let mut i = 0;
+            while i < 10 {
+                t[b'0' as usize + i] = i as u8;
+                i += 1;
+            }
+            let mut i = 0;
+            while i < 6 {
+                t[b'a' as usize + i] = 10 + i as u8;
+                t[b'A' as usize + i] = 10 + i as u8;
+                i += 1;
+            }
+            t
+        };
+        let hex: &[u8; 40] = hex.try_into().ok()?;
+        let mut bytes = [0u8; 20];
+        let mut bad = 0u8;
+        for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+            let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
+            bad |= hi | lo;
+            *byte = hi << 4 | (lo & 0x0f);
+        }
+        // Valid nibbles are below 16; the invalid marker has the high bits set.
+        (bad & 0xf0 == 0).then_some(ObjectId(bytes))
+    }
+
     /// The 20 raw bytes.
     pub(crate) fn as_bytes(&self) -> &[u8; 20] {
         &self.0
@@ -96,6 +127,32 @@ impl FromStr for ObjectId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forty_hex_digits_parse_in_either_case_and_nothing_else_does() {
+        let hex = "0123456789abcdef0123456789ABCDEF01234567";
+        assert_eq!(
+            ObjectId::from_hex40(hex.as_bytes()),
+            ObjectId::from_hex(hex).ok()
+        );
+        for bad in [
+            "0123456789abcdef0123456789ABCDEF0123456g",
+            "0123456789abcdef0123456789ABCDEF0123456",
+            " 123456789abcdef0123456789ABCDEF01234567",
+            "0123456789abcdef0123456789ABCDEF012345670",
+        ] {
+            assert_eq!(ObjectId::from_hex40(bad.as_bytes()), None, "{bad}");
+        }
+        for b in 0..=255u8 {
+            let mut hex = *b"0123456789abcdef0123456789abcdef01234567";
+            hex[7] = b;
+            assert_eq!(
+                ObjectId::from_hex40(&hex).is_some(),
+                b.is_ascii_hexdigit(),
+                "byte {b}"
+            );
+        }
+    }
 
     #[test]
     fn hex_round_trips_and_parses_like_libgit2() {

@@ -62,9 +62,19 @@ pub(crate) fn parse_links(id: ObjectId, raw: &[u8]) -> Result<(Vec<ObjectId>, i6
     Ok((links.parents, links.date))
 }
 
-/// The root tree of a raw commit.
+/// The root tree of a raw commit: its first line, checked as [`links`] checks it (the rest
+/// of the header is read, and checked, where the commit itself is judged or walked).
 pub(crate) fn commit_tree(id: ObjectId, raw: &[u8]) -> Result<ObjectId, GitError> {
-    Ok(links(id, raw)?.tree)
+    if raw.len() <= TREE_LINE || !raw.starts_with(b"tree ") || raw[TREE_LINE - 1] != b'\n' {
+        return Err(malformed(id, "no valid tree line"));
+    }
+    hex_oid(&raw[5..TREE_LINE - 1]).ok_or_else(|| malformed(id, "bad tree id"))
+}
+
+fn malformed(id: ObjectId, what: &str) -> GitError {
+    GitError::Corrupt(format!(
+        "commit {id} is malformed ({what}); git refuses to read it too"
+    ))
 }
 
 /// `tree ` and a hex id and a newline.
@@ -81,15 +91,8 @@ struct Links {
 /// `parse_commit_buffer`: a `tree` line first and something after it, then the `parent` lines
 /// right after it; any other line naming a parent is no parent.
 fn links(id: ObjectId, raw: &[u8]) -> Result<Links, GitError> {
-    let refused = |what: &str| {
-        GitError::Corrupt(format!(
-            "commit {id} is malformed ({what}); git refuses to read it too"
-        ))
-    };
-    if raw.len() <= TREE_LINE || !raw.starts_with(b"tree ") || raw[TREE_LINE - 1] != b'\n' {
-        return Err(refused("no valid tree line"));
-    }
-    let tree = hex_oid(&raw[5..TREE_LINE - 1]).ok_or_else(|| refused("bad tree id"))?;
+    let refused = |what: &str| malformed(id, what);
+    let tree = commit_tree(id, raw)?;
     let mut parents = Vec::new();
     let mut at = TREE_LINE;
     while at + PARENT_LINE - 1 < raw.len() && raw[at..].starts_with(b"parent ") {
@@ -199,10 +202,7 @@ fn shown(text: &[u8], end: usize) -> Shown<'_> {
 }
 
 fn hex_oid(hex: &[u8]) -> Option<ObjectId> {
-    if hex.len() != 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    ObjectId::from_hex(std::str::from_utf8(hex).ok()?).ok()
+    ObjectId::from_hex40(hex)
 }
 
 /// `Name <email> 1700000000 +0100` split as git's `split_ident_line` does: the name ends at
