@@ -46,6 +46,7 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         selection: RevSelection {
             revs: args.revs.clone(),
             all: args.all,
+            tentative: false,
         },
         since: args
             .since

@@ -68,14 +68,19 @@ impl Ord for Queued {
     }
 }
 
-struct Limit<'a, 'r> {
-    read: &'a mut ReadNode<'r>,
+/// A limited walk in progress: [`Limited::next_listed`] lists commits as git's `limit_list`
+/// takes them; a commit listed may be dropped later (see [`Limited::dropped`]).
+pub(super) struct Limited {
     known: HashMap<ObjectId, Known>,
     queue: BinaryHeap<Queued>,
     seq: u64,
     /// A wanted commit known to be in the list (git's `interesting_cache`): spares a look
     /// through the whole list after each excluded commit.
     wanted_hint: Option<ObjectId>,
+    listed: Vec<ObjectId>,
+    last_listed: i64,
+    slop: u32,
+    done: bool,
 }
 
 /// The commits reachable from the wanted tips and from none of the excluded ones, in `git
@@ -85,59 +90,97 @@ pub(super) fn limited_walk(
     tips: &[(ObjectId, bool)],
     read: &mut ReadNode<'_>,
 ) -> Result<Vec<Listed>, GitError> {
-    let mut l = Limit {
-        read,
-        known: HashMap::new(),
-        queue: BinaryHeap::new(),
-        seq: 0,
-        wanted_hint: None,
-    };
-    for &(id, excluded) in tips {
-        if !l.read_once(id)? {
-            return Err(GitError::Corrupt(format!("cannot read commit {id}")));
-        }
-        if excluded {
-            l.known.entry(id).or_default().excluded = true;
-            l.mark_parents(id);
-        }
-        l.queue_once(id);
+    let mut l = Limited::start(tips, read)?;
+    let mut all = Vec::new();
+    while let Some(listed) = l.next_listed(read)? {
+        all.push(listed);
     }
-    let mut listed: Vec<ObjectId> = Vec::new();
-    let mut last_listed = i64::MAX;
-    let mut slop = SLOP;
-    while let Some(q) = l.queue.pop() {
-        if l.wanted_hint == Some(q.id) {
-            l.wanted_hint = None;
-        }
-        let excluded = l.is_excluded(q.id);
-        l.process_parents(q.id, excluded)?;
-        if excluded {
-            l.mark_parents(q.id);
-            slop = l.still_interesting(last_listed, slop);
-            if slop > 0 {
-                continue;
-            }
-            break;
-        }
-        last_listed = q.time;
-        listed.push(q.id);
-    }
-    Ok(listed
+    // Marks that arrived after a commit was listed drop it now, as git's output does.
+    Ok(all
         .into_iter()
-        .filter_map(|id| {
-            let k = l.known.get_mut(&id)?;
-            (!k.excluded).then(|| (id, k.node.as_mut().and_then(|n| n.raw.take())))
-        })
+        .filter(|(id, _)| !l.is_excluded(*id))
         .collect())
 }
 
-impl Limit<'_, '_> {
+impl Limited {
+    /// Start at `tips` (in the order given, `true` for an excluded one).
+    pub(super) fn start(
+        tips: &[(ObjectId, bool)],
+        read: &mut ReadNode<'_>,
+    ) -> Result<Limited, GitError> {
+        let mut l = Limited {
+            known: HashMap::new(),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            wanted_hint: None,
+            listed: Vec::new(),
+            last_listed: i64::MAX,
+            slop: SLOP,
+            done: false,
+        };
+        for &(id, excluded) in tips {
+            if !l.read_once(id, read)? {
+                return Err(GitError::Corrupt(format!("cannot read commit {id}")));
+            }
+            if excluded {
+                l.known.entry(id).or_default().excluded = true;
+                l.mark_parents(id);
+            }
+            l.queue_once(id);
+        }
+        Ok(l)
+    }
+
+    /// The next commit the walk lists, with its bytes; `None` when the walk is over.
+    pub(super) fn next_listed(
+        &mut self,
+        read: &mut ReadNode<'_>,
+    ) -> Result<Option<Listed>, GitError> {
+        while !self.done {
+            let Some(q) = self.queue.pop() else {
+                self.done = true;
+                break;
+            };
+            if self.wanted_hint == Some(q.id) {
+                self.wanted_hint = None;
+            }
+            let excluded = self.is_excluded(q.id);
+            self.process_parents(q.id, excluded, read)?;
+            if excluded {
+                self.mark_parents(q.id);
+                self.slop = self.still_interesting(self.last_listed, self.slop);
+                if self.slop == 0 {
+                    self.done = true;
+                }
+                continue;
+            }
+            self.last_listed = q.time;
+            self.listed.push(q.id);
+            let raw = self
+                .known
+                .get_mut(&q.id)
+                .and_then(|k| k.node.as_mut())
+                .and_then(|n| n.raw.take());
+            return Ok(Some((q.id, raw)));
+        }
+        Ok(None)
+    }
+
+    /// Commits listed so far that a later mark excluded: git does not show them.
+    pub(super) fn dropped(&self) -> Vec<ObjectId> {
+        self.listed
+            .iter()
+            .copied()
+            .filter(|id| self.is_excluded(*id))
+            .collect()
+    }
+
     /// Read `id` unless it was read; whether it could be.
-    fn read_once(&mut self, id: ObjectId) -> Result<bool, GitError> {
+    fn read_once(&mut self, id: ObjectId, read: &mut ReadNode<'_>) -> Result<bool, GitError> {
         if self.known.get(&id).is_some_and(|k| k.node.is_some()) {
             return Ok(true);
         }
-        let Some(node) = (self.read)(id)? else {
+        let Some(node) = read(id)? else {
             return Ok(false);
         };
         self.known.entry(id).or_default().node = Some(node);
@@ -177,15 +220,20 @@ impl Limit<'_, '_> {
     /// git's `process_parents`: read the parents and queue them; an excluded commit's parents
     /// are excluded too, and those that cannot be read are passed over, as git does; a
     /// wanted commit's parent that cannot be read ends the walk.
-    fn process_parents(&mut self, id: ObjectId, excluded: bool) -> Result<(), GitError> {
+    fn process_parents(
+        &mut self,
+        id: ObjectId,
+        excluded: bool,
+        read: &mut ReadNode<'_>,
+    ) -> Result<(), GitError> {
         for p in self.parents_of(id) {
             if excluded {
                 self.known.entry(p).or_default().excluded = true;
-                if !self.read_once(p)? {
+                if !self.read_once(p, read)? {
                     continue;
                 }
                 self.mark_parents(p);
-            } else if !self.read_once(p)? {
+            } else if !self.read_once(p, read)? {
                 return Err(GitError::Corrupt(format!(
                     "cannot read commit {p}, a parent of {id}"
                 )));

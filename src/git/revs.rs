@@ -25,6 +25,10 @@ pub struct RevSelection {
     pub revs: Vec<String>,
     /// Every ref and `HEAD`, like `git log --all`.
     pub all: bool,
+    /// With excluded commits, hand out each commit as the walk lists it, before the walk
+    /// knows whether a late mark will drop it (git drops such commits from its output):
+    /// the caller asks [`Walk::dropped`] at the end. Lets a hook judge while it walks.
+    pub tentative: bool,
 }
 
 /// A commit waiting in the walk's list.
@@ -78,6 +82,8 @@ pub struct Walk<'r> {
     /// With excluded commits: the whole answer, worked out first as git does (see
     /// [`super::limit`]); otherwise commits are found as they are shown.
     listed: Option<VecDeque<limit::Listed>>,
+    /// With excluded commits and [`RevSelection::tentative`]: the walk in progress.
+    limited: Option<limit::Limited>,
     /// Commits already queued: those of the graph by position, others by id.
     seen: HashSet<ObjectId>,
     seen_in_graph: Vec<bool>,
@@ -95,6 +101,14 @@ pub struct Walk<'r> {
 }
 
 impl Walk<'_> {
+    /// Commits a tentative walk handed out that git would not show (see
+    /// [`RevSelection::tentative`]); complete once the walk has ended.
+    pub fn dropped(&self) -> Vec<ObjectId> {
+        self.limited
+            .as_ref()
+            .map_or_else(Vec::new, limit::Limited::dropped)
+    }
+
     /// The packs and commit-graph this walk reads, to share with readers of its commits.
     pub fn packs(&self) -> Arc<Packs> {
         Arc::clone(&self.packs)
@@ -230,6 +244,13 @@ impl Iterator for Walk<'_> {
             let (id, raw) = listed.pop_front()?;
             return Some(Ok(Walked { id, raw }));
         }
+        if let Some(mut limited) = self.limited.take() {
+            let next = limited.next_listed(&mut |id| self.read_node(id));
+            self.limited = Some(limited);
+            return next
+                .transpose()
+                .map(|r| r.map(|(id, raw)| Walked { id, raw }));
+        }
         // A parent that could not be read ends the walk after the commit naming it, as in git.
         if let Some(e) = self.failed.take() {
             self.queue.clear();
@@ -354,6 +375,7 @@ pub fn walk_revisions<'r>(
         packs,
         repo,
         listed: None,
+        limited: None,
         seen: HashSet::new(),
         queue: BinaryHeap::new(),
         seq: 0,
@@ -361,6 +383,10 @@ pub fn walk_revisions<'r>(
         graph,
     };
     if !hidden.is_empty() {
+        if sel.tentative {
+            walk.limited = Some(limit::Limited::start(&tips, &mut |id| walk.read_node(id))?);
+            return Ok(Some(walk));
+        }
         let listed = limit::limited_walk(&tips, &mut |id| walk.read_node(id))?;
         walk.listed = Some(listed.into_iter().collect());
         return Ok(Some(walk));

@@ -79,7 +79,11 @@ pub(crate) fn judge_selection(
     selection: &RevSelection,
 ) -> Result<Vec<CommitRecord>, HookError> {
     let opts = ScanOptions {
-        selection: selection.clone(),
+        // Judged as the walk lists them: the walk and the judging overlap.
+        selection: RevSelection {
+            tentative: true,
+            ..selection.clone()
+        },
         since: None,
         until: None,
         at: At::Fixed(jiff::Timestamp::now()),
@@ -91,7 +95,15 @@ pub(crate) fn judge_selection(
         Ok(())
     });
     match outcome {
-        Ok(()) => Ok(records),
+        Ok(dropped) => {
+            // A late mark of the walk: git would not list these, so neither do we.
+            if !dropped.is_empty() {
+                let dropped: std::collections::HashSet<String> =
+                    dropped.iter().map(ToString::to_string).collect();
+                records.retain(|r| !dropped.contains(&r.id));
+            }
+            Ok(records)
+        }
         Err(ScanError::Git(e)) => Err(HookError::Git(e)),
         Err(ScanError::Output(e)) => Err(HookError::Io(e)),
     }

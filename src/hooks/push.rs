@@ -39,7 +39,14 @@ pub fn pre_push(
         if !is_zero(remote_oid) && git::find_commit(repo, parse_oid(remote_oid, line)?).is_ok() {
             revs.push(format!("^{remote_oid}"));
         }
-        let records = judge_selection(repo, judge, &RevSelection { revs, all: false })?;
+        let records = judge_selection(
+            repo,
+            judge,
+            &RevSelection {
+                revs,
+                ..RevSelection::default()
+            },
+        )?;
         if report(out, remote_ref, &records, Detail { verbose: false })? == Outcome::Refuse {
             outcome = Outcome::Refuse;
         }

@@ -158,6 +158,13 @@ fn judge_update(
     } else {
         revs.push(format!("^{}", u.old));
     }
-    let records = judge_selection(repo, judge, &RevSelection { revs, all: false })?;
+    let records = judge_selection(
+        repo,
+        judge,
+        &RevSelection {
+            revs,
+            ..RevSelection::default()
+        },
+    )?;
     Ok(report(out, &u.name, &records, detail)?)
 }

@@ -66,19 +66,23 @@ pub fn scan(
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
 ) -> Result<(), ScanError> {
-    scan_with(repo, &Judge::new(repo, policy), opts, render, sink)
+    let mut opts = opts.clone();
+    // Only exact walks here: what is handed to `sink` is never taken back.
+    opts.selection.tentative = false;
+    scan_with(repo, &Judge::new(repo, policy), &opts, render, sink).map(|_| ())
 }
 
 /// [`scan`] with a judge the caller made (a hook's, which has read its notes already).
 /// Every thread opens its own handle as `repo` was opened, so a server hook's threads see
-/// the quarantined objects of the push.
+/// the quarantined objects of the push. With a tentative selection, returns the commits
+/// handed to `sink` that the walk dropped in the end (the caller takes them back).
 pub(crate) fn scan_with(
     repo: &Repo,
     judge: &Judge<'_>,
     opts: &ScanOptions,
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
     sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
-) -> Result<(), ScanError> {
+) -> Result<Vec<git::ObjectId>, ScanError> {
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -88,6 +92,7 @@ pub(crate) fn scan_with(
     std::thread::scope(|s| {
         let (packs_tx, packs_rx) = mpsc::channel::<Result<Option<Arc<Packs>>, GitError>>();
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(max_in_flight);
+        let (dropped_tx, dropped_rx) = mpsc::channel::<Vec<git::ObjectId>>();
         // One permit per chunk in flight: the writer hands one back for each chunk written.
         let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(max_in_flight);
         for _ in 0..max_in_flight {
@@ -95,10 +100,19 @@ pub(crate) fn scan_with(
         }
         let (source, selection) = (&source, &opts.selection);
         // The walker owns the chunk queue: when it returns, the queue closes and the workers end.
-        s.spawn(move || walker(source, selection, &packs_tx, chunk_tx, &permit_rx));
+        s.spawn(move || {
+            walker(
+                source,
+                selection,
+                &packs_tx,
+                chunk_tx,
+                &permit_rx,
+                &dropped_tx,
+            );
+        });
         let packs = match packs_rx.recv() {
             Ok(Ok(Some(packs))) => packs,
-            Ok(Ok(None)) => return Ok(()),
+            Ok(Ok(None)) => return Ok(Vec::new()),
             Ok(Err(e)) => return Err(e.into()),
             Err(_) => return Err(stopped()),
         };
@@ -129,7 +143,9 @@ pub(crate) fn scan_with(
         }
         drop(done_tx);
         // Returning drops `permit_tx`, which stops the walker, which stops the workers.
-        write_in_order(&done_rx, &permit_tx, sink)
+        write_in_order(&done_rx, &permit_tx, sink)?;
+        // The walker sent what it dropped before closing the chunk queue.
+        Ok(dropped_rx.try_iter().flatten().collect())
     })
 }
 
@@ -178,6 +194,7 @@ fn walker(
     packs_tx: &mpsc::Sender<Result<Option<Arc<Packs>>, GitError>>,
     chunks: mpsc::SyncSender<Chunk>,
     permits: &mpsc::Receiver<()>,
+    dropped: &mpsc::Sender<Vec<git::ObjectId>>,
 ) {
     let repo = match source.open() {
         Ok(r) => r,
@@ -214,6 +231,10 @@ fn walker(
             }
         }
         let last = failed.is_some() || commits.len() < CHUNK;
+        if last {
+            // Before the last chunk, so it is there when the writer is done.
+            let _ = dropped.send(walk.dropped());
+        }
         if commits.is_empty() && failed.is_none() {
             return;
         }

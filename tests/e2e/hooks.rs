@@ -674,3 +674,59 @@ fn pre_push_when_the_remote_tip_is_not_in_this_clone() {
     );
     assert!(!e.contains("cannot") && !e.contains("panicked"), "{e}");
 }
+
+#[test]
+fn a_commit_the_walk_lists_before_the_old_tip_reaches_it_is_not_judged() {
+    // Clock skew: X, a restricted change already on the server, is dated after the commits
+    // that descend from it there (O2, O); NEW, pushed now, has X as its parent. git's walk of
+    // `NEW ^O` lists X before O's mark reaches it through O2, then drops it: the hook, which
+    // judges commits as the walk lists them, must drop it too and accept the push.
+    let s = Setup::new();
+    let at = |t: &str| -> [(&'static str, String); 2] {
+        [
+            ("GIT_AUTHOR_DATE", format!("{t} +0000")),
+            ("GIT_COMMITTER_DATE", format!("{t} +0000")),
+        ]
+    };
+    let commit = |message: &str, file: &str, t: &str| -> String {
+        s.client.write(file, message);
+        s.client.git(&["add", "-A"]);
+        let env = at(t);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let o = s
+            .client
+            .git_output(&["commit", "-q", "--no-verify", "-m", message], &env);
+        assert!(o.status.success(), "{}", stderr(&o));
+        s.client.head()
+    };
+    let x = commit(
+        &format!("restricted change\n\n{CLAUDE}\n"),
+        "src/x.rs",
+        "2000000200",
+    );
+    commit("older descendant\n", "docs/o2.txt", "2000000050");
+    let old = commit("old tip\n", "docs/o.txt", "2000000100");
+    // The server takes X, O2 and O without judging them: its hook is set aside for this push.
+    let hook = s.server.path().join("hooks/pre-receive");
+    std::fs::rename(&hook, hook.with_extension("off")).unwrap();
+    let o = s.push(&["-q", "--no-verify", "origin", "HEAD:refs/heads/release/1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::rename(hook.with_extension("off"), &hook).unwrap();
+
+    s.client.git(&["reset", "-q", "--hard", &x]);
+    let new = commit("clean change\n", "docs/new.txt", "2000000300");
+    let listed = s.client.git(&["rev-list", &new, &format!("^{old}")]);
+    assert_eq!(listed.trim(), new, "git lists NEW alone");
+    let o = s.push(&[
+        "-q",
+        "--no-verify",
+        "--force",
+        "origin",
+        "HEAD:refs/heads/release/1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        s.server_head("refs/heads/release/1").as_deref(),
+        Some(new.as_str())
+    );
+}
