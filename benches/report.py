@@ -7,10 +7,11 @@ text table on stdout and as Markdown to a file.
 
 import sys
 
-TARGET_FEW = 1.0      # few-diffs scan / git log --format=%B
+TARGET_FEW = 0.6      # few-diffs scan / git log --format=%B
 TARGET_ALL = 0.5      # all-diffs scan / git log --format=%B --name-only
 TARGET_PUSH1 = 0.050  # added seconds, 1-commit push
 TARGET_PUSH100 = 0.200
+TARGET_LARGE = 0.250  # seconds, the hook alone on an update of about 10,000 commits
 TARGET_MEM = 2.0      # peak RSS ratio when the history grows 4x
 
 
@@ -91,6 +92,11 @@ def rows(v):
             mb(v, "rss.hook%s" % n))
         row("  (trailgate hook pre-receive alone, %s %s)" % (n, word), "hook%s" % n,
             peak=mb(v, "rss.hook%s" % n))
+    large = num(v, "time.hook_large")
+    if large is not None:
+        row("trailgate hook pre-receive alone, update of %s commits" % _n(v.get("large_n", "?")),
+            "hook_large", "", "", "< %.0f ms" % (TARGET_LARGE * 1000),
+            verdict(large < TARGET_LARGE), mb(v, "rss.hook_large"))
     return out
 
 

@@ -22,12 +22,15 @@ FILES=${FILES:-52000}
 SEED=${SEED:-42}
 RUNS=${RUNS:-5}
 PUSH_RUNS=${PUSH_RUNS:-15}
+LARGE=${LARGE:-10000}
 WARMUP=${WARMUP:-1}
 HYPERFINE=${HYPERFINE:-auto}
 COMMIT_GRAPH=${COMMIT_GRAPH:-1}
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/trailgate-bench}
 POLICY_FEW=${POLICY_FEW:-$here/policies/few-diffs.toml}
 POLICY_ALL=${POLICY_ALL:-$here/policies/all-diffs.toml}
+# The server's policy for the pushes, which must pass it.
+POLICY_PUSH=${POLICY_PUSH:-$POLICY_FEW}
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 say() { echo "== $*" >&2; }
@@ -40,7 +43,8 @@ command -v python3 >/dev/null || die "python3 is required"
 abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 POLICY_FEW=$(abspath "$POLICY_FEW")
 POLICY_ALL=$(abspath "$POLICY_ALL")
-[ -f "$POLICY_FEW" ] && [ -f "$POLICY_ALL" ] || die "policy files not found"
+POLICY_PUSH=$(abspath "$POLICY_PUSH")
+[ -f "$POLICY_FEW" ] && [ -f "$POLICY_ALL" ] && [ -f "$POLICY_PUSH" ] || die "policy files not found"
 
 mkdir -p "$BENCH_DIR"
 BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
@@ -100,7 +104,7 @@ put trailgate "$("$TG" --version) at $TG ($src_rev)"
 gen() {
     local commits=$2 dir stamp t0 t1 t2 t3
     dir=$BENCH_DIR/repos/$1-c$commits-f$FILES-s$SEED.git
-    stamp="$(sha256sum "$here/gen_repo.py" | cut -c1-16) commits=$commits files=$FILES seed=$SEED graph=$COMMIT_GRAPH"
+    stamp="$(sha256sum "$here/gen_repo.py" | cut -c1-16) commits=$commits files=$FILES seed=$SEED graph=$COMMIT_GRAPH repack=d50w250"
     if [ -f "$dir/bench-stamp" ] && [ "$(cat "$dir/bench-stamp")" = "$stamp" ]; then
         say "reusing $dir"
         echo "$dir"
@@ -117,7 +121,9 @@ gen() {
     t1=$(date +%s.%N)
     git -C "$dir" update-ref -d refs/heads/topic 2>/dev/null || true
     git -C "$dir" symbolic-ref HEAD refs/heads/main >&2
-    git -C "$dir" repack -a -d -q >&2
+    # As real repositories are packed (git gc --aggressive, a hosting service's maintenance):
+    # long delta chains across a wide window, not fast-import's.
+    git -C "$dir" repack -a -d -f -q --depth=50 --window=250 >&2
     t2=$(date +%s.%N)
     if [ "$COMMIT_GRAPH" = 1 ]; then
         git -C "$dir" commit-graph write --reachable >&2
@@ -270,7 +276,7 @@ CLIENT=$W/client.git
 git clone -q --bare --no-local "$REPO" "$SERVER"
 [ "$COMMIT_GRAPH" = 1 ] && git -C "$SERVER" commit-graph write --reachable
 git -C "$SERVER" update-ref refs/heads/main "$BASE"
-git -C "$SERVER" config trailgate.policy "$POLICY_FEW"
+git -C "$SERVER" config trailgate.policy "$POLICY_PUSH"
 git clone -q --bare "$REPO" "$CLIENT"
 push_time=$(($(git -C "$REPO" log -1 --format=%ct "$BASE") + 3600))
 for n in 1 100; do
@@ -306,6 +312,28 @@ for n in 1 100; do
     peak "rss.hook$n" "0" "$hook_cmd"
 done
 eval "$reset_cmd"
+
+# A large update of the protected ref, as an import or the merge of a long-lived branch
+# pushes it: the hook alone on `OLD REV` where OLD is the first-parent ancestor of REV with
+# about LARGE commits in OLD..REV (fewer when the history is shorter).
+if [ "$LARGE" -gt 0 ]; then
+    say "finding an update of about $LARGE commits"
+    lo=1
+    hi=$(git -C "$SERVER" rev-list --first-parent --count "$BASE")
+    hi=$((hi - 1))
+    while [ "$lo" -lt "$hi" ]; do
+        mid=$(((lo + hi) / 2))
+        n=$(git -C "$SERVER" rev-list --count "$BASE~$mid..$BASE")
+        if [ "$n" -lt "$LARGE" ]; then lo=$((mid + 1)); else hi=$mid; fi
+    done
+    OLD=$(git -C "$SERVER" rev-parse "$BASE~$lo")
+    large_n=$(git -C "$SERVER" rev-list --count "$OLD..$BASE")
+    put large_n "$large_n"
+    large_cmd="printf '%s %s refs/heads/main\n' $OLD $BASE | GIT_DIR=$(q "$SERVER") $(q "$TG") hook pre-receive >/dev/null 2>&1"
+    # It may refuse the update (exit 1): what counts is how long it takes to decide.
+    NRUNS=$RUNS measure hook_large "0 1" "" "$large_cmd"
+    peak rss.hook_large "0 1" "$large_cmd"
+fi
 
 # ------------------------------------------------------------------ report
 end_all=$(date +%s)
