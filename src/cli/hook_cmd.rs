@@ -107,7 +107,9 @@ fn run(args: &HookArgs) -> Result<Outcome> {
     if let Some(seconds) = timeout(&repo, args)? {
         start_watchdog(seconds, is_server_hook(&args.name))?;
     }
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole run: the watchdog must be able to print its refusal and exit
+    // while the hook is still judging (each write takes the lock for itself).
+    let mut stderr = std::io::stderr();
     let Some(hook) = Hook::from_name(&args.name) else {
         bail!(
             "unknown hook `{}`; trailgate runs: {}",

@@ -354,3 +354,53 @@ fn a_policy_missing_on_the_trusted_ref_rejects_the_push() {
         "{err}"
     );
 }
+
+#[test]
+fn the_time_limit_cuts_judging_short_instead_of_waiting_for_it() {
+    // A push of many commits that break the policy: judging them takes far longer than the
+    // limit. The refusal must come from the watchdog while judging goes on, not after it:
+    // the hook's own verdict ("refusing …") never gets written.
+    let s = Setup::new();
+    let mut stream = String::new();
+    let base = s.client.head();
+    for i in 0..1500 {
+        let from = if i == 0 {
+            format!("from {base}\n")
+        } else {
+            String::new()
+        };
+        let message = format!("change {i}\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n");
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter A <a@example.com> {} +0000\ndata {}\n{message}{from}M 100644 inline src/lib.rs\ndata {}\nv{i}\n\n",
+            2_000_000_000 + i,
+            message.len(),
+            format!("v{i}\n").len(),
+        ));
+    }
+    let mut import = Command::new("git");
+    import
+        .args([
+            "-C",
+            s.client.path().to_str().unwrap(),
+            "fast-import",
+            "--quiet",
+        ])
+        .stdin(Stdio::piped());
+    let mut child = import.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    s.server.git(&["config", "trailgate.hookTimeout", "0.05"]);
+    let push = s.push(&["--no-verify", "origin", "main"]);
+    let err = stderr(&push);
+    assert!(!push.status.success(), "{err}");
+    assert!(err.contains("could not be judged within 0.05 s"), "{err}");
+    assert!(
+        !err.contains("refusing refs/heads/main"),
+        "judging ran to its end: {err}"
+    );
+}
