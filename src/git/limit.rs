@@ -10,7 +10,7 @@
 
 use super::GitError;
 use super::ObjectId;
-use std::cmp::Ordering;
+use super::revs::DateKey;
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
 
@@ -41,32 +41,8 @@ struct Known {
     node: Option<Node>,
 }
 
-/// A list entry: newest first, and among equal dates the first queued first (git's
-/// `prio_queue` with its insertion counter).
-struct Queued {
-    time: i64,
-    seq: u64,
-    id: ObjectId,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Queued {}
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.time
-            .cmp(&other.time)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
-}
+/// A list entry: its place in git's order, and the commit.
+type Queued = (DateKey, ObjectId);
 
 /// A limited walk in progress: [`Limited::next_listed`] lists commits as git's `limit_list`
 /// takes them; a commit listed may be dropped later (see [`Limited::dropped`]).
@@ -137,31 +113,31 @@ impl Limited {
         read: &mut ReadNode<'_>,
     ) -> Result<Option<Listed>, GitError> {
         while !self.done {
-            let Some(q) = self.queue.pop() else {
+            let Some((key, id)) = self.queue.pop() else {
                 self.done = true;
                 break;
             };
-            if self.wanted_hint == Some(q.id) {
+            if self.wanted_hint == Some(id) {
                 self.wanted_hint = None;
             }
-            let excluded = self.is_excluded(q.id);
-            self.process_parents(q.id, excluded, read)?;
+            let excluded = self.is_excluded(id);
+            self.process_parents(id, excluded, read)?;
             if excluded {
-                self.mark_parents(q.id);
+                self.mark_parents(id);
                 self.slop = self.still_interesting(self.last_listed, self.slop);
                 if self.slop == 0 {
                     self.done = true;
                 }
                 continue;
             }
-            self.last_listed = q.time;
-            self.listed.push(q.id);
+            self.last_listed = key.time;
+            self.listed.push(id);
             let raw = self
                 .known
-                .get_mut(&q.id)
+                .get_mut(&id)
                 .and_then(|k| k.node.as_mut())
                 .and_then(|n| n.raw.take());
-            return Ok(Some((q.id, raw)));
+            return Ok(Some((id, raw)));
         }
         Ok(None)
     }
@@ -202,11 +178,13 @@ impl Limited {
         if std::mem::replace(&mut k.seen, true) {
             return;
         }
-        self.queue.push(Queued {
-            time,
-            seq: self.seq,
+        self.queue.push((
+            DateKey {
+                time,
+                seq: self.seq,
+            },
             id,
-        });
+        ));
         self.seq += 1;
     }
 
@@ -263,7 +241,7 @@ impl Limited {
 
     /// git's `still_interesting`: the slop left after taking an excluded commit.
     fn still_interesting(&mut self, last_listed: i64, slop: u32) -> u32 {
-        let Some(next) = self.queue.peek() else {
+        let Some((next, _)) = self.queue.peek() else {
             return 0;
         };
         if last_listed <= next.time {
@@ -274,9 +252,9 @@ impl Limited {
         {
             return SLOP;
         }
-        match self.queue.iter().find(|q| !self.is_excluded(q.id)) {
-            Some(q) => {
-                self.wanted_hint = Some(q.id);
+        match self.queue.iter().find(|(_, id)| !self.is_excluded(*id)) {
+            Some(&(_, id)) => {
+                self.wanted_hint = Some(id);
                 SLOP
             }
             None => slop - 1,

@@ -33,8 +33,7 @@ pub struct RevSelection {
 
 /// A commit waiting in the walk's list.
 struct Pending {
-    time: i64,
-    seq: u64,
+    key: DateKey,
     id: ObjectId,
     parents: Parents,
     /// The commit's bytes when the walk had to read it, so nobody reads it twice.
@@ -56,9 +55,31 @@ enum Parents {
     Ids(Vec<ObjectId>),
 }
 
+/// A place in git's date-ordered commit list: newest first, and among equal dates the first
+/// one inserted first (git's insert-by-date and its priority queue's insertion counter).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct DateKey {
+    pub(super) time: i64,
+    pub(super) seq: u64,
+}
+
+impl PartialOrd for DateKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.time
+            .cmp(&other.time)
+            .then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
 impl PartialEq for Pending {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl Eq for Pending {}
@@ -68,11 +89,8 @@ impl PartialOrd for Pending {
     }
 }
 impl Ord for Pending {
-    // Newest first; among equal dates, first inserted first (git's insert-by-date).
     fn cmp(&self, other: &Self) -> Ordering {
-        self.time
-            .cmp(&other.time)
-            .then_with(|| other.seq.cmp(&self.seq))
+        self.key.cmp(&other.key)
     }
 }
 
@@ -226,8 +244,10 @@ impl Walk<'_> {
 
     fn push(&mut self, id: ObjectId, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
         self.queue.push(Pending {
-            time,
-            seq: self.seq,
+            key: DateKey {
+                time,
+                seq: self.seq,
+            },
             id,
             parents,
             raw,

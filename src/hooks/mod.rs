@@ -76,13 +76,14 @@ const PATHS_SHOWN: usize = 5;
 pub(crate) fn judge_selection(
     repo: &Repo,
     judge: &Judge<'_>,
-    selection: &RevSelection,
+    revs: Vec<String>,
 ) -> Result<Vec<CommitRecord>, HookError> {
     let opts = ScanOptions {
         // Judged as the walk lists them: the walk and the judging overlap.
         selection: RevSelection {
+            revs,
+            all: false,
             tentative: true,
-            ..selection.clone()
         },
         since: None,
         until: None,

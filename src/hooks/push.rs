@@ -2,7 +2,7 @@
 //! every line git gives on stdin (several refs at once).
 
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
-use crate::git::{self, ObjectId, Repo, RevSelection};
+use crate::git::{self, ObjectId, Repo};
 use crate::judge::Judge;
 use std::io::Write;
 
@@ -39,14 +39,7 @@ pub fn pre_push(
         if !is_zero(remote_oid) && git::find_commit(repo, parse_oid(remote_oid, line)?).is_ok() {
             revs.push(format!("^{remote_oid}"));
         }
-        let records = judge_selection(
-            repo,
-            judge,
-            &RevSelection {
-                revs,
-                ..RevSelection::default()
-            },
-        )?;
+        let records = judge_selection(repo, judge, revs)?;
         if report(out, remote_ref, &records, Detail { verbose: false })? == Outcome::Refuse {
             outcome = Outcome::Refuse;
         }

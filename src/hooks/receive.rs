@@ -8,7 +8,7 @@
 use super::{Detail, HookError, Outcome, is_zero, judge_selection, parse_oid, report};
 use crate::config::server::protects;
 use crate::engine::policy::Policy;
-use crate::git::{ObjectId, Repo, RevSelection, Symrefs};
+use crate::git::{ObjectId, Repo, Symrefs};
 use crate::judge::Judge;
 use std::io::Write;
 
@@ -158,13 +158,6 @@ fn judge_update(
     } else {
         revs.push(format!("^{}", u.old));
     }
-    let records = judge_selection(
-        repo,
-        judge,
-        &RevSelection {
-            revs,
-            ..RevSelection::default()
-        },
-    )?;
+    let records = judge_selection(repo, judge, revs)?;
     Ok(report(out, &u.name, &records, detail)?)
 }

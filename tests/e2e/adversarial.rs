@@ -7,8 +7,6 @@
 use crate::findings::{expect, setup};
 use crate::hooks::{Setup, stderr};
 use crate::support::{Repo, codes, record};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 /// A change by Claude Code to a production path, committed in the client with `extra` options.
 fn claude_change(s: &Setup, extra: &[&str]) -> std::process::Output {
@@ -67,21 +65,7 @@ fn a_hundred_thousand_paths_in_one_commit() {
         ));
     }
     stream.push_str("done\n");
-    let mut child = Command::new("git")
-        .args(["fast-import", "--quiet", "--done"])
-        .current_dir(repo.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", repo.home.path())
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    repo.fast_import(&stream);
     let id = repo.git(&["rev-parse", "main"]).trim().to_string();
     let r = expect(&repo, &id, &["restricted-assistant"], "fail");
     assert_eq!(r["production_paths"].as_array().unwrap().len(), 100_000);
@@ -377,23 +361,7 @@ fn the_time_limit_cuts_judging_short_instead_of_waiting_for_it() {
             format!("v{i}\n").len(),
         ));
     }
-    let mut import = Command::new("git");
-    import
-        .args([
-            "-C",
-            s.client.path().to_str().unwrap(),
-            "fast-import",
-            "--quiet",
-        ])
-        .stdin(Stdio::piped());
-    let mut child = import.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    s.client.fast_import(&stream);
     s.server.git(&["config", "trailgate.hookTimeout", "0.05"]);
     let push = s.push(&["--no-verify", "origin", "main"]);
     let err = stderr(&push);

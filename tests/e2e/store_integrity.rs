@@ -229,22 +229,7 @@ fn a_tree_nested_5000_levels_deep_is_walked() {
         "commit refs/heads/main\ncommitter Jane Doe <jane@example.com> {date} +0000\ndata {}\n{message}from refs/heads/main^0\nM 100644 inline {deep}\ndata 2\nx\n\n",
         message.len()
     );
-    let mut child = std::process::Command::new("git")
-        .args(["fast-import", "--quiet"])
-        .current_dir(repo.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", repo.home.path())
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "fast-import");
+    repo.fast_import(&stream);
     let head = repo.head();
 
     let (code, records) = repo.scan_jsonl(&["HEAD^..HEAD"]);

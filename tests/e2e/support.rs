@@ -79,6 +79,25 @@ impl Repo {
         cmd.output().expect("git runs")
     }
 
+    /// Feed a `git fast-import` stream to this repository; panic if git refuses it.
+    pub(crate) fn fast_import(&self, stream: &str) {
+        use std::io::Write;
+        let mut cmd = std::process::Command::new("git");
+        self.env(&mut cmd);
+        let mut child = cmd
+            .args(["fast-import", "--quiet"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stream.as_bytes())
+            .expect("stream written");
+        assert!(child.wait().expect("git ends").success(), "fast-import");
+    }
+
     /// Write a file (creating directories).
     pub(crate) fn write(&self, path: &str, content: impl AsRef<[u8]>) {
         let p = self.path().join(path);
