@@ -341,14 +341,15 @@ pub fn walk_revisions<'r>(
             tips.push((h, true));
         } else if let Some((a, b)) = rev.split_once("...") {
             let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
-            starts.extend([a, b]);
-            tips.extend([(a, false), (b, false)]);
+            // git adds the merge bases before the two sides.
             if let Ok(bases) = repo.raw.merge_bases(a.oid(), b.oid()) {
                 for base in bases.iter().copied().map(ObjectId::from_oid) {
                     hidden.push(base);
                     tips.push((base, true));
                 }
             }
+            starts.extend([a, b]);
+            tips.extend([(a, false), (b, false)]);
         } else if let Some((a, b)) = rev.split_once("..") {
             let (a, b) = (id(repo, or_head(a))?, id(repo, or_head(b))?);
             hidden.push(a);
