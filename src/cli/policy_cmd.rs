@@ -89,23 +89,11 @@ pub(super) fn show(spec: Option<String>) -> Result<u8> {
         p.unknown_status.as_str()
     )?;
     for def in p.catalog.entries() {
-        let origin = if def.builtin {
-            "built-in"
-        } else {
-            "defined by the policy"
-        };
+        let origin = origin(def.builtin);
         writeln!(out, "\n[assistants.{}]  # {origin}", def.id)?;
         writeln!(out, "name = {}", toml::Value::String(def.name.clone()))?;
         writeln!(out, "status = {:?}", p.status_of(&def.id).as_str())?;
-        for (key, list) in [
-            ("emails", &def.emails),
-            ("identities", &def.identities),
-            ("names", &def.names),
-            ("markers", &def.markers),
-            ("session_trailers", &def.session_trailers),
-            ("models", &def.models),
-            ("subject_prefixes", &def.subject_prefixes),
-        ] {
+        for (key, list) in def.pattern_fields() {
             if !list.is_empty() {
                 writeln!(out, "{key} = {}", toml_list(list))?;
             }
@@ -134,11 +122,7 @@ pub(super) fn show_catalog(spec: Option<String>) -> Result<u8> {
          # in `emails`, `~` and model families in the regular expressions)"
     )?;
     for def in p.catalog.entries() {
-        let origin = if def.builtin {
-            "built-in"
-        } else {
-            "defined by the policy"
-        };
+        let origin = origin(def.builtin);
         let status = p.status_of(&def.id).as_str();
         writeln!(out, "\n[[assistant]]  # {origin}, status {status}")?;
         writeln!(out, "id = {}", toml::Value::String(def.id.clone()))?;
@@ -162,6 +146,15 @@ pub(super) fn show_catalog(spec: Option<String>) -> Result<u8> {
         write_list(&mut out, "subject_prefixes", &def.subject_prefixes)?;
     }
     Ok(0)
+}
+
+/// Where an assistant of the effective catalog comes from.
+fn origin(builtin: bool) -> &'static str {
+    if builtin {
+        "built-in"
+    } else {
+        "defined by the policy"
+    }
 }
 
 /// `key = [...]`, or nothing for an empty list.

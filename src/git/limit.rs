@@ -28,8 +28,8 @@ pub(super) struct Node {
 /// A listed commit, with its bytes when reading it gave them.
 pub(super) type Listed = (ObjectId, Option<Vec<u8>>);
 
-/// Reads a commit for the walk; `Ok(None)` when it cannot be read.
-pub(super) type ReadNode<'a> = dyn FnMut(ObjectId) -> Result<Option<Node>, GitError> + 'a;
+/// Reads a commit for the walk.
+pub(super) type ReadNode<'a> = dyn FnMut(ObjectId) -> Result<Node, GitError> + 'a;
 
 /// What the walk knows of a commit: git's object flags, and the commit once read.
 #[derive(Default)]
@@ -95,9 +95,7 @@ impl Limited {
             done: false,
         };
         for &(id, excluded) in tips {
-            if !l.read_once(id, read)? {
-                return Err(GitError::Corrupt(format!("cannot read commit {id}")));
-            }
+            l.read_once(id, read)?;
             if excluded {
                 l.known.entry(id).or_default().excluded = true;
                 l.mark_parents(id);
@@ -151,16 +149,14 @@ impl Limited {
             .collect()
     }
 
-    /// Read `id` unless it was read; whether it could be.
-    fn read_once(&mut self, id: ObjectId, read: &mut ReadNode<'_>) -> Result<bool, GitError> {
+    /// Read `id` unless it was read.
+    fn read_once(&mut self, id: ObjectId, read: &mut ReadNode<'_>) -> Result<(), GitError> {
         if self.known.get(&id).is_some_and(|k| k.node.is_some()) {
-            return Ok(true);
+            return Ok(());
         }
-        let Some(node) = read(id)? else {
-            return Ok(false);
-        };
+        let node = read(id)?;
         self.known.entry(id).or_default().node = Some(node);
-        Ok(true)
+        Ok(())
     }
 
     fn is_excluded(&self, id: ObjectId) -> bool {
@@ -207,14 +203,12 @@ impl Limited {
         for p in self.parents_of(id) {
             if excluded {
                 self.known.entry(p).or_default().excluded = true;
-                if !self.read_once(p, read)? {
+                if self.read_once(p, read).is_err() {
                     continue;
                 }
                 self.mark_parents(p);
-            } else if !self.read_once(p, read)? {
-                return Err(GitError::Corrupt(format!(
-                    "cannot read commit {p}, a parent of {id}"
-                )));
+            } else {
+                self.read_once(p, read)?;
             }
             self.queue_once(p);
         }

@@ -171,12 +171,23 @@ impl Walk<'_> {
     }
 
     fn enqueue_read(&mut self, id: ObjectId) -> Result<(), GitError> {
+        let node = self.read_commit(id)?;
+        self.push(id, node.time, Parents::Ids(node.parents), node.raw);
+        Ok(())
+    }
+
+    /// Read a commit's date and parents from the packs (keeping its bytes, so nobody reads
+    /// it twice), or from libgit2 where grafts and shallow cuts change parents.
+    fn read_commit(&mut self, id: ObjectId) -> Result<limit::Node, GitError> {
         if let Some(objects) = self.objects.as_mut() {
             let raw = objects.read(self.repo, id, Kind::Commit)?;
             let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
             let (parents, time) = parse_links(id, &raw)?;
-            self.push(id, time, Parents::Ids(parents), Some(raw));
-            return Ok(());
+            return Ok(limit::Node {
+                time,
+                parents,
+                raw: Some(raw),
+            });
         }
         // Parents as libgit2 sees them (grafts, shallow cuts); the date as git orders by it.
         let commit = self
@@ -194,52 +205,28 @@ impl Walk<'_> {
             .context(|| format!("cannot read commit {id}"))?;
         let (_, time) = parse_links(id, raw.data())?;
         let parents = commit.parent_ids().map(ObjectId::from_oid).collect();
-        self.push(id, time, Parents::Ids(parents), None);
-        Ok(())
-    }
-
-    /// Read a commit's date and parents for the limited walk: from the commit-graph, the
-    /// packs, or libgit2 as [`Walk::enqueue_read`] does; `None` when it cannot be read.
-    fn read_node(&mut self, id: ObjectId) -> Result<Option<limit::Node>, GitError> {
-        if let Some(graph) = &self.graph
-            && let Some(pos) = graph.position(id.as_bytes())
-            && let Some((_, time, parents)) = graph.commit_at(pos)
-        {
-            let parents: Option<Vec<ObjectId>> = parents.iter().map(|&p| graph.oid_at(p)).collect();
-            if let Some(parents) = parents {
-                return Ok(Some(limit::Node {
-                    time,
-                    parents,
-                    raw: None,
-                }));
-            }
-        }
-        if let Some(objects) = self.objects.as_mut() {
-            let Ok(raw) = objects.read(self.repo, id, Kind::Commit) else {
-                return Ok(None);
-            };
-            let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
-            let (parents, time) = parse_links(id, &raw)?;
-            return Ok(Some(limit::Node {
-                time,
-                parents,
-                raw: Some(raw),
-            }));
-        }
-        let (Ok(commit), Ok(odb)) = (self.repo.raw.find_commit(id.oid()), self.repo.raw.odb())
-        else {
-            return Ok(None);
-        };
-        let Ok(raw) = odb.read(id.oid()) else {
-            return Ok(None);
-        };
-        let (_, time) = parse_links(id, raw.data())?;
-        let parents = commit.parent_ids().map(ObjectId::from_oid).collect();
-        Ok(Some(limit::Node {
+        Ok(limit::Node {
             time,
             parents,
             raw: None,
-        }))
+        })
+    }
+
+    /// [`Walk::read_commit`] for the limited walk, from the commit-graph first when it holds
+    /// the commit.
+    fn read_node(&mut self, id: ObjectId) -> Result<limit::Node, GitError> {
+        if let Some(graph) = &self.graph
+            && let Some(pos) = graph.position(id.as_bytes())
+            && let Some((_, time, parents)) = graph.commit_at(pos)
+            && let Some(parents) = parents.iter().map(|&p| graph.oid_at(p)).collect()
+        {
+            return Ok(limit::Node {
+                time,
+                parents,
+                raw: None,
+            });
+        }
+        self.read_commit(id)
     }
 
     fn push(&mut self, id: ObjectId, time: i64, parents: Parents, raw: Option<Vec<u8>>) {

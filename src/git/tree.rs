@@ -105,7 +105,7 @@ fn skip_identical(a: &mut Side, b: &mut Side) -> Result<(), GitError> {
     // Entries are `mode name NUL id`: mode and name hold no NUL, the id is 20 bytes. Both
     // sides start at an entry, so up to `same` their boundaries are the same.
     let mut skip = 0;
-    while let Some(nul) = memchr::memchr(0, &rest_x[skip..same.min(rest_x.len())]) {
+    while let Some(nul) = memchr::memchr(0, &rest_x[skip..same]) {
         let end = skip + nul + 21;
         if end > same {
             break;

@@ -245,15 +245,7 @@ fn read_checked(text: &str) -> Result<Vec<BuiltinEntry>, DataError> {
 
 #[cfg(test)]
 fn check_fields(d: &AssistantDef) -> Result<(), DataError> {
-    for (field, list) in [
-        ("emails", &d.emails),
-        ("identities", &d.identities),
-        ("names", &d.names),
-        ("models", &d.models),
-        ("markers", &d.markers),
-        ("session_trailers", &d.session_trailers),
-        ("subject_prefixes", &d.subject_prefixes),
-    ] {
+    for (field, list) in d.pattern_fields() {
         for (i, p) in list.iter().enumerate() {
             if let Err(message) = check_pattern(field, p) {
                 return Err(wrong(&d.id, field, format!("#{}: {message}", i + 1)));

@@ -9,15 +9,7 @@ fn expansion(defs: &[AssistantDef]) -> String {
     let mut out = String::new();
     for d in defs {
         out.push_str(&format!("{} name {}\n", d.id, d.name));
-        for (field, list) in [
-            ("emails", &d.emails),
-            ("identities", &d.identities),
-            ("names", &d.names),
-            ("markers", &d.markers),
-            ("session_trailers", &d.session_trailers),
-            ("models", &d.models),
-            ("subject_prefixes", &d.subject_prefixes),
-        ] {
+        for (field, list) in d.pattern_fields() {
             for (i, p) in list.iter().enumerate() {
                 // Debug form: a prefix's trailing space stays visible.
                 let p = if field == "subject_prefixes" {

@@ -62,6 +62,21 @@ pub struct AssistantDef {
     pub subject_prefixes: Vec<String>,
 }
 
+impl AssistantDef {
+    /// The pattern lists by field name, in the order `policy show` prints them.
+    pub fn pattern_fields(&self) -> [(&'static str, &[String]); 7] {
+        [
+            ("emails", &self.emails),
+            ("identities", &self.identities),
+            ("names", &self.names),
+            ("markers", &self.markers),
+            ("session_trailers", &self.session_trailers),
+            ("models", &self.models),
+            ("subject_prefixes", &self.subject_prefixes),
+        ]
+    }
+}
+
 /// A pattern of the catalog that does not compile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CatalogError {
