@@ -30,7 +30,8 @@ impl Signature {
         // neighbouring commits mostly share it (remembered per thread).
         let local = instant.as_second() + i64::from(offset.seconds());
         let (day, second) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-        let date = LAST_DATE.with(|last| {
+        let mut out = String::with_capacity(25);
+        LAST_DATE.with(|last| {
             let mut last = last.borrow_mut();
             if last.0 != Some(day) {
                 let d = offset.to_datetime(instant).date();
@@ -40,18 +41,33 @@ impl Signature {
                     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
                 );
             }
-            last.1.clone()
+            out.push_str(&last.1);
         });
-        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        // Written digit by digit: this runs twice for every commit of a scan.
         let m = self.offset_minutes.unsigned_abs();
-        format!(
-            "{date}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-            second / 3600,
-            second / 60 % 60,
-            second % 60,
-            m / 60,
-            m % 60
-        )
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        out.push('T');
+        push_two_digits(&mut out, second / 3600);
+        out.push(':');
+        push_two_digits(&mut out, second / 60 % 60);
+        out.push(':');
+        push_two_digits(&mut out, second % 60);
+        out.push(sign);
+        push_two_digits(&mut out, i64::from(m / 60));
+        out.push(':');
+        push_two_digits(&mut out, i64::from(m % 60));
+        out
+    }
+}
+
+/// `n` as two digits; a larger `n` (an offset of 100 hours or more, which git can record) is
+/// written whole, as `{:02}` writes it.
+fn push_two_digits(out: &mut String, n: i64) {
+    if (0..100).contains(&n) {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    } else {
+        out.push_str(&format!("{n:02}"));
     }
 }
 
@@ -84,7 +100,10 @@ impl CommitFacts {
     /// git's subject (`%s`): blank lines skipped, then the first paragraph's lines joined by
     /// spaces, each without its trailing whitespace (git's: space, tab, CR, LF); a NUL ends it.
     pub(crate) fn summary(&self) -> String {
-        let message = self.message.split(|&b| b == 0).next().unwrap_or_default();
+        let message = match memchr::memchr(0, &self.message) {
+            Some(nul) => &self.message[..nul],
+            None => &self.message[..],
+        };
         let lines = message
             .split_inclusive(|&b| b == b'\n')
             .map(|l| {

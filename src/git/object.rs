@@ -180,10 +180,7 @@ fn shown(text: &[u8], end: usize) -> Shown<'_> {
     };
     let mut i = 0;
     while at(i) != 0 {
-        let eol = i + text[i..]
-            .iter()
-            .position(|&b| b == b'\n' || b == 0)
-            .unwrap_or(text.len() - i);
+        let eol = i + memchr::memchr2(b'\n', 0, &text[i..]).unwrap_or(text.len() - i);
         if eol == i {
             break;
         }
@@ -216,7 +213,7 @@ fn ident(line: &[u8]) -> Signature {
         time: 0,
         offset_minutes: 0,
     };
-    let Some(lt) = line.iter().position(|&b| b == b'<') else {
+    let Some(lt) = memchr::memchr(b'<', line) else {
         return none;
     };
     let name_len = line[..lt]
@@ -224,13 +221,10 @@ fn ident(line: &[u8]) -> Signature {
         .rposition(|&b| !is_space(b))
         .map_or(0, |i| i + 1);
     let rest = &line[lt + 1..];
-    let Some(gt) = rest.iter().position(|&b| b == b'>') else {
+    let Some(gt) = memchr::memchr(b'>', rest) else {
         return none;
     };
-    let after = line
-        .iter()
-        .rposition(|&b| b == b'>')
-        .map_or(&line[line.len()..], |i| &line[i + 1..]);
+    let after = memchr::memrchr(b'>', line).map_or(&line[line.len()..], |i| &line[i + 1..]);
     let (time, offset_minutes) = date(after).unwrap_or((0, 0));
     Signature {
         name: text(&line[..name_len]),

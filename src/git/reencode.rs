@@ -90,10 +90,7 @@ fn header_value<'a>(raw: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     let mut line = 0;
     loop {
         let rest = raw.get(line..)?;
-        let len = rest
-            .iter()
-            .position(|&b| b == b'\n' || b == 0)
-            .unwrap_or(rest.len());
+        let len = memchr::memchr2(b'\n', 0, rest).unwrap_or(rest.len());
         if len == 0 {
             return None;
         }

@@ -204,12 +204,30 @@ pub(super) fn build(
 /// Room for every field of a large policy; the built-in catalog needs far less.
 const SET_SIZE_LIMIT: usize = 64 << 20;
 
-/// Every marker in one ASCII-case-insensitive DFA, with each pattern's (entry, index); `None`
-/// when a marker has a non-ASCII letter with another case (the regex path then keeps Unicode
-/// case folding). Caseless characters such as an emoji compare the same either way.
-pub(super) fn marker_automaton(
-    defs: &[AssistantDef],
-) -> Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)> {
+/// Every marker in one ASCII-case-insensitive automaton, with each pattern's (entry, index).
+#[derive(Debug)]
+pub(super) struct MarkerScan {
+    /// The same markers as one regex: it rules a message out several times faster than the
+    /// automaton (its literal search skips ahead), and nearly every message has no marker.
+    pub(super) any: Option<regex::Regex>,
+    pub(super) automaton: aho_corasick::AhoCorasick,
+    pub(super) owners: Vec<(usize, usize)>,
+}
+
+impl MarkerScan {
+    /// Does any marker occur in `message`?
+    pub(super) fn any_in(&self, message: &str) -> bool {
+        match &self.any {
+            Some(any) => any.is_match(message),
+            None => self.automaton.is_match(message),
+        }
+    }
+}
+
+/// The markers of `defs` as a [`MarkerScan`]; `None` when a marker has a non-ASCII letter with
+/// another case (the regex path then keeps Unicode case folding). Caseless characters such as
+/// an emoji compare the same either way.
+pub(super) fn marker_automaton(defs: &[AssistantDef]) -> Option<MarkerScan> {
     let mut patterns = Vec::new();
     let mut owners = Vec::new();
     for (e, d) in defs.iter().enumerate() {
@@ -221,12 +239,21 @@ pub(super) fn marker_automaton(
             owners.push((e, i));
         }
     }
-    let ac = aho_corasick::AhoCorasick::builder()
+    let automaton = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(&patterns)
         .ok()?;
-    Some((ac, owners))
+    // `(?i-u)` folds ASCII letters only, as the automaton does: both find the same messages.
+    let alternation: Vec<String> = patterns.iter().map(|p| regex::escape(p)).collect();
+    let any = (!patterns.is_empty())
+        .then(|| regex::Regex::new(&format!("(?i-u){}", alternation.join("|"))).ok())
+        .flatten();
+    Some(MarkerScan {
+        any,
+        automaton,
+        owners,
+    })
 }
 
 /// ASCII (the automaton folds its case), or a character with no other case.

@@ -208,7 +208,7 @@ pub struct Catalog {
     markers: Field,
     /// All markers as one case-insensitive automaton, when they are all ASCII (the common
     /// case): a single pass over the message instead of a regex search.
-    marker_scan: Option<(aho_corasick::AhoCorasick, Vec<(usize, usize)>)>,
+    marker_scan: Option<fields::MarkerScan>,
     /// GitHub user id → first entry listing it.
     github_ids: HashMap<u64, usize>,
     /// Per entry: its id and display name as [`spelling`] folds them.
@@ -425,12 +425,14 @@ impl Catalog {
 
     /// Every (entry index, marker) whose marker occurs in the message (case-insensitive).
     pub(crate) fn match_markers(&self, message: &str) -> Vec<(usize, String)> {
-        if let Some((ac, owners)) = &self.marker_scan {
+        if let Some(scan) = &self.marker_scan {
             // Most messages carry no marker: one cheap pass decides that.
-            if !ac.is_match(message) {
+            if !scan.any_in(message) {
                 return Vec::new();
             }
-            let mut found: Vec<usize> = ac
+            let owners = &scan.owners;
+            let mut found: Vec<usize> = scan
+                .automaton
                 .find_overlapping_iter(message)
                 .map(|m| m.pattern().as_usize())
                 .collect();

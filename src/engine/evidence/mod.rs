@@ -8,6 +8,8 @@ use crate::engine::policy::{Recognition, UNKNOWN};
 use crate::engine::trailers::{self, Trailer};
 use serde::Serialize;
 
+mod memo;
+
 /// trailgate's own session trailer: `AI-Session: ASSISTANT-ID:SESSION-ID`.
 pub(crate) const AI_SESSION_KEY: &str = "ai-session";
 
@@ -170,6 +172,8 @@ pub(crate) struct Collector<'c> {
     recognition: Recognition,
     // Folded key -> class, for lines outside the trailer block.
     folded: Vec<(String, KeyClass)>,
+    // This collector's answers in the per-thread memo of declaration values.
+    memo_owner: u64,
 }
 
 impl<'c> Collector<'c> {
@@ -204,6 +208,7 @@ impl<'c> Collector<'c> {
             exception_key: exception_key.to_ascii_lowercase(),
             recognition: recognition.clone(),
             folded,
+            memo_owner: memo::new_owner(),
         }
     }
 
@@ -236,7 +241,8 @@ impl<'c> Collector<'c> {
             let Some(class) = self.class_of_trailer(&key) else {
                 continue;
             };
-            let text = format!("{}: {}", t.key, t.value);
+            // The print form, made only for what becomes evidence.
+            let text = || format!("{}: {}", t.key, t.value);
             match class {
                 KeyClass::Exception => {
                     for id in split_ids(&t.value) {
@@ -249,9 +255,9 @@ impl<'c> Collector<'c> {
                     match self.match_declaration(class, &t.value) {
                         Declared::Assistant(id) => {
                             if key == "signed-off-by" {
-                                ev.ai_signoffs.push((id.clone(), text.clone()));
+                                ev.ai_signoffs.push((id.clone(), text()));
                             }
-                            ev.add(&id, Source::Trailer, text);
+                            ev.add(&id, Source::Trailer, text());
                         }
                         Declared::None => ev.declared_none = true,
                         Declared::Nothing => {}
@@ -259,7 +265,7 @@ impl<'c> Collector<'c> {
                 }
                 KeyClass::AiSession | KeyClass::Session(_) => {
                     let id = self.session_assistant(class, &t.value);
-                    ev.add(&id, Source::SessionTrailer, text);
+                    ev.add(&id, Source::SessionTrailer, text());
                 }
             }
         }
@@ -303,11 +309,12 @@ impl<'c> Collector<'c> {
     }
 
     fn match_declaration(&self, class: KeyClass, value: &str) -> Declared {
-        let kind = if class == KeyClass::Ai {
-            KeyKind::Ai
-        } else {
-            KeyKind::Identity
-        };
+        let ai = class == KeyClass::Ai;
+        memo::declared(self.memo_owner, ai, value, || self.match_value(ai, value))
+    }
+
+    fn match_value(&self, ai: bool, value: &str) -> Declared {
+        let kind = if ai { KeyKind::Ai } else { KeyKind::Identity };
         match self.catalog.match_value(kind, value) {
             ValueMatch::Assistant { index, .. } => {
                 Declared::Assistant(self.catalog.entries()[index].id.clone())
@@ -472,6 +479,7 @@ fn find_colon(line: &str) -> Option<(usize, usize)> {
         .map(|(at, c)| (at, c.len_utf8()))
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Declared {
     Assistant(String),
     None,

@@ -73,7 +73,7 @@ const GIT_GENERATED_PREFIXES: [&[u8]; 2] = [b"Signed-off-by: ", b"(cherry picked
 /// the same trailers, only decoded differently (here with U+FFFD for invalid UTF-8).
 pub fn parse(message: &[u8]) -> Trailers {
     // git works on the message as a C string: a NUL byte ends it.
-    let message = match message.iter().position(|&b| b == 0) {
+    let message = match memchr::memchr(0, message) {
         Some(nul) => message.get(..nul).unwrap_or(message),
         None => message,
     };
@@ -264,6 +264,26 @@ fn end_of_log_message(buf: &[u8]) -> usize {
 
 /// [`end_of_log_message`] with another comment string.
 fn end_of_log_message_with(buf: &[u8], comment: &[u8]) -> usize {
+    // Nearly every message has no comment character and no old `Conflicts:` block: then only
+    // the trailing empty lines are cut, found from the end.
+    if let Some(&first) = comment.first()
+        && memchr::memchr(first, buf).is_none()
+        && !has_old_conflicts_line(buf)
+    {
+        return trailing_empty_lines_start(buf);
+    }
+    end_of_log_message_by_lines(buf, comment)
+}
+
+/// Might a line start with `Conflicts:` (an old merge message's list of conflicted paths)?
+fn has_old_conflicts_line(buf: &[u8]) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"Conflicts:\n"));
+    FINDER.find(buf).is_some()
+}
+
+/// [`end_of_log_message_with`] line by line, as git's code reads.
+fn end_of_log_message_by_lines(buf: &[u8], comment: &[u8]) -> usize {
     let cutoff = cut_line_start(buf, comment).unwrap_or(buf.len());
     // `boc` is "beginning of comments"; git uses 0 for "none", so a run starting on the very
     // first line only starts counting at the second. Kept as is to give the same answer.
@@ -292,6 +312,15 @@ fn end_of_log_message_with(buf: &[u8], comment: &[u8]) -> usize {
         bol = next;
     }
     if boc != 0 { boc } else { cutoff }
+}
+
+/// [`end_of_log_message_with`] for a message without comment or `Conflicts:` lines: the start
+/// of its trailing run of empty lines, where a run that starts on the first line counts from
+/// the second (git's quirk, kept).
+fn trailing_empty_lines_start(buf: &[u8]) -> usize {
+    let after_last_text = buf.iter().rposition(|&b| b != b'\n').map_or(0, |i| i + 1);
+    // The line holding the last text ends at its newline; empty lines start after it.
+    (after_last_text + 1).min(buf.len())
 }
 
 /// git's `wt_status_locate_end`: the start of the first line that is exactly
@@ -412,18 +441,13 @@ fn last_line(buf: &[u8], len: usize) -> Option<usize> {
         return None;
     }
     let before_last = buf.get(..len - 1).unwrap_or_default();
-    Some(
-        before_last
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |nl| nl + 1),
-    )
+    Some(memchr::memrchr(b'\n', before_last).map_or(0, |nl| nl + 1))
 }
 
 /// Offset just past the newline ending the line at `pos` (or the end of `buf`).
 fn next_line(buf: &[u8], pos: usize) -> usize {
     let rest = buf.get(pos..).unwrap_or_default();
-    match rest.iter().position(|&b| b == b'\n') {
+    match memchr::memchr(b'\n', rest) {
         Some(nl) => pos + nl + 1,
         None => buf.len(),
     }

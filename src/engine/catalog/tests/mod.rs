@@ -784,6 +784,43 @@ fn each_builtin_display_name_declares_its_entry_alone_and_in_kernel_form() {
     }
 }
 
+/// The quick check that rules messages out finds exactly the messages the automaton finds:
+/// every marker in any ASCII case, cut short, or with a non-ASCII letter folded.
+#[test]
+fn the_marker_quick_check_agrees_with_the_automaton() {
+    let cat = Catalog::compile(builtin()).unwrap();
+    let scan = cat.marker_scan.as_ref().unwrap();
+    assert!(scan.any.is_some());
+    let mut messages = vec![String::new(), "fix: nothing here\n".to_string()];
+    for d in cat.entries() {
+        for m in &d.markers {
+            let cut: String = m.chars().take(m.chars().count() - 1).collect();
+            let flipped: String = m
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i % 2 == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            for text in [m.clone(), m.to_uppercase(), m.to_lowercase(), cut, flipped] {
+                messages.push(format!("t\n\nbody {text} more\n"));
+                messages.push(text.replace('e', "é").replace('E', "É"));
+            }
+        }
+    }
+    let mut found = 0;
+    for message in &messages {
+        let by_automaton = scan.automaton.is_match(message.as_str());
+        assert_eq!(scan.any_in(message), by_automaton, "{message:?}");
+        found += usize::from(by_automaton);
+    }
+    assert!(found > 0 && found < messages.len());
+}
+
 #[test]
 fn a_marker_with_a_cased_non_ascii_letter_keeps_unicode_case_folding() {
     let mut bot = policy_def("bot");

@@ -179,6 +179,24 @@ proptest! {
         let _ = parse(&message);
         let _ = cleanup(&message, b"#");
     }
+
+    /// The shortcut for messages without comment or `Conflicts:` lines gives the line-by-line
+    /// answer (the soup has such messages, with empty, CR and blank lines in any place).
+    #[test]
+    fn end_of_message_shortcut_agrees_with_git_s_loop(
+        parts in prop::collection::vec(
+            prop::sample::select(vec![
+                &b"\n"[..], b"\n", b"\n\n", b"\r\n", b" ", b"\t", b"x", b"Key: v", b"Conflicts:",
+            ]),
+            0..40,
+        ),
+    ) {
+        let message = parts.concat();
+        prop_assert_eq!(
+            super::end_of_log_message(&message),
+            super::end_of_log_message_by_lines(&message, b"#")
+        );
+    }
 }
 
 /// git cuts at a scissors line followed by a CR when the message comes from `-F` (it strips
