@@ -83,10 +83,14 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
     };
     let policy_file = policy.always_production.first().cloned();
     let render = |record: &CommitRecord| report::render(format, record, policy_file.as_deref());
+    let counting = !progress.is_hidden();
     scan::scan(&repo, &policy, &opts, &render, &mut |record, rendered| {
-        progress.inc(1);
+        if counting {
+            progress.inc(1);
+        }
         summary.add(&record);
-        reporter.commit(&record, &rendered)
+        reporter.commit(&record, &rendered)?;
+        Ok(Some((record, rendered)))
     })?;
     progress.finish_and_clear();
     let (summary, worst) = summary.finish(&policy, true);

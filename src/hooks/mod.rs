@@ -93,7 +93,7 @@ pub(crate) fn judge_selection(
     let mut records = Vec::new();
     let outcome = scan_with(repo, judge, &opts, &|_| Vec::new(), &mut |record, _| {
         records.push(record);
-        Ok(())
+        Ok(None)
     });
     match outcome {
         Ok(dropped) => {

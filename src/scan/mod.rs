@@ -49,6 +49,14 @@ pub enum ScanError {
 /// One commit's outcome on a worker: skipped by date, or judged and rendered.
 type Judged = Result<Option<(CommitRecord, Vec<u8>)>, GitError>;
 
+/// What a sink gives back: a record and rendering it does not keep. They go back to the
+/// worker that made them to be freed there, as freeing memory on another thread costs the
+/// allocator more than the freeing itself.
+pub type Spent = Option<(CommitRecord, Vec<u8>)>;
+
+/// Where the judged commits go, in walk order.
+pub type Sink<'a> = dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<Spent> + 'a;
+
 /// A numbered chunk of the walk, or the error that ended it.
 type Chunk = (usize, Result<Vec<Walked>, GitError>);
 
@@ -64,7 +72,7 @@ pub fn scan(
     policy: &Policy,
     opts: &ScanOptions,
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
-    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+    sink: &mut Sink<'_>,
 ) -> Result<(), ScanError> {
     let mut opts = opts.clone();
     // Only exact walks here: what is handed to `sink` is never taken back.
@@ -81,7 +89,7 @@ pub(crate) fn scan_with(
     judge: &Judge<'_>,
     opts: &ScanOptions,
     render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
-    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+    sink: &mut Sink<'_>,
 ) -> Result<Vec<git::ObjectId>, ScanError> {
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -117,11 +125,16 @@ pub(crate) fn scan_with(
             Err(_) => return Err(stopped()),
         };
         let chunk_rx = Arc::new(Mutex::new(chunk_rx));
-        let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Judged>)>();
-        for _ in 0..threads {
+        let (done_tx, done_rx) = mpsc::channel::<Done>();
+        let mut spent_txs = Vec::with_capacity(threads);
+        for worker in 0..threads {
             let (done_tx, chunk_rx, packs) = (done_tx.clone(), chunk_rx.clone(), packs.clone());
+            let (spent_tx, spent_rx) = mpsc::channel::<Vec<Spent>>();
+            spent_txs.push(spent_tx);
             s.spawn(move || {
                 loop {
+                    // Free what the writer is done with, here where it was made.
+                    drop(spent_rx.try_iter().collect::<Vec<_>>());
                     // The lock is held only to take the next chunk.
                     let next = chunk_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((index, chunk))) = next else { break };
@@ -135,7 +148,7 @@ pub(crate) fn scan_with(
                         }
                         Err(e) => vec![Err(e)],
                     };
-                    if done_tx.send((index, results)).is_err() {
+                    if done_tx.send((index, worker, results)).is_err() {
                         break;
                     }
                 }
@@ -143,7 +156,7 @@ pub(crate) fn scan_with(
         }
         drop(done_tx);
         // Returning drops `permit_tx`, which stops the walker, which stops the workers.
-        write_in_order(&done_rx, &permit_tx, sink)?;
+        write_in_order(&done_rx, &permit_tx, &spent_txs, sink)?;
         // The walker sent what it dropped before closing the chunk queue.
         Ok(dropped_rx.try_iter().flatten().collect())
     })
@@ -256,22 +269,32 @@ fn walker(
     }
 }
 
-/// Hand results to `sink` in walk order, giving back a permit for every chunk written.
+/// A judged chunk: its number, the worker that judged it, the results.
+type Done = (usize, usize, Vec<Judged>);
+
+/// Hand results to `sink` in walk order, giving back a permit for every chunk written and
+/// what the sink does not keep to the worker that made it.
 fn write_in_order(
-    done: &mpsc::Receiver<(usize, Vec<Judged>)>,
+    done: &mpsc::Receiver<Done>,
     permits: &mpsc::SyncSender<()>,
-    sink: &mut dyn FnMut(CommitRecord, Vec<u8>) -> std::io::Result<()>,
+    spent: &[mpsc::Sender<Vec<Spent>>],
+    sink: &mut Sink<'_>,
 ) -> Result<(), ScanError> {
     let mut written = 0usize;
-    let mut waiting: BTreeMap<usize, Vec<Judged>> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, (usize, Vec<Judged>)> = BTreeMap::new();
     // The workers end (closing `done`) once the walker has sent its last chunk.
-    while let Ok((index, results)) = done.recv() {
-        waiting.insert(index, results);
-        while let Some(results) = waiting.remove(&written) {
+    while let Ok((index, worker, results)) = done.recv() {
+        waiting.insert(index, (worker, results));
+        while let Some((worker, results)) = waiting.remove(&written) {
+            let mut given_back = Vec::with_capacity(results.len());
             for r in results {
                 if let Some((record, rendered)) = r? {
-                    sink(record, rendered)?;
+                    given_back.push(sink(record, rendered)?);
                 }
+            }
+            // A worker that has stopped frees nothing more: its share is freed here.
+            if let Some(back) = spent.get(worker) {
+                let _ = back.send(given_back);
             }
             written += 1;
             let _ = permits.try_send(());

@@ -345,9 +345,14 @@ impl<'c> Collector<'c> {
         // What the trailers, identities and markers already say, before body lines add to it.
         let known: Vec<String> = ev.assistants.iter().map(|a| a.id.clone()).collect();
         let mut offset = 0usize;
-        for (index, raw_line) in message.split(|&b| b == b'\n').enumerate() {
+        let lines = std::iter::from_fn(|| {
             let start = offset;
-            offset += raw_line.len() + 1;
+            let rest = message.get(start..)?;
+            let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            offset = start + len + 1;
+            Some((start, &rest[..len]))
+        });
+        for (index, (start, raw_line)) in lines.enumerate() {
             if index == 0 || parsed.iter().any(|t| t.line_start == start) {
                 continue;
             }
