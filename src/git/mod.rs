@@ -128,6 +128,16 @@ pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, Git
     object::parse_commit(id, raw)
 }
 
+/// [`parse_commit`] with the parents and date the walk read from the same bytes.
+pub(crate) fn parse_walked_commit(
+    id: ObjectId,
+    raw: &[u8],
+    parents: Vec<ObjectId>,
+    date: i64,
+) -> Result<ParsedCommit, GitError> {
+    object::parse_walked_commit(id, raw, parents, date)
+}
+
 /// Read and parse the commit `id`.
 pub(crate) fn read_commit(
     repo: &Repo,

@@ -35,6 +35,27 @@ pub(crate) struct CommitShape {
 /// date the epoch.
 pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     let links = links(id, raw)?;
+    Ok(parse_with_links(id, raw, links))
+}
+
+/// [`parse_commit`] of a commit whose parents and date the walk has read from these same
+/// bytes (and so checked): only the tree line is read again.
+pub(crate) fn parse_walked_commit(
+    id: ObjectId,
+    raw: &[u8],
+    parents: Vec<ObjectId>,
+    date: i64,
+) -> Result<ParsedCommit, GitError> {
+    let tree = commit_tree(id, raw)?;
+    let links = Links {
+        tree,
+        parents,
+        date,
+    };
+    Ok(parse_with_links(id, raw, links))
+}
+
+fn parse_with_links(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
     let reencoded = reencode::to_utf8(raw);
     let shown = shown(&reencoded.text, reencoded.end);
     let facts = CommitFacts {
@@ -45,7 +66,7 @@ pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, Git
         message: shown.message.to_vec(),
         undecodable_encoding: reencoded.unknown_encoding,
     };
-    Ok(ParsedCommit {
+    ParsedCommit {
         facts,
         shape: CommitShape {
             id,
@@ -53,7 +74,7 @@ pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, Git
             parents: links.parents,
             date: links.date,
         },
-    })
+    }
 }
 
 /// Just what a history walk needs of a raw commit: its parents and the date it orders by.

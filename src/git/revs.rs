@@ -46,6 +46,8 @@ pub struct Walked {
     pub(crate) id: ObjectId,
     /// The raw commit object, when the walk read it (commits not in a commit-graph).
     pub(crate) raw: Option<Vec<u8>>,
+    /// Parents and date as the walk read them from `raw`, when it did.
+    pub(crate) links: Option<(Vec<ObjectId>, i64)>,
 }
 
 /// A waiting commit's parents: positions in the commit-graph (followed without a search), or
@@ -249,14 +251,22 @@ impl Iterator for Walk<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(listed) = self.listed.as_mut() {
             let (id, raw) = listed.pop_front()?;
-            return Some(Ok(Walked { id, raw }));
+            return Some(Ok(Walked {
+                id,
+                raw,
+                links: None,
+            }));
         }
         if let Some(mut limited) = self.limited.take() {
             let next = limited.next_listed(&mut |id| self.read_node(id));
             self.limited = Some(limited);
-            return next
-                .transpose()
-                .map(|r| r.map(|(id, raw)| Walked { id, raw }));
+            return next.transpose().map(|r| {
+                r.map(|(id, raw)| Walked {
+                    id,
+                    raw,
+                    links: None,
+                })
+            });
         }
         // A parent that could not be read ends the walk after the commit naming it, as in git.
         if let Some(e) = self.failed.take() {
@@ -273,9 +283,16 @@ impl Iterator for Walk<'_> {
         if let Err(e) = result {
             self.failed = Some(e);
         }
+        let raw = next.raw.take();
+        let links = match (&raw, next.parents) {
+            // Read from those bytes: the judge need not read them again.
+            (Some(_), Parents::Ids(ids)) => Some((ids, next.key.time)),
+            _ => None,
+        };
         Some(Ok(Walked {
             id: next.id,
-            raw: next.raw.take(),
+            raw,
+            links,
         }))
     }
 }

@@ -36,6 +36,9 @@ pub enum Format {
     Html,
 }
 
+/// Bytes reserved for one rendered record: most fit, so the buffer is allocated once.
+const RECORD_CAPACITY: usize = 1024;
+
 /// A commit's part of a report in `format`: rendered where the commit was judged (in worker
 /// threads), written in walk order by a [`Reporter`]. Empty when the format leaves it out.
 /// `policy_file` (the policy's path in the repository) locates SARIF findings that name no
@@ -44,7 +47,11 @@ pub fn render(format: Format, record: &CommitRecord, policy_file: Option<&str>) 
     match format {
         // Plain structs with string keys: serialising them cannot fail.
         Format::Jsonl => {
-            let mut line = serde_json::to_vec(record).unwrap_or_default();
+            // Room for a typical record up front: growing the buffer costs more than the slack.
+            let mut line = Vec::with_capacity(RECORD_CAPACITY);
+            if serde_json::to_writer(&mut line, record).is_err() {
+                line.clear();
+            }
             line.push(b'\n');
             line
         }

@@ -185,9 +185,12 @@ fn judge_walked(
     walked: Walked,
 ) -> Judged {
     git::with_worker(source, packs, |r, objects| {
-        let commit = match &walked.raw {
-            Some(raw) => git::parse_commit(walked.id, raw)?,
-            None => git::read_commit(r, objects, walked.id)?,
+        let commit = match (&walked.raw, walked.links) {
+            (Some(raw), Some((parents, date))) => {
+                git::parse_walked_commit(walked.id, raw, parents, date)?
+            }
+            (Some(raw), None) => git::parse_commit(walked.id, raw)?,
+            (None, _) => git::read_commit(r, objects, walked.id)?,
         };
         // `--since`/`--until` limit by the date git walks by, as `git log` does.
         if !in_window(commit.shape.date, opts) {
