@@ -37,7 +37,7 @@ pub use lookup::{
     parent_trees, peel_to_commit_id, resolve_commit, resolve_commit_id,
 };
 pub(crate) use notes::NotesReader;
-pub(crate) use object::{CommitShape, ParsedCommit};
+pub(crate) use object::{CommitShape, ParsedCommit, parse_commit, parse_walked_commit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
 pub(crate) use refs::{
@@ -121,21 +121,6 @@ pub fn open_at(path: &Path) -> Result<Repo, GitError> {
 /// commit-graph, come from [`Walk::packs`]).
 pub fn packs(repo: &Repo) -> Arc<Packs> {
     Arc::new(Packs::open(&repo.raw.commondir().join("objects"), None))
-}
-
-/// Parse a commit the walk has already read, as `git log` reads it.
-pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
-    object::parse_commit(id, raw)
-}
-
-/// [`parse_commit`] with the parents and date the walk read from the same bytes.
-pub(crate) fn parse_walked_commit(
-    id: ObjectId,
-    raw: &[u8],
-    parents: Vec<ObjectId>,
-    date: i64,
-) -> Result<ParsedCommit, GitError> {
-    object::parse_walked_commit(id, raw, parents, date)
 }
 
 /// Read and parse the commit `id`.
