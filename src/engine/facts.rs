@@ -2,6 +2,16 @@
 
 use jiff::Timestamp;
 
+/// `bytes` as text, invalid UTF-8 replaced with U+FFFD. Valid UTF-8 (nearly all of it) is
+/// checked by the standard library's fast validator and copied; only the rest goes through the
+/// character-by-character lossy decoder.
+pub(crate) fn lossy_utf8(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// A name, an e-mail and a time, as recorded in a commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Signature {
@@ -26,24 +36,22 @@ impl Signature {
         let offset = jiff::tz::Offset::from_seconds(self.offset_minutes.saturating_mul(60))
             .unwrap_or(jiff::tz::Offset::UTC);
         let instant = self.timestamp();
-        // The local day and second of that day: the calendar date is all that needs jiff, and
-        // neighbouring commits mostly share it (remembered per thread).
+        // The local day and second of that day; the calendar date by arithmetic (this runs
+        // twice for every commit of a scan, and author and committer days often differ).
         let local = instant.as_second() + i64::from(offset.seconds());
         let (day, second) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+        let (year, month, day_of_month) = civil_date(day);
         let mut out = String::with_capacity(25);
-        LAST_DATE.with(|last| {
-            let mut last = last.borrow_mut();
-            if last.0 != Some(day) {
-                let d = offset.to_datetime(instant).date();
-                // Years are 1970..=9999 here (git times are unsigned; jiff's range ends at 9999).
-                *last = (
-                    Some(day),
-                    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
-                );
-            }
-            out.push_str(&last.1);
-        });
-        // Written digit by digit: this runs twice for every commit of a scan.
+        if (0..10_000).contains(&year) {
+            push_two_digits(&mut out, year / 100);
+            push_two_digits(&mut out, year % 100);
+        } else {
+            out.push_str(&format!("{year:04}"));
+        }
+        out.push('-');
+        push_two_digits(&mut out, month);
+        out.push('-');
+        push_two_digits(&mut out, day_of_month);
         let m = self.offset_minutes.unsigned_abs();
         let sign = if self.offset_minutes < 0 { '-' } else { '+' };
         out.push('T');
@@ -71,10 +79,25 @@ fn push_two_digits(out: &mut String, n: i64) {
     }
 }
 
-thread_local! {
-    /// The last local day formatted by [`Signature::rfc3339`] on this thread.
-    static LAST_DATE: std::cell::RefCell<(Option<i64>, String)> =
-        const { std::cell::RefCell::new((None, String::new())) };
+/// The proleptic Gregorian (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`), as jiff computes it.
+fn civil_date(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months counted from March, so the leap day ends the year.
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// One commit, as read from git.
@@ -121,7 +144,7 @@ impl CommitFacts {
             }
             out.extend_from_slice(line);
         }
-        String::from_utf8_lossy(&out).into_owned()
+        lossy_utf8(&out)
     }
 }
 
@@ -135,11 +158,12 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            // Times around day boundaries and anywhere up to year 2200; offsets up to ±14 h.
-            let time = if i % 3 == 0 {
-                (x % 100_000) as i64 * 86_400 + (x % 3) as i64 - 1
-            } else {
-                (x % 7_258_118_400) as i64
+            // Times around day boundaries, anywhere up to year 2200, and up to jiff's end of
+            // time (and past it, where both read the epoch); offsets up to ±14 h.
+            let time = match i % 4 {
+                0 => (x % 100_000) as i64 * 86_400 + (x % 3) as i64 - 1,
+                1 => (x % 253_402_400_000) as i64,
+                _ => (x % 7_258_118_400) as i64,
             };
             let offset_minutes = ((x >> 40) % 1681) as i32 - 840;
             let s = Signature {

@@ -59,8 +59,8 @@ fn parse_with_links(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
     let reencoded = reencode::to_utf8(raw);
     let shown = shown(&reencoded.text, reencoded.end);
     let facts = CommitFacts {
-        id: id.to_string(),
-        parents: links.parents.iter().map(ObjectId::to_string).collect(),
+        id: id.to_hex(),
+        parents: links.parents.iter().map(|p| p.to_hex()).collect(),
         author: ident(shown.author.unwrap_or_default()),
         committer: ident(shown.committer.unwrap_or_default()),
         message: shown.message.to_vec(),
@@ -137,18 +137,15 @@ fn walk_date(buf: &[u8]) -> i64 {
     if buf.len() <= 6 || !buf.starts_with(b"author") {
         return 0;
     }
-    let line = buf
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(buf.len(), |i| i + 1);
+    let line = memchr::memchr(b'\n', buf).map_or(buf.len(), |i| i + 1);
     let rest = &buf[line..];
     if rest.len() <= 9 || !rest.starts_with(b"committer") {
         return 0;
     }
-    let Some(eol) = rest.iter().position(|&b| b == b'\n') else {
+    let Some(eol) = memchr::memchr(b'\n', rest) else {
         return 0;
     };
-    let Some(gt) = rest[..eol].iter().rposition(|&b| b == b'>') else {
+    let Some(gt) = memchr::memrchr(b'>', &rest[..eol]) else {
         return 0;
     };
     let date = &rest[gt + 1..];
@@ -227,7 +224,7 @@ fn hex_oid(hex: &[u8]) -> Option<ObjectId> {
 /// the first `<` (trailing spaces dropped), the e-mail at the first `>` after it (without one,
 /// git shows neither), and the date follows the last `>`.
 fn ident(line: &[u8]) -> Signature {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let text = crate::engine::facts::lossy_utf8;
     let none = Signature {
         name: String::new(),
         email: String::new(),

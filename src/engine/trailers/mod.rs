@@ -232,8 +232,8 @@ fn make_trailer(buf: &[u8], (line_start, sep, end): (usize, usize, usize)) -> Tr
         Cow::Borrowed(value)
     };
     Trailer {
-        key: String::from_utf8_lossy(key).into_owned(),
-        value: String::from_utf8_lossy(&value).into_owned(),
+        key: crate::engine::facts::lossy_utf8(key),
+        value: crate::engine::facts::lossy_utf8(&value),
         line_start,
     }
 }
