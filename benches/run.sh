@@ -67,7 +67,7 @@ if [ "$HYPERFINE" = 1 ]; then
 else
     timer="shell loop (date +%s%N)"
 fi
-timer="$timer; median of $RUNS runs (pushes: $PUSH_RUNS) after $WARMUP warm-up"
+timer="$timer; median of $RUNS runs (pushes: $PUSH_RUNS) after $WARMUP warm-up; each scan and its git baseline run alternately (shell loop)"
 MEM=1
 if ! /usr/bin/time -f %M -o "$W/probe" true 2>/dev/null || ! grep -qE '^[0-9]+$' "$W/probe"; then
     MEM=0
@@ -210,6 +210,38 @@ print(r["median"], r["min"], r["max"], ",".join(str(c) for c in r.get("exit_code
     put "range.$key" "$lo $hi"
 }
 
+# measure_pair BASE_KEY BASE_OK KEY OK BASE_CMD CMD: the median wall times of BASE_CMD and
+# CMD run alternately, one run of each per round, RUNS rounds after WARMUP: a machine whose
+# speed drifts over minutes then moves both alike, not the ratio. Exit statuses as for
+# `measure`.
+measure_pair() {
+    local bkey=$1 bok=$2 key=$3 ok=$4 bcmd=$5 cmd=$6 i k rc t0 t1 med lo hi
+    say "timing $bkey and $key, run alternately"
+    : >"$W/$bkey.times"
+    : >"$W/$key.times"
+    for ((i = 0; i < WARMUP + RUNS; i++)); do
+        for k in "$bkey" "$key"; do
+            local c=$cmd codes=$ok
+            [ "$k" = "$bkey" ] && c=$bcmd && codes=$bok
+            t0=$(date +%s%N)
+            set +e
+            eval "$c"
+            rc=$?
+            set -e
+            t1=$(date +%s%N)
+            [[ " $codes " == *" $rc "* ]] || die "$k exited $rc: $c"
+            [ "$i" -ge "$WARMUP" ] && echo $((t1 - t0)) >>"$W/$k.times"
+        done
+    done
+    for k in "$bkey" "$key"; do
+        read -r med lo hi < <(sort -n "$W/$k.times" | awk '{ a[NR] = $1 } END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            printf "%.6f %.6f %.6f\n", m / 1e9, a[1] / 1e9, a[NR] / 1e9 }')
+        put "time.$k" "$med"
+        put "range.$k" "$lo $hi"
+    done
+}
+
 # peak KEY OKCODES COMMAND: peak RSS (KB) of one run of COMMAND.
 peak() {
     local key=$1 ok=$2 cmd=$3 rc
@@ -232,10 +264,9 @@ scan() { # scan REPO REV POLICY [more args]: a scan command line
 few_cmd=$(scan "$REPO" "$BASE" "$POLICY_FEW")
 all_cmd=$(scan "$REPO" "$BASE" "$POLICY_ALL")
 
-measure log "0" "" "$log_cmd >/dev/null"
-measure log_names "0" "" "$names_cmd >/dev/null"
-measure scan_few "0 1" "" "$few_cmd >/dev/null"
-measure scan_all "0 1" "" "$all_cmd >/dev/null"
+# Each scan alternates with the git command it is compared with.
+measure_pair log "0" scan_few "0 1" "$log_cmd >/dev/null" "$few_cmd >/dev/null"
+measure_pair log_names "0" scan_all "0 1" "$names_cmd >/dev/null" "$all_cmd >/dev/null"
 say "peak memory"
 peak rss.log "0" "$log_cmd >/dev/null"
 peak rss.log_names "0" "$names_cmd >/dev/null"
