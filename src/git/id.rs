@@ -5,8 +5,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A git object id: the 20 bytes of a SHA-1, shown as 40 lowercase hex digits.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ObjectId([u8; 20]);
+
+/// Hashes the first 8 bytes only: ids are SHA-1s, so those bytes are as good a hash input as
+/// all 20, and a walk hashes every id it meets. Sets and maps keep the standard library's
+/// keyed hasher, so ids chosen by someone else still spread (finding two ids that share 64
+/// bits is far beyond a pusher's means), and equality still compares all 20 bytes.
+impl std::hash::Hash for ObjectId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c, d, e, f, g, h, ..] = self.0;
+        state.write_u64(u64::from_ne_bytes([a, b, c, d, e, f, g, h]));
+    }
+}
 
 /// Text that is not an object id in hex.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -246,9 +246,13 @@ pub(crate) fn read_tree_file(
     Ok(TreeFile::Missing)
 }
 
-/// Every ref that peels to a commit, by name, with that commit: what a server already holds.
-/// A ref that cannot be read fails the whole list (it might be a protected one).
-pub(crate) fn references(repo: &Repo) -> Result<Vec<(String, ObjectId)>, GitError> {
+/// Every ref whose name is `wanted` and that peels to a commit, by name, with that commit:
+/// what a server already holds. A ref that cannot be read fails the whole list (it might be
+/// a wanted one).
+pub(crate) fn references(
+    repo: &Repo,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<(String, ObjectId)>, GitError> {
     let refs = repo
         .raw
         .references()
@@ -256,7 +260,12 @@ pub(crate) fn references(repo: &Repo) -> Result<Vec<(String, ObjectId)>, GitErro
     let mut out = Vec::new();
     for r in refs {
         let r = r.context(|| "cannot read a ref".into())?;
-        let (Some(name), Ok(commit)) = (r.name(), r.peel_to_commit()) else {
+        // Named first: peeling reads the object (an annotated tag, a commit), and a server
+        // may hold thousands of refs of which a policy protects a few.
+        let Some(name) = r.name().filter(|n| wanted(n)) else {
+            continue;
+        };
+        let Ok(commit) = r.peel_to_commit() else {
             continue;
         };
         out.push((name.to_string(), ObjectId::from_oid(commit.id())));

@@ -89,13 +89,11 @@ fn protected_tips(
     policy: &Policy,
     symrefs: &Symrefs,
 ) -> Result<Vec<(String, ObjectId)>, HookError> {
-    let mut tips = Vec::new();
-    for (name, commit) in crate::git::references(repo)? {
-        if protects(policy, symrefs, &name) {
-            tips.push((symrefs.landing(&name), commit));
-        }
-    }
-    Ok(tips)
+    let protected = |name: &str| protects(policy, symrefs, name);
+    Ok(crate::git::references(repo, &protected)?
+        .into_iter()
+        .map(|(name, commit)| (symrefs.landing(&name), commit))
+        .collect())
 }
 
 /// The first update that `policy` protects on this server (symbolic refs followed), if any:
