@@ -174,7 +174,7 @@ q() { printf '%q ' "$@"; }
 # RUNS runs (or $NRUNS) after WARMUP, PREPARE (may be empty) before each; every exit status
 # must be in OKCODES (e.g. "0" or "0 1").
 measure() {
-    local key=$1 ok=$2 prep=$3 cmd=$4 i rc t0 t1 med lo hi codes runs=${NRUNS:-$RUNS}
+    local key=$1 ok=$2 prep=$3 cmd=$4 i rc med lo hi codes runs=${NRUNS:-$RUNS}
     say "timing $key"
     if [ "$HYPERFINE" = 1 ]; then
         local args=(--runs "$runs" --warmup "$WARMUP" --shell bash --style none -i
@@ -193,21 +193,34 @@ print(r["median"], r["min"], r["max"], ",".join(str(c) for c in r.get("exit_code
         : >"$W/$key.times"
         for ((i = 0; i < WARMUP + runs; i++)); do
             [ -n "$prep" ] && eval "$prep"
-            t0=$(date +%s%N)
-            set +e
-            eval "$cmd"
-            rc=$?
-            set -e
-            t1=$(date +%s%N)
-            [[ " $ok " == *" $rc "* ]] || die "$key exited $rc: $cmd"
-            [ "$i" -ge "$WARMUP" ] && echo $((t1 - t0)) >>"$W/$key.times"
+            time_once "$key" "$ok" "$cmd" "$((i >= WARMUP))"
         done
-        read -r med lo hi < <(sort -n "$W/$key.times" | awk '{ a[NR] = $1 } END {
-            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-            printf "%.6f %.6f %.6f\n", m / 1e9, a[1] / 1e9, a[NR] / 1e9 }')
+        read -r med lo hi < <(median_of "$W/$key.times")
     fi
     put "time.$key" "$med"
     put "range.$key" "$lo $hi"
+}
+
+# time_once KEY OKCODES COMMAND COUNT: run COMMAND once (its exit status must be in OKCODES)
+# and, when COUNT is 1, add its wall time in nanoseconds to KEY's times.
+time_once() {
+    local key=$1 ok=$2 cmd=$3 count=$4 t0 t1 rc
+    t0=$(date +%s%N)
+    set +e
+    eval "$cmd"
+    rc=$?
+    set -e
+    t1=$(date +%s%N)
+    [[ " $ok " == *" $rc "* ]] || die "$key exited $rc: $cmd"
+    [ "$count" = 1 ] && echo $((t1 - t0)) >>"$W/$key.times"
+    return 0
+}
+
+# median_of FILE: the median, least and greatest of FILE's times (ns), in seconds.
+median_of() {
+    sort -n "$1" | awk '{ a[NR] = $1 } END {
+        m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+        printf "%.6f %.6f %.6f\n", m / 1e9, a[1] / 1e9, a[NR] / 1e9 }'
 }
 
 # measure_pair BASE_KEY BASE_OK KEY OK BASE_CMD CMD: the median wall times of BASE_CMD and
@@ -215,28 +228,16 @@ print(r["median"], r["min"], r["max"], ",".join(str(c) for c in r.get("exit_code
 # speed drifts over minutes then moves both alike, not the ratio. Exit statuses as for
 # `measure`.
 measure_pair() {
-    local bkey=$1 bok=$2 key=$3 ok=$4 bcmd=$5 cmd=$6 i k rc t0 t1 med lo hi
+    local bkey=$1 bok=$2 key=$3 ok=$4 bcmd=$5 cmd=$6 i k med lo hi
     say "timing $bkey and $key, run alternately"
     : >"$W/$bkey.times"
     : >"$W/$key.times"
     for ((i = 0; i < WARMUP + RUNS; i++)); do
-        for k in "$bkey" "$key"; do
-            local c=$cmd codes=$ok
-            [ "$k" = "$bkey" ] && c=$bcmd && codes=$bok
-            t0=$(date +%s%N)
-            set +e
-            eval "$c"
-            rc=$?
-            set -e
-            t1=$(date +%s%N)
-            [[ " $codes " == *" $rc "* ]] || die "$k exited $rc: $c"
-            [ "$i" -ge "$WARMUP" ] && echo $((t1 - t0)) >>"$W/$k.times"
-        done
+        time_once "$bkey" "$bok" "$bcmd" "$((i >= WARMUP))"
+        time_once "$key" "$ok" "$cmd" "$((i >= WARMUP))"
     done
     for k in "$bkey" "$key"; do
-        read -r med lo hi < <(sort -n "$W/$k.times" | awk '{ a[NR] = $1 } END {
-            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-            printf "%.6f %.6f %.6f\n", m / 1e9, a[1] / 1e9, a[NR] / 1e9 }')
+        read -r med lo hi < <(median_of "$W/$k.times")
         put "time.$k" "$med"
         put "range.$k" "$lo $hi"
     done
