@@ -75,6 +75,23 @@ fn invalid_regex() {
     );
 }
 
+/// Patterns that parse but do not compile (an unknown Unicode class, a byte that is not
+/// UTF-8) are refused where they are written too, for names and model families alike: the
+/// catalog compiles those fields only when a value first needs them.
+#[test]
+fn regex_that_parses_but_does_not_compile() {
+    let policy = "version = 1\n[assistants.inhouse]\nstatus = \"approved\"\nnames = [\"\\\\p{NotAClass}\", \"(?-u)\\\\xFF\"]\nmodels = [\"\\\\p{AlsoNot}\"]\n";
+    let repo = repo_with(policy, GOOD_REGISTRY);
+    rejects(
+        &repo,
+        &[
+            ".trailgate/policy.toml:4:10: `names`: invalid regex: Unicode property not found",
+            ".trailgate/policy.toml:4:28: `names`: invalid regex: pattern can match invalid UTF-8",
+            ".trailgate/policy.toml:5:11: `models`: invalid regex: Unicode property not found",
+        ],
+    );
+}
+
 #[test]
 fn unknown_status_and_severity() {
     let policy = "version = 1\n[defaults]\nstatus = \"maybe\"\n[severity]\nrestricted-assistant = \"fatal\"\nno-such-code = \"error\"\n";
