@@ -6,10 +6,20 @@ use jiff::Timestamp;
 /// checked by the standard library's fast validator and copied; only the rest goes through the
 /// character-by-character lossy decoder.
 pub(crate) fn lossy_utf8(bytes: &[u8]) -> String {
+    as_text(bytes).into_owned()
+}
+
+/// [`lossy_utf8`] without the copy when `bytes` are valid UTF-8.
+pub(crate) fn as_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
+}
+
+/// `bytes` up to the first NUL, as git reads a C string.
+pub(crate) fn c_string(bytes: &[u8]) -> &[u8] {
+    memchr::memchr(0, bytes).map_or(bytes, |nul| &bytes[..nul])
 }
 
 /// A name, an e-mail and a time, as recorded in a commit.
@@ -123,10 +133,7 @@ impl CommitFacts {
     /// git's subject (`%s`): blank lines skipped, then the first paragraph's lines joined by
     /// spaces, each without its trailing whitespace (git's: space, tab, CR, LF); a NUL ends it.
     pub(crate) fn summary(&self) -> String {
-        let message = match memchr::memchr(0, &self.message) {
-            Some(nul) => &self.message[..nul],
-            None => &self.message[..],
-        };
+        let message = c_string(&self.message);
         let lines = message
             .split_inclusive(|&b| b == b'\n')
             .map(|l| {

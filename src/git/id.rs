@@ -110,35 +110,24 @@ impl ObjectId {
     /// The 40 lowercase hex digits, without the formatting machinery: every record of a scan
     /// holds a few ids.
     pub(crate) fn to_hex(self) -> String {
-        let mut out = String::with_capacity(40);
-        out.push_str(self.hex_digits().as_str());
-        out
+        self.hex_digits().iter().map(|&b| char::from(b)).collect()
     }
 
-    fn hex_digits(&self) -> HexDigits {
+    fn hex_digits(&self) -> [u8; 40] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut hex = [0u8; 40];
         for (pair, b) in hex.chunks_exact_mut(2).zip(self.0) {
             pair[0] = DIGITS[usize::from(b >> 4)];
             pair[1] = DIGITS[usize::from(b & 0xf)];
         }
-        HexDigits(hex)
-    }
-}
-
-/// An id's 40 hex digits.
-struct HexDigits([u8; 40]);
-
-impl HexDigits {
-    fn as_str(&self) -> &str {
-        // Only ASCII digits are ever written.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        hex
     }
 }
 
 impl fmt::Display for ObjectId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.hex_digits().as_str())
+        // Only ASCII digits were written.
+        f.pad(std::str::from_utf8(&self.hex_digits()).map_err(|_| fmt::Error)?)
     }
 }
 

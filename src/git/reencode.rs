@@ -31,7 +31,7 @@ pub(super) fn to_utf8(raw: &[u8]) -> Reencoded<'_> {
         return unchanged(None);
     };
     // From here git handles the object as a C string: it ends at the first NUL.
-    let c_string = raw.split(|&b| b == 0).next().unwrap_or_default();
+    let c_string = crate::engine::facts::c_string(raw);
     let utf8 = if same_encoding(encoding, b"UTF-8") {
         c_string.to_vec()
     } else {

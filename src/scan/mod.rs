@@ -134,7 +134,7 @@ pub(crate) fn scan_with(
             s.spawn(move || {
                 loop {
                     // Free what the writer is done with, here where it was made.
-                    drop(spent_rx.try_iter().collect::<Vec<_>>());
+                    spent_rx.try_iter().for_each(drop);
                     // The lock is held only to take the next chunk.
                     let next = chunk_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((index, chunk))) = next else { break };

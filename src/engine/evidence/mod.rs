@@ -287,11 +287,7 @@ impl<'c> Collector<'c> {
             );
         }
 
-        // Valid UTF-8 nearly always: checked by the fast validator, copied only when not.
-        let message = match std::str::from_utf8(commit.message) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(commit.message),
-        };
+        let message = crate::engine::facts::as_text(commit.message);
         for (i, marker) in self.catalog.match_markers(&message) {
             ev.add(&self.catalog.entries()[i].id, Source::Marker, marker);
         }

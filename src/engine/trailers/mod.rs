@@ -73,10 +73,7 @@ const GIT_GENERATED_PREFIXES: [&[u8]; 2] = [b"Signed-off-by: ", b"(cherry picked
 /// the same trailers, only decoded differently (here with U+FFFD for invalid UTF-8).
 pub fn parse(message: &[u8]) -> Trailers {
     // git works on the message as a C string: a NUL byte ends it.
-    let message = match memchr::memchr(0, message) {
-        Some(nul) => message.get(..nul).unwrap_or(message),
-        None => message,
-    };
+    let message = crate::engine::facts::c_string(message);
     // `pretty.c` starts the message at the subject, after any blank lines.
     let base = skip_blank_lines(message);
     let mut parsed = parse_from_subject(message.get(base..).unwrap_or_default());
