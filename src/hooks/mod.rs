@@ -70,8 +70,8 @@ const PREFIX: &str = "trailgate:";
 /// Paths listed per finding before "and N more" (unless verbose).
 const PATHS_SHOWN: usize = 5;
 
-/// Judge the commits of a selection (newest first) with the scan's pipeline: a walker and a
-/// worker per core, each on its own handle opened as `repo` was, so a server hook's threads
+/// Judge the commits of a selection (newest first) with the scan's pipeline: one thread
+/// judging per core, the walker among them, each on its own handle opened as `repo` was, so a server hook's threads
 /// all see the push's quarantined objects.
 pub(crate) fn judge_selection(
     repo: &Repo,

@@ -1,7 +1,7 @@
 //! The scan pipeline: a history judged commit by commit ([`crate::judge`]) and handed on as
-//! records. Commits are judged in ordered chunks across worker threads (one repository handle
-//! each) and handed on in walk order, so memory stays flat and output is the same whatever the
-//! thread count.
+//! records. Commits are judged in ordered chunks across threads (one repository handle each),
+//! the walking thread among them, and handed on in walk order, so memory stays flat and output
+//! is the same whatever the thread count.
 
 use crate::engine::policy::Policy;
 use crate::engine::record::CommitRecord;
@@ -10,6 +10,7 @@ use crate::git::{Packs, Walked};
 use crate::judge::{At, Judge, judge_parsed};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 /// What to scan and how.
@@ -23,7 +24,7 @@ pub struct ScanOptions {
     pub until: Option<Timestamp>,
     /// Evaluation time.
     pub at: At,
-    /// Worker threads (0: one per core).
+    /// Threads judging commits, the walker among them (0: one per core).
     pub threads: usize,
 }
 
@@ -64,9 +65,10 @@ type Chunk = (usize, Result<Vec<Walked>, GitError>);
 /// thread, then handed to `sink` with its rendering, in walk order.
 ///
 /// Three kinds of thread: a walker (with its own repository handle) reads the history and
-/// numbers chunks of commits; workers judge and render chunks; the calling thread puts the
-/// results back in order and writes them. The walker may be at most a few chunks ahead of the
-/// writer, so memory stays flat however long the history.
+/// numbers chunks of commits; workers judge and render chunks, and so does the walker when
+/// they fall behind (one thread judging per core in all, so none waits for a core); the
+/// calling thread puts the results back in order and writes them. The walker may be at most
+/// a few chunks ahead of the writer, so memory stays flat however long the history.
 pub fn scan(
     repo: &Repo,
     policy: &Policy,
@@ -97,21 +99,51 @@ pub(crate) fn scan_with(
     };
     let max_in_flight = threads * 4;
     let source = repo.source();
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(max_in_flight);
+    let queue = Queue {
+        chunks: Mutex::new(chunk_rx),
+        waiting: AtomicUsize::new(0),
+        helpers: threads - 1,
+    };
     std::thread::scope(|s| {
         let (packs_tx, packs_rx) = mpsc::channel::<Result<Option<Arc<Packs>>, GitError>>();
-        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(max_in_flight);
         let (dropped_tx, dropped_rx) = mpsc::channel::<Vec<git::ObjectId>>();
         // One permit per chunk in flight: the writer hands one back for each chunk written.
         let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(max_in_flight);
         for _ in 0..max_in_flight {
             let _ = permit_tx.send(());
         }
-        let (source, selection) = (&source, &opts.selection);
+        let (done_tx, done_rx) = mpsc::channel::<Done>();
+        // Judge 0 is the walker, which judges too when the others fall behind.
+        let mut spent_txs = Vec::with_capacity(threads);
+        let mut spent_rxs = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let (spent_tx, spent_rx) = mpsc::channel::<Vec<Spent>>();
+            spent_txs.push(spent_tx);
+            spent_rxs.push(spent_rx);
+        }
+        let mut spent_rxs = spent_rxs.into_iter();
+        let judging = Judging {
+            source: &source,
+            judge,
+            opts,
+            render,
+            queue: &queue,
+            done: done_tx,
+        };
+        let walker_judging = Judging {
+            done: judging.done.clone(),
+            ..judging
+        };
+        let walker_spent = spent_rxs.next();
+        let selection = &opts.selection;
         // The walker owns the chunk queue: when it returns, the queue closes and the workers end.
         s.spawn(move || {
+            let walker_spent = walker_spent.into_iter().collect::<Vec<_>>();
             walker(
-                source,
                 selection,
+                &walker_judging,
+                &walker_spent,
                 &packs_tx,
                 chunk_tx,
                 &permit_rx,
@@ -124,42 +156,82 @@ pub(crate) fn scan_with(
             Ok(Err(e)) => return Err(e.into()),
             Err(_) => return Err(stopped()),
         };
-        let chunk_rx = Arc::new(Mutex::new(chunk_rx));
-        let (done_tx, done_rx) = mpsc::channel::<Done>();
-        let mut spent_txs = Vec::with_capacity(threads);
-        for worker in 0..threads {
-            let (done_tx, chunk_rx, packs) = (done_tx.clone(), chunk_rx.clone(), packs.clone());
-            let (spent_tx, spent_rx) = mpsc::channel::<Vec<Spent>>();
-            spent_txs.push(spent_tx);
+        for (worker, spent_rx) in (1..threads).zip(spent_rxs) {
+            let (judging, packs) = (judging.clone(), packs.clone());
             s.spawn(move || {
                 loop {
                     // Free what the writer is done with, here where it was made.
                     spent_rx.try_iter().for_each(drop);
                     // The lock is held only to take the next chunk.
-                    let next = chunk_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((index, chunk))) = next else { break };
-                    let results = match chunk {
-                        Ok(commits) => {
-                            remember_trees(source, &packs, &commits);
-                            commits
-                                .into_iter()
-                                .map(|w| judge_walked(source, &packs, judge, opts, render, w))
-                                .collect()
-                        }
-                        Err(e) => vec![Err(e)],
-                    };
-                    if done_tx.send((index, worker, results)).is_err() {
+                    let next = judging.queue.chunks.lock().map(|rx| rx.recv());
+                    let Ok(Ok(chunk)) = next else { break };
+                    judging.queue.waiting.fetch_sub(1, Ordering::Relaxed);
+                    if !judging.judge_chunk(&packs, worker, chunk) {
                         break;
                     }
                 }
             });
         }
-        drop(done_tx);
+        drop(judging);
         // Returning drops `permit_tx`, which stops the walker, which stops the workers.
         write_in_order(&done_rx, &permit_tx, &spent_txs, sink)?;
         // The walker sent what it dropped before closing the chunk queue.
         Ok(dropped_rx.try_iter().flatten().collect())
     })
+}
+
+/// The chunks walked and not yet taken by a judge.
+struct Queue {
+    chunks: Mutex<mpsc::Receiver<Chunk>>,
+    /// Chunks sent and not yet taken: the walker judges one itself when more than one waits
+    /// (or any, when it judges alone), leaving the next to a worker.
+    waiting: AtomicUsize,
+    /// Threads judging besides the walker.
+    helpers: usize,
+}
+
+/// What every judging thread shares: how to judge, where chunks come from and results go.
+#[derive(Clone)]
+struct Judging<'a> {
+    source: &'a RepoSource,
+    judge: &'a Judge<'a>,
+    opts: &'a ScanOptions,
+    render: &'a (dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
+    queue: &'a Queue,
+    done: mpsc::Sender<Done>,
+}
+
+impl Judging<'_> {
+    /// Judge one chunk as judge number `judge_no`; false when the writer has stopped.
+    fn judge_chunk(&self, packs: &Arc<Packs>, judge_no: usize, (index, chunk): Chunk) -> bool {
+        let results = match chunk {
+            Ok(commits) => {
+                remember_trees(self.source, packs, &commits);
+                commits
+                    .into_iter()
+                    .map(|w| judge_walked(self, packs, w))
+                    .collect()
+            }
+            Err(e) => vec![Err(e)],
+        };
+        self.done.send((index, judge_no, results)).is_ok()
+    }
+
+    /// On the walker: judge the oldest waiting chunk if the others are behind. Returns
+    /// whether it did (false also when the writer has stopped, so the walker goes on to
+    /// find out).
+    fn help(&self, packs: &Arc<Packs>) -> bool {
+        let needed = if self.queue.helpers == 0 { 1 } else { 2 };
+        if self.queue.waiting.load(Ordering::Relaxed) < needed {
+            return false;
+        }
+        // Never wait for the lock: a worker holding it may be waiting for the walker's next
+        // chunk, and one taking a chunk leaves nothing to help with.
+        let next = self.queue.chunks.try_lock().map(|rx| rx.try_recv());
+        let Ok(Ok(chunk)) = next else { return false };
+        self.queue.waiting.fetch_sub(1, Ordering::Relaxed);
+        self.judge_chunk(packs, 0, chunk)
+    }
 }
 
 /// Tell this worker's reader the root tree of every commit of a chunk: most commits' parents
@@ -175,16 +247,10 @@ fn remember_trees(source: &RepoSource, packs: &Arc<Packs>, commits: &[Walked]) {
     });
 }
 
-/// Judge and render one walked commit on this worker's handles.
-fn judge_walked(
-    source: &RepoSource,
-    packs: &Arc<Packs>,
-    judge: &Judge<'_>,
-    opts: &ScanOptions,
-    render: &(dyn Fn(&CommitRecord) -> Vec<u8> + Sync),
-    walked: Walked,
-) -> Judged {
-    git::with_worker(source, packs, |r, objects| {
+/// Judge and render one walked commit on this thread's handles.
+fn judge_walked(judging: &Judging<'_>, packs: &Arc<Packs>, walked: Walked) -> Judged {
+    let opts = judging.opts;
+    git::with_worker(judging.source, packs, |r, objects| {
         let commit = match (&walked.raw, walked.links) {
             (Some(raw), Some((parents, date))) => {
                 git::parse_walked_commit(walked.id, raw, parents, date)?
@@ -196,23 +262,25 @@ fn judge_walked(
         if !in_window(commit.shape.date, opts) {
             return Ok(None);
         }
-        let record = judge_parsed(r, objects, judge, commit, opts.at)?;
-        let rendered = render(&record);
+        let record = judge_parsed(r, objects, judging.judge, commit, opts.at)?;
+        let rendered = (judging.render)(&record);
         Ok(Some((record, rendered)))
     })?
 }
 
 /// The walker thread: walk the selection on its own repository handle and send numbered
-/// chunks, each when a permit comes back; the first message says what packs to read.
+/// chunks, each when a permit comes back; the first message says what packs to read. Between
+/// chunks, and while it waits for a permit, it judges chunks the workers have not taken.
 fn walker(
-    source: &RepoSource,
     selection: &RevSelection,
+    judging: &Judging<'_>,
+    spent: &[mpsc::Receiver<Vec<Spent>>],
     packs_tx: &mpsc::Sender<Result<Option<Arc<Packs>>, GitError>>,
     chunks: mpsc::SyncSender<Chunk>,
     permits: &mpsc::Receiver<()>,
     dropped: &mpsc::Sender<Vec<git::ObjectId>>,
 ) {
-    let repo = match source.open() {
+    let repo = match judging.source.open() {
         Ok(r) => r,
         Err(e) => {
             let _ = packs_tx.send(Err(e));
@@ -234,6 +302,30 @@ fn walker(
     if packs_tx.send(Ok(Some(Arc::clone(&packs)))).is_err() {
         return;
     }
+    // Send a chunk once a permit is back, judging what waits in the meantime; then judge
+    // while the workers are behind.
+    let send = |chunk: Chunk| -> bool {
+        loop {
+            spent.iter().for_each(|rx| rx.try_iter().for_each(drop));
+            match permits.try_recv() {
+                Ok(()) => break,
+                Err(mpsc::TryRecvError::Disconnected) => return false,
+                Err(mpsc::TryRecvError::Empty) => {
+                    if !judging.help(&packs) && permits.recv().is_err() {
+                        return false;
+                    } else {
+                        continue;
+                    }
+                }
+            }
+        }
+        judging.queue.waiting.fetch_add(1, Ordering::Relaxed);
+        if chunks.send(chunk).is_err() {
+            return false;
+        }
+        while judging.help(&packs) {}
+        true
+    };
     for index in 0.. {
         let mut commits = Vec::with_capacity(CHUNK);
         let mut failed = None;
@@ -252,24 +344,27 @@ fn walker(
             let _ = dropped.send(walk.dropped());
         }
         if commits.is_empty() && failed.is_none() {
-            return;
+            break;
         }
-        if permits.recv().is_err() || chunks.send((index, Ok(commits))).is_err() {
+        if !send((index, Ok(commits))) {
             return;
         }
         if let Some(e) = failed {
             // The error goes in order, after the commits walked before it.
-            if permits.recv().is_err() || chunks.send((index + 1, Err(e))).is_err() {
+            if !send((index + 1, Err(e))) {
                 return;
             }
         }
         if last {
-            return;
+            break;
         }
         if (index + 1) % RELEASE_EVERY == 0 {
             packs.release_pages();
         }
     }
+    // Closing the queue ends the workers once it is empty; alone, the walker judges the rest.
+    drop(chunks);
+    while judging.help(&packs) {}
 }
 
 /// A judged chunk: its number, the worker that judged it, the results.
