@@ -310,13 +310,14 @@ fn walker(
             match permits.try_recv() {
                 Ok(()) => break,
                 Err(mpsc::TryRecvError::Disconnected) => return false,
-                Err(mpsc::TryRecvError::Empty) => {
-                    if !judging.help(&packs) && permits.recv().is_err() {
+                // Nothing to judge here: wait for the permit.
+                Err(mpsc::TryRecvError::Empty) if !judging.help(&packs) => {
+                    if permits.recv().is_err() {
                         return false;
-                    } else {
-                        continue;
                     }
+                    break;
                 }
+                Err(mpsc::TryRecvError::Empty) => {}
             }
         }
         judging.queue.waiting.fetch_add(1, Ordering::Relaxed);

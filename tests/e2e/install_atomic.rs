@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 const SIX: &[&str] = &[
     "commit-msg",
@@ -47,17 +47,8 @@ fn is_shim(bytes: &[u8]) -> bool {
 
 /// `trailgate ARGS` in `repo`, started but not waited for.
 fn spawn(repo: &Repo, args: &[&str], env: &[(&str, &str)]) -> Child {
-    let bin = assert_cmd::cargo::cargo_bin("trailgate");
-    let mut cmd = Command::new(bin);
-    cmd.args(args)
-        .current_dir(repo.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", repo.home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", repo.home.path().join("gitconfig"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = repo.trailgate_process();
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }

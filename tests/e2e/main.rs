@@ -24,6 +24,7 @@ mod notes_bounds;
 mod objects;
 mod output;
 mod output_targets;
+mod pipeline;
 mod policy_source;
 mod redteam_client;
 mod redteam_server;

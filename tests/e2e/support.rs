@@ -177,7 +177,12 @@ impl Repo {
 
     /// The trailgate binary, run in this repository with the same isolation.
     pub(crate) fn trailgate(&self) -> Command {
-        let mut cmd = Command::cargo_bin("trailgate").expect("binary builds");
+        Command::from_std(self.trailgate_process())
+    }
+
+    /// [`Repo::trailgate`] as a process to spawn and talk to while it runs.
+    pub(crate) fn trailgate_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("trailgate"));
         cmd.current_dir(self.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
