@@ -148,8 +148,7 @@ pub(super) struct ScanArgs {
     /// the scan completes; a device, FIFO or symlink is written into and stays as it is.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Threads judging commits, the one walking the history among them (default: one per
-    /// core; 1 judges on the walking thread alone).
+    /// Threads judging commits, the walking thread among them (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Also say how objects were read: how many libgit2 read in place of trailgate's own

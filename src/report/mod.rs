@@ -6,6 +6,7 @@
 mod escape;
 mod html;
 mod human;
+mod jsonl;
 mod junit;
 
 pub(crate) mod sarif;
@@ -45,17 +46,18 @@ const RECORD_CAPACITY: usize = 1024;
 /// path.
 pub fn render(format: Format, record: &CommitRecord, policy_file: Option<&str>) -> Vec<u8> {
     match format {
-        // Plain structs with string keys: serialising them cannot fail.
         Format::Jsonl => {
             // Room for a typical record up front: growing the buffer costs more than the slack.
             let mut line = Vec::with_capacity(RECORD_CAPACITY);
-            if serde_json::to_writer(&mut line, record).is_err() {
-                line.clear();
-            }
+            jsonl::write_record(&mut line, record);
             line.push(b'\n');
             line
         }
-        Format::Json if record.is_notable() => serde_json::to_vec(record).unwrap_or_default(),
+        Format::Json if record.is_notable() => {
+            let mut object = Vec::with_capacity(RECORD_CAPACITY);
+            jsonl::write_record(&mut object, record);
+            object
+        }
         Format::Json => Vec::new(),
         Format::Human => human::render_commit(record),
         Format::Sarif => sarif::render_results(record, policy_file),

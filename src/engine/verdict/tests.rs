@@ -83,6 +83,13 @@ impl Default for Case<'_> {
 }
 
 fn run(policy: &Policy, case: Case<'_>) -> Judgement {
+    run_with_evidence(policy, case).1
+}
+
+fn run_with_evidence(
+    policy: &Policy,
+    case: Case<'_>,
+) -> (crate::engine::evidence::Evidence, Judgement) {
     let collector = Collector::with_recognition(
         &policy.catalog,
         &policy.exception_trailer,
@@ -110,7 +117,7 @@ fn run(policy: &Policy, case: Case<'_>) -> Judgement {
             production,
         }),
     };
-    judge(
+    let judgement = judge(
         policy,
         &evidence,
         &CommitContext {
@@ -119,7 +126,8 @@ fn run(policy: &Policy, case: Case<'_>) -> Judgement {
             paths: paths.as_ref(),
             undecodable_encoding: None,
         },
-    )
+    );
+    (evidence, judgement)
 }
 
 fn codes(j: &Judgement) -> Vec<Code> {
@@ -704,5 +712,81 @@ fn out_of_scope_message_agrees_in_number() {
             .starts_with("exception EXC-1 cited for claude-code does not cover"),
         "{}",
         j.findings[0].message
+    );
+}
+
+/// The report's JSON lines are written by hand for speed: they must be `serde_json`'s bytes
+/// for every shape of record (assistants, exceptions in every state, findings, paths, odd text).
+#[test]
+fn records_render_as_serde_json_writes_them() {
+    use crate::engine::facts::{CommitFacts, Signature};
+    use crate::engine::record::CommitRecord;
+    use crate::report::{Format, render};
+    let policy = load(POLICY, REGISTRY);
+    let messages = [
+        "title\n",
+        "fix\n\nAssisted-by: Claude Code\nAI-Exception: EXC-1\n",
+        "fix\n\nAssisted-by: Claude Code\nAI-Exception: EXC-REVOKED\nAI-Exception: EXC-NONE\n",
+        "fix\n\nCo-authored-by: Codex <codex@openai.com>\n",
+        "\"quoted\" \\ tab\there \u{1} \u{1f} \u{7f} é ☃\n\nAssisted-by: Kiro\nSigned-off-by: A <a@x>\n",
+        "fix\n\nAssisted-by: Claude Code, Cursor\nAI-Exception: EXC-ANY\n",
+    ];
+    let path_sets: [&[&str]; 3] = [
+        &[],
+        &["services/billing/src/lib.rs", "docs/readme.md"],
+        &[
+            "services/auth/src/a\"b.rs",
+            "infra/prod/main.tf",
+            "services/x/src/\u{1b}.rs",
+        ],
+    ];
+    let mut checked = 0;
+    for message in messages {
+        for paths in path_sets {
+            for at in ["2026-11-15T00:00:00Z", "2028-01-01T00:00:00Z"] {
+                let case = Case {
+                    message,
+                    paths,
+                    at,
+                    ..Case::default()
+                };
+                let (evidence, judgement) = run_with_evidence(&policy, case);
+                let signature = |name: &str, email: &str| Signature {
+                    name: name.into(),
+                    email: email.into(),
+                    time: 1_793_527_200,
+                    offset_minutes: -330,
+                };
+                let facts = CommitFacts {
+                    id: "0123456789abcdef0123456789abcdef01234567".into(),
+                    parents: vec!["1".repeat(40), "2".repeat(40)],
+                    author: signature("Ævar \"Q\" <x>", "alice@corp.example"),
+                    committer: signature("C\u{8}\u{c}", "c\\d@e"),
+                    message: message.as_bytes().to_vec(),
+                    undecodable_encoding: None,
+                };
+                let record = CommitRecord::new(facts, evidence, judgement);
+                let mut want = serde_json::to_vec(&record).unwrap();
+                assert_eq!(
+                    render(Format::Json, &record, None),
+                    if record.is_notable() {
+                        want.clone()
+                    } else {
+                        Vec::new()
+                    }
+                );
+                want.push(b'\n');
+                assert_eq!(
+                    String::from_utf8_lossy(&render(Format::Jsonl, &record, None)),
+                    String::from_utf8_lossy(&want)
+                );
+                checked +=
+                    usize::from(!record.findings.is_empty() && !record.exceptions.is_empty());
+            }
+        }
+    }
+    assert!(
+        checked > 4,
+        "records with findings and exceptions: {checked}"
     );
 }
