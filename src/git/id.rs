@@ -110,7 +110,8 @@ impl ObjectId {
     /// The 40 lowercase hex digits, without the formatting machinery: every record of a scan
     /// holds a few ids.
     pub(crate) fn to_hex(self) -> String {
-        self.hex_digits().iter().map(|&b| char::from(b)).collect()
+        // Hex digits are ASCII: one copy, no per-character encoding.
+        std::str::from_utf8(&self.hex_digits()).map_or_else(|_| String::new(), str::to_owned)
     }
 
     fn hex_digits(&self) -> [u8; 40] {

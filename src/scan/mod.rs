@@ -183,8 +183,8 @@ pub(crate) fn scan_with(
 /// The chunks walked and not yet taken by a judge.
 struct Queue {
     chunks: Mutex<mpsc::Receiver<Chunk>>,
-    /// Chunks sent and not yet taken: the walker judges one itself when more than one waits
-    /// (or any, when it judges alone), leaving the next to a worker.
+    /// Chunks sent and not yet taken: the walker judges one itself when more wait than the
+    /// workers will take next.
     waiting: AtomicUsize,
     /// Threads judging besides the walker.
     helpers: usize,
@@ -217,12 +217,11 @@ impl Judging<'_> {
         self.done.send((index, judge_no, results)).is_ok()
     }
 
-    /// On the walker: judge the oldest waiting chunk if the others are behind. Returns
+    /// On the walker: judge the oldest waiting chunk if more than `leave` wait. Returns
     /// whether it did (false also when the writer has stopped, so the walker goes on to
     /// find out).
-    fn help(&self, packs: &Arc<Packs>) -> bool {
-        let needed = if self.queue.helpers == 0 { 1 } else { 2 };
-        if self.queue.waiting.load(Ordering::Relaxed) < needed {
+    fn help(&self, packs: &Arc<Packs>, leave: usize) -> bool {
+        if self.queue.waiting.load(Ordering::Relaxed) <= leave {
             return false;
         }
         // Never wait for the lock: a worker holding it may be waiting for the walker's next
@@ -302,6 +301,10 @@ fn walker(
     if packs_tx.send(Ok(Some(Arc::clone(&packs)))).is_err() {
         return;
     }
+    // While it walks, the walker leaves each worker a chunk to take next and one more, so
+    // none waits for it; when it cannot walk, it leaves one each; at the end, none.
+    let workers = judging.queue.helpers;
+    let leave_walking = if workers == 0 { 0 } else { workers + 1 };
     // Send a chunk once a permit is back, judging what waits in the meantime; then judge
     // while the workers are behind.
     let send = |chunk: Chunk| -> bool {
@@ -311,7 +314,7 @@ fn walker(
                 Ok(()) => break,
                 Err(mpsc::TryRecvError::Disconnected) => return false,
                 // Nothing to judge here: wait for the permit.
-                Err(mpsc::TryRecvError::Empty) if !judging.help(&packs) => {
+                Err(mpsc::TryRecvError::Empty) if !judging.help(&packs, workers) => {
                     if permits.recv().is_err() {
                         return false;
                     }
@@ -324,7 +327,7 @@ fn walker(
         if chunks.send(chunk).is_err() {
             return false;
         }
-        while judging.help(&packs) {}
+        while judging.help(&packs, leave_walking) {}
         true
     };
     for index in 0.. {
@@ -365,7 +368,7 @@ fn walker(
     }
     // Closing the queue ends the workers once it is empty; alone, the walker judges the rest.
     drop(chunks);
-    while judging.help(&packs) {}
+    while judging.help(&packs, 0) {}
 }
 
 /// A judged chunk: its number, the worker that judged it, the results.
