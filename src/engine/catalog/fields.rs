@@ -10,6 +10,10 @@ use std::sync::OnceLock;
 pub(super) struct Field {
     patterns: Vec<String>,
     compiled: OnceLock<Compiled>,
+    /// For fields compiled on first use: the patterns restricted to ASCII texts
+    /// ([`super::ascii`]), compiled when an ASCII text first needs them (`None` inside when
+    /// they cannot be, and the full set answers).
+    ascii: Option<OnceLock<Option<RegexSet>>>,
     /// Per set pattern: (entry index, index in that entry's field).
     owners: Vec<(usize, usize)>,
 }
@@ -20,6 +24,21 @@ enum Compiled {
     /// pattern by itself (a pattern that cannot be compiled matches nothing; every pattern
     /// was checked where it was written, so none is left out in practice).
     Each(Vec<Option<Regex>>),
+}
+
+/// A compiled field as it answers one text.
+enum Matcher<'a> {
+    Set(&'a RegexSet),
+    Each(&'a [Option<Regex>]),
+}
+
+/// The patterns restricted to ASCII texts, as one set; `None` if any cannot be.
+fn ascii_set(patterns: &[String]) -> Option<RegexSet> {
+    let restricted: Option<Vec<String>> = patterns
+        .iter()
+        .map(|p| super::ascii::ascii_pattern(p))
+        .collect();
+    set_of(&restricted?).ok()
 }
 
 impl Compiled {
@@ -42,16 +61,31 @@ impl Field {
         self.compiled.get_or_init(|| Compiled::of(&self.patterns))
     }
 
+    /// What answers for `text`: the ASCII set for an ASCII text where there is one (the same
+    /// answers, far cheaper to compile), else the full set.
+    fn compiled_for(&self, text: &str) -> Matcher<'_> {
+        if text.is_ascii()
+            && let Some(cell) = &self.ascii
+            && let Some(set) = cell.get_or_init(|| ascii_set(&self.patterns))
+        {
+            return Matcher::Set(set);
+        }
+        match self.compiled() {
+            Compiled::Set(set) => Matcher::Set(set),
+            Compiled::Each(each) => Matcher::Each(each),
+        }
+    }
+
     /// Indices of the patterns matching `text`, in order.
     fn matching(&self, text: &str) -> Vec<usize> {
         if self.owners.is_empty() {
             return Vec::new();
         }
-        match self.compiled() {
+        match self.compiled_for(text) {
             // `is_match` first: it needs no allocation, and most texts match nothing.
-            Compiled::Set(set) if !set.is_match(text) => Vec::new(),
-            Compiled::Set(set) => set.matches(text).iter().collect(),
-            Compiled::Each(each) => each
+            Matcher::Set(set) if !set.is_match(text) => Vec::new(),
+            Matcher::Set(set) => set.matches(text).iter().collect(),
+            Matcher::Each(each) => each
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.as_ref().is_some_and(|r| r.is_match(text)))
@@ -65,7 +99,7 @@ impl Field {
         if self.owners.is_empty() {
             return None;
         }
-        if let Compiled::Set(set) = self.compiled() {
+        if let Matcher::Set(set) = self.compiled_for(text) {
             if !set.is_match(text) {
                 return None;
             }
@@ -174,6 +208,7 @@ pub(super) fn build(
         return Some(Field {
             patterns,
             compiled: OnceLock::new(),
+            ascii: Some(OnceLock::new()),
             owners,
         });
     }
@@ -181,6 +216,7 @@ pub(super) fn build(
         Ok(set) => Some(Field {
             patterns,
             compiled: OnceLock::from(Compiled::Set(set)),
+            ascii: None,
             owners,
         }),
         Err(set_error) => {

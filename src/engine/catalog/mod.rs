@@ -13,6 +13,7 @@
 //! assistants first. Each pattern field is compiled into one `RegexSet` whose patterns
 //! follow entry order, so the lowest matching pattern names the first matching entry.
 
+mod ascii;
 mod fields;
 #[cfg(test)]
 mod tests;
