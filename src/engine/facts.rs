@@ -51,41 +51,42 @@ impl Signature {
         let local = instant.as_second() + i64::from(offset.seconds());
         let (day, second) = (local.div_euclid(86_400), local.rem_euclid(86_400));
         let (year, month, day_of_month) = civil_date(day);
-        let mut out = String::with_capacity(25);
+        // Bytes, made a string once: pushing characters one by one costs more than the date.
+        let mut out = Vec::with_capacity(25);
         if (0..10_000).contains(&year) {
             push_two_digits(&mut out, year / 100);
             push_two_digits(&mut out, year % 100);
         } else {
-            out.push_str(&format!("{year:04}"));
+            out.extend_from_slice(format!("{year:04}").as_bytes());
         }
-        out.push('-');
+        out.push(b'-');
         push_two_digits(&mut out, month);
-        out.push('-');
+        out.push(b'-');
         push_two_digits(&mut out, day_of_month);
         let m = self.offset_minutes.unsigned_abs();
-        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
-        out.push('T');
+        let sign = if self.offset_minutes < 0 { b'-' } else { b'+' };
+        out.push(b'T');
         push_two_digits(&mut out, second / 3600);
-        out.push(':');
+        out.push(b':');
         push_two_digits(&mut out, second / 60 % 60);
-        out.push(':');
+        out.push(b':');
         push_two_digits(&mut out, second % 60);
         out.push(sign);
         push_two_digits(&mut out, i64::from(m / 60));
-        out.push(':');
+        out.push(b':');
         push_two_digits(&mut out, i64::from(m % 60));
-        out
+        // Digits, signs and separators only: always UTF-8.
+        String::from_utf8(out).unwrap_or_default()
     }
 }
 
 /// `n` as two digits; a larger `n` (an offset of 100 hours or more, which git can record) is
 /// written whole, as `{:02}` writes it.
-fn push_two_digits(out: &mut String, n: i64) {
+fn push_two_digits(out: &mut Vec<u8>, n: i64) {
     if (0..100).contains(&n) {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
     } else {
-        out.push_str(&format!("{n:02}"));
+        out.extend_from_slice(format!("{n:02}").as_bytes());
     }
 }
 

@@ -23,6 +23,8 @@ pub(super) struct Node {
     pub(super) parents: Vec<ObjectId>,
     /// The commit's bytes, when reading it gave them.
     pub(super) raw: Option<Vec<u8>>,
+    /// Its root tree, when read from those bytes.
+    pub(super) tree: Option<ObjectId>,
 }
 
 /// A listed commit, with its bytes when reading it gave them.

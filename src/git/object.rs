@@ -38,21 +38,10 @@ pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, Git
     Ok(parse_with_links(id, raw, links))
 }
 
-/// [`parse_commit`] of a commit whose parents and date the walk has read from these same
-/// bytes (and so checked): only the tree line is read again.
-pub(crate) fn parse_walked_commit(
-    id: ObjectId,
-    raw: &[u8],
-    parents: Vec<ObjectId>,
-    date: i64,
-) -> Result<ParsedCommit, GitError> {
-    let tree = commit_tree(id, raw)?;
-    let links = Links {
-        tree,
-        parents,
-        date,
-    };
-    Ok(parse_with_links(id, raw, links))
+/// [`parse_commit`] of a commit whose tree, parents and date the walk has read from these
+/// same bytes (and so checked).
+pub(crate) fn parse_walked_commit(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
+    parse_with_links(id, raw, links)
 }
 
 fn parse_with_links(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
@@ -77,10 +66,10 @@ fn parse_with_links(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
     }
 }
 
-/// Just what a history walk needs of a raw commit: its parents and the date it orders by.
-pub(crate) fn parse_links(id: ObjectId, raw: &[u8]) -> Result<(Vec<ObjectId>, i64), GitError> {
-    let links = links(id, raw)?;
-    Ok((links.parents, links.date))
+/// Just what a history walk needs of a raw commit: its root tree, its parents and the date it
+/// orders by.
+pub(crate) fn parse_links(id: ObjectId, raw: &[u8]) -> Result<Links, GitError> {
+    links(id, raw)
 }
 
 /// The root tree of a raw commit: its first line, checked as [`links`] checks it (the rest
@@ -103,10 +92,15 @@ const TREE_LINE: usize = 46;
 /// `parent ` and a hex id and a newline.
 const PARENT_LINE: usize = 48;
 
-struct Links {
-    tree: ObjectId,
-    parents: Vec<ObjectId>,
-    date: i64,
+/// What a commit's header says of its place in history.
+#[derive(Debug, Clone)]
+pub(crate) struct Links {
+    /// The root tree.
+    pub(crate) tree: ObjectId,
+    /// The parents, in order.
+    pub(crate) parents: Vec<ObjectId>,
+    /// The committer date, as git orders by it.
+    pub(crate) date: i64,
 }
 
 /// `parse_commit_buffer`: a `tree` line first and something after it, then the `parent` lines

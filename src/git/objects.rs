@@ -71,8 +71,13 @@ impl Objects {
     /// Remember the root tree of commit `id` from its raw bytes, for [`Objects::tree_of`].
     pub(crate) fn remember_tree_of(&mut self, id: ObjectId, raw: &[u8]) {
         if let Ok(tree) = super::object::commit_tree(id, raw) {
-            self.commit_trees[tree_slot(id)] = Some((id, tree));
+            self.remember_tree(id, tree);
         }
+    }
+
+    /// Remember that commit `id` has root tree `tree`, for [`Objects::tree_of`].
+    pub(crate) fn remember_tree(&mut self, id: ObjectId, tree: ObjectId) {
+        self.commit_trees[tree_slot(id)] = Some((id, tree));
     }
 
     /// The object `id` when one of the packs holds it and the pack reader can resolve it,

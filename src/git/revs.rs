@@ -8,7 +8,7 @@
 
 use super::commitgraph::CommitGraph;
 use super::limit;
-use super::object::parse_links;
+use super::object::{Links, parse_links};
 use super::objects::Objects;
 use super::pack::{Kind, Packs};
 use super::{Context, GitError, peel_to_commit_id, resolve_commit_id};
@@ -38,6 +38,8 @@ struct Pending {
     parents: Parents,
     /// The commit's bytes when the walk had to read it, so nobody reads it twice.
     raw: Option<Vec<u8>>,
+    /// Its root tree, read from those bytes.
+    tree: Option<ObjectId>,
 }
 
 /// One commit of the walk: its id, and its raw bytes when the walk read them.
@@ -46,8 +48,8 @@ pub struct Walked {
     pub(crate) id: ObjectId,
     /// The raw commit object, when the walk read it (commits not in a commit-graph).
     pub(crate) raw: Option<Vec<u8>>,
-    /// Parents and date as the walk read them from `raw`, when it did.
-    pub(crate) links: Option<(Vec<ObjectId>, i64)>,
+    /// Tree, parents and date as the walk read them from `raw`, when it did.
+    pub(crate) links: Option<Links>,
 }
 
 /// A waiting commit's parents: positions in the commit-graph (followed without a search), or
@@ -159,7 +161,7 @@ impl Walk<'_> {
         }
         match graph.commit_at(pos) {
             Some((id, time, parents)) => {
-                self.push(id, time, Parents::InGraph(parents), None);
+                self.push(id, time, Parents::InGraph(parents), None, None);
                 Ok(())
             }
             // A row that does not parse: read that commit itself.
@@ -174,7 +176,13 @@ impl Walk<'_> {
 
     fn enqueue_read(&mut self, id: ObjectId) -> Result<(), GitError> {
         let node = self.read_commit(id)?;
-        self.push(id, node.time, Parents::Ids(node.parents), node.raw);
+        self.push(
+            id,
+            node.time,
+            Parents::Ids(node.parents),
+            node.raw,
+            node.tree,
+        );
         Ok(())
     }
 
@@ -184,11 +192,12 @@ impl Walk<'_> {
         if let Some(objects) = self.objects.as_mut() {
             let raw = objects.read(self.repo, id, Kind::Commit)?;
             let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
-            let (parents, time) = parse_links(id, &raw)?;
+            let links = parse_links(id, &raw)?;
             return Ok(limit::Node {
-                time,
-                parents,
+                time: links.date,
+                parents: links.parents,
                 raw: Some(raw),
+                tree: Some(links.tree),
             });
         }
         // Parents as libgit2 sees them (grafts, shallow cuts); the date as git orders by it.
@@ -205,12 +214,13 @@ impl Walk<'_> {
         let raw = odb
             .read(id.oid())
             .context(|| format!("cannot read commit {id}"))?;
-        let (_, time) = parse_links(id, raw.data())?;
+        let time = parse_links(id, raw.data())?.date;
         let parents = commit.parent_ids().map(ObjectId::from_oid).collect();
         Ok(limit::Node {
             time,
             parents,
             raw: None,
+            tree: None,
         })
     }
 
@@ -226,12 +236,20 @@ impl Walk<'_> {
                 time,
                 parents,
                 raw: None,
+                tree: None,
             });
         }
         self.read_commit(id)
     }
 
-    fn push(&mut self, id: ObjectId, time: i64, parents: Parents, raw: Option<Vec<u8>>) {
+    fn push(
+        &mut self,
+        id: ObjectId,
+        time: i64,
+        parents: Parents,
+        raw: Option<Vec<u8>>,
+        tree: Option<ObjectId>,
+    ) {
         self.queue.push(Pending {
             key: DateKey {
                 time,
@@ -240,6 +258,7 @@ impl Walk<'_> {
             id,
             parents,
             raw,
+            tree,
         });
         self.seq += 1;
     }
@@ -284,9 +303,13 @@ impl Iterator for Walk<'_> {
             self.failed = Some(e);
         }
         let raw = next.raw.take();
-        let links = match (&raw, next.parents) {
+        let links = match (&raw, next.parents, next.tree) {
             // Read from those bytes: the judge need not read them again.
-            (Some(_), Parents::Ids(ids)) => Some((ids, next.key.time)),
+            (Some(_), Parents::Ids(parents), Some(tree)) => Some(Links {
+                tree,
+                parents,
+                date: next.key.time,
+            }),
             _ => None,
         };
         Some(Ok(Walked {

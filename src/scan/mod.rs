@@ -239,8 +239,10 @@ fn remember_trees(source: &RepoSource, packs: &Arc<Packs>, commits: &[Walked]) {
     // Only a shortcut: without a worker, each tree is read where it is needed.
     let _ = git::with_worker(source, packs, |_, objects| {
         for w in commits {
-            if let Some(raw) = &w.raw {
-                objects.remember_tree_of(w.id, raw);
+            match (&w.links, &w.raw) {
+                (Some(links), _) => objects.remember_tree(w.id, links.tree),
+                (None, Some(raw)) => objects.remember_tree_of(w.id, raw),
+                (None, None) => {}
             }
         }
     });
@@ -251,9 +253,7 @@ fn judge_walked(judging: &Judging<'_>, packs: &Arc<Packs>, walked: Walked) -> Ju
     let opts = judging.opts;
     git::with_worker(judging.source, packs, |r, objects| {
         let commit = match (&walked.raw, walked.links) {
-            (Some(raw), Some((parents, date))) => {
-                git::parse_walked_commit(walked.id, raw, parents, date)?
-            }
+            (Some(raw), Some(links)) => git::parse_walked_commit(walked.id, raw, links),
             (Some(raw), None) => git::parse_commit(walked.id, raw)?,
             (None, _) => git::read_commit(r, objects, walked.id)?,
         };
