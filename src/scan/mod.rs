@@ -43,7 +43,8 @@ pub enum ScanError {
     #[error(transparent)]
     Git(#[from] GitError),
     /// Writing the report failed.
-    #[error("cannot write the report: {0}")]
+    /// The cause is the error's source: `{:#}` prints it once, after this.
+    #[error("cannot write the report")]
     Output(#[from] std::io::Error),
 }
 

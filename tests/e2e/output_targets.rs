@@ -186,3 +186,22 @@ fn a_directory_is_a_clear_error() {
     );
     assert!(dir.is_dir());
 }
+
+#[test]
+fn a_full_device_is_a_clear_error_said_once() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        println!("skipped: no /dev/full on this system");
+        return;
+    }
+    // Enough commits that the report is written while the scan runs, not only at its end.
+    let repo = Repo::linear_history(2_000, |i| format!("change {i}\n"));
+    let (code, _, stderr) = scan_to(&repo, full);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write the report"), "{stderr}");
+    assert_eq!(
+        stderr.matches("No space left on device").count(),
+        1,
+        "{stderr}"
+    );
+}

@@ -12,25 +12,9 @@ use std::time::{Duration, Instant};
 /// walker waits for the writer many times over.
 const COMMITS: usize = 4_000;
 
-fn long_history() -> Repo {
-    let repo = Repo::new();
-    let mut stream = String::new();
-    for i in 0..COMMITS {
-        let message = format!("change {i}\n\nAssisted-by: Claude\n");
-        stream.push_str(&format!(
-            "commit refs/heads/main\ncommitter A <a@x> {} +0000\ndata {}\n{message}\n",
-            1_700_000_000 + i,
-            message.len()
-        ));
-    }
-    stream.push_str("done\n");
-    repo.fast_import(&stream);
-    repo
-}
-
 #[test]
 fn a_slow_reader_gets_every_record_in_order() {
-    let repo = long_history();
+    let repo = Repo::linear_history(COMMITS, |i| format!("change {i}\n\nAssisted-by: Claude\n"));
     let (mut outputs, mut codes) = (Vec::new(), Vec::new());
     for threads in ["1", "2", "3"] {
         let mut child = repo

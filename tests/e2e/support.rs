@@ -98,6 +98,24 @@ impl Repo {
         assert!(child.wait().expect("git ends").success(), "fast-import");
     }
 
+    /// A new repository whose `main` is `count` commits in a line, each with no files and
+    /// `message(i)` (the oldest is 0), one second apart: written by one `git fast-import`.
+    pub(crate) fn linear_history(count: usize, message: impl Fn(usize) -> String) -> Repo {
+        let repo = Repo::new();
+        let mut stream = String::new();
+        for i in 0..count {
+            let message = message(i);
+            stream.push_str(&format!(
+                "commit refs/heads/main\ncommitter A <a@x> {} +0000\ndata {}\n{message}\n",
+                1_700_000_000 + i,
+                message.len()
+            ));
+        }
+        stream.push_str("done\n");
+        repo.fast_import(&stream);
+        repo
+    }
+
     /// Write a file (creating directories).
     pub(crate) fn write(&self, path: &str, content: impl AsRef<[u8]>) {
         let p = self.path().join(path);
