@@ -115,15 +115,11 @@ pub(crate) fn scan_with(
             let _ = permit_tx.send(());
         }
         let (done_tx, done_rx) = mpsc::channel::<Done>();
-        // Judge 0 is the walker, which judges too when the others fall behind.
-        let mut spent_txs = Vec::with_capacity(threads);
-        let mut spent_rxs = Vec::with_capacity(threads);
-        for _ in 0..threads {
-            let (spent_tx, spent_rx) = mpsc::channel::<Vec<Spent>>();
-            spent_txs.push(spent_tx);
-            spent_rxs.push(spent_rx);
-        }
-        let mut spent_rxs = spent_rxs.into_iter();
+        // Judge 0 is the walker, which judges too when the others fall behind; what the
+        // writer is done with goes back to the judge that made it.
+        let (spent_txs, mut spent_rxs): (Vec<_>, Vec<_>) =
+            (0..threads).map(|_| mpsc::channel::<Vec<Spent>>()).unzip();
+        let walker_spent = spent_rxs.remove(0);
         let judging = Judging {
             source: &source,
             judge,
@@ -136,11 +132,9 @@ pub(crate) fn scan_with(
             done: judging.done.clone(),
             ..judging
         };
-        let walker_spent = spent_rxs.next();
         let selection = &opts.selection;
         // The walker owns the chunk queue: when it returns, the queue closes and the workers end.
         s.spawn(move || {
-            let walker_spent = walker_spent.into_iter().collect::<Vec<_>>();
             walker(
                 selection,
                 &walker_judging,
@@ -274,7 +268,7 @@ fn judge_walked(judging: &Judging<'_>, packs: &Arc<Packs>, walked: Walked) -> Ju
 fn walker(
     selection: &RevSelection,
     judging: &Judging<'_>,
-    spent: &[mpsc::Receiver<Vec<Spent>>],
+    spent: &mpsc::Receiver<Vec<Spent>>,
     packs_tx: &mpsc::Sender<Result<Option<Arc<Packs>>, GitError>>,
     chunks: mpsc::SyncSender<Chunk>,
     permits: &mpsc::Receiver<()>,
@@ -310,7 +304,7 @@ fn walker(
     // while the workers are behind.
     let send = |chunk: Chunk| -> bool {
         loop {
-            spent.iter().for_each(|rx| rx.try_iter().for_each(drop));
+            spent.try_iter().for_each(drop);
             match permits.try_recv() {
                 Ok(()) => break,
                 Err(mpsc::TryRecvError::Disconnected) => return false,
