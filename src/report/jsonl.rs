@@ -8,27 +8,21 @@ use serde::Serialize;
 
 /// Append `record` as `serde_json::to_writer` writes it.
 pub(super) fn write_record(out: &mut Vec<u8>, record: &CommitRecord) {
-    out.extend_from_slice(b"{\"type\":");
-    push_str(out, record.kind);
-    out.extend_from_slice(b",\"id\":");
-    push_str(out, &record.id);
+    push_text(out, b"{\"type\":", record.kind);
+    push_text(out, b",\"id\":", &record.id);
     out.extend_from_slice(b",\"parents\":");
     push_strs(out, &record.parents);
-    out.extend_from_slice(b",\"author\":");
-    push_person(out, &record.author);
-    out.extend_from_slice(b",\"committer\":");
-    push_person(out, &record.committer);
-    out.extend_from_slice(b",\"summary\":");
-    push_str(out, &record.summary);
+    push_person(out, b",\"author\":", &record.author);
+    push_person(out, b",\"committer\":", &record.committer);
+    push_text(out, b",\"summary\":", &record.summary);
     out.extend_from_slice(b",\"trailers\":[");
     for (i, t) in record.trailers.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"key\":");
-        push_str(out, &t.key);
-        out.extend_from_slice(b",\"value\":");
-        push_str(out, &t.value);
+        push_text(
+            out,
+            if i > 0 { b",{\"key\":" } else { b"{\"key\":" },
+            &t.key,
+        );
+        push_text(out, b",\"value\":", &t.value);
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"assistants\":");
@@ -40,20 +34,23 @@ pub(super) fn write_record(out: &mut Vec<u8>, record: &CommitRecord) {
         Some(paths) => push_strs(out, paths),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"verdict\":");
-    push_str(out, record.verdict.as_str());
+    push_text(out, b",\"verdict\":", record.verdict.as_str());
     out.extend_from_slice(b",\"findings\":");
     push_serde(out, &record.findings);
     out.push(b'}');
 }
 
-fn push_person(out: &mut Vec<u8>, p: &Person) {
-    out.extend_from_slice(b"{\"name\":");
-    push_str(out, &p.name);
-    out.extend_from_slice(b",\"email\":");
-    push_str(out, &p.email);
-    out.extend_from_slice(b",\"time\":");
-    push_str(out, &p.time);
+/// `prefix` (punctuation and a key, written as is), then `value` as a JSON string.
+fn push_text(out: &mut Vec<u8>, prefix: &[u8], value: &str) {
+    out.extend_from_slice(prefix);
+    push_str(out, value);
+}
+
+fn push_person(out: &mut Vec<u8>, prefix: &[u8], p: &Person) {
+    out.extend_from_slice(prefix);
+    push_text(out, b"{\"name\":", &p.name);
+    push_text(out, b",\"email\":", &p.email);
+    push_text(out, b",\"time\":", &p.time);
     out.push(b'}');
 }
 
