@@ -15,6 +15,7 @@
 
 mod ascii;
 mod fields;
+mod starts;
 #[cfg(test)]
 mod tests;
 mod values;
