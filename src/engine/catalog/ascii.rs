@@ -189,8 +189,9 @@ mod tests {
         fn the_restriction_answers_as_the_pattern_on_ascii_texts(
             text in "[ -~\t\n]{0,24}|(?i)(anthropic |openai/)?(claude|gpt|codex|cursor|gemini|aider|kelvin|s)[ _-]?(code|opus|v?[0-9.]{1,4}|[a-z]{1,6})?[ (]{0,2}[a-z0-9]{0,6}"
         ) {
-            // Case-insensitive generation can pick `ſ` or the Kelvin sign: not this test's texts.
-            prop_assume!(text.is_ascii());
+            // Case-insensitive generation can pick `ſ` or the Kelvin sign: this test's texts
+            // are ASCII, so those are dropped (rejecting such cases would reject too many).
+            let text: String = text.chars().filter(char::is_ascii).collect();
             let (full, ascii) = catalog_sets();
             let f: Vec<usize> = full.matches(&text).into_iter().collect();
             let a: Vec<usize> = ascii.matches(&text).into_iter().collect();
