@@ -35,16 +35,12 @@ pub(crate) struct CommitShape {
 /// date the epoch.
 pub(crate) fn parse_commit(id: ObjectId, raw: &[u8]) -> Result<ParsedCommit, GitError> {
     let links = links(id, raw)?;
-    Ok(parse_with_links(id, raw, links))
+    Ok(parse_walked_commit(id, raw, links))
 }
 
 /// [`parse_commit`] of a commit whose tree, parents and date the walk has read from these
 /// same bytes (and so checked).
 pub(crate) fn parse_walked_commit(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
-    parse_with_links(id, raw, links)
-}
-
-fn parse_with_links(id: ObjectId, raw: &[u8], links: Links) -> ParsedCommit {
     let reencoded = reencode::to_utf8(raw);
     let shown = shown(&reencoded.text, reencoded.end);
     let facts = CommitFacts {

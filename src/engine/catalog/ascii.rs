@@ -108,16 +108,11 @@ mod tests {
 
     fn catalog_patterns() -> Vec<String> {
         let mut all: Vec<String> = TRICKY.iter().map(|p| p.to_string()).collect();
-        let expanded = include_str!("../../config/catalog/expanded.txt");
-        for line in expanded.lines() {
-            let mut parts = line.splitn(4, ' ');
-            let (_, field, _, pattern) = (parts.next(), parts.next(), parts.next(), parts.next());
-            if matches!(field, Some("names" | "models" | "identities"))
-                && let Some(p) = pattern
-            {
-                all.push(p.to_string());
-            }
-        }
+        all.extend(super::super::builtin_patterns(&[
+            "names",
+            "models",
+            "identities",
+        ]));
         all
     }
 

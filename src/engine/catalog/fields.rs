@@ -11,13 +11,8 @@ use std::sync::OnceLock;
 pub(super) struct Field {
     patterns: Vec<String>,
     compiled: OnceLock<Compiled>,
-    /// For fields compiled on first use: the patterns restricted to ASCII texts
-    /// ([`super::ascii`]), compiled when an ASCII text first needs them (`None` inside when
-    /// they cannot be, and the full set answers).
-    ascii: Option<OnceLock<Option<RegexSet>>>,
-    /// For the same fields: what their matches begin with ([`super::starts`]), so a
-    /// non-ASCII text no pattern can match needs no full set.
-    starts: Option<OnceLock<Starts>>,
+    /// For fields compiled on first use, the cheaper ways to answer most texts.
+    deferred: Option<Deferred>,
     /// Per set pattern: (entry index, index in that entry's field).
     owners: Vec<(usize, usize)>,
 }
@@ -28,6 +23,17 @@ enum Compiled {
     /// pattern by itself (a pattern that cannot be compiled matches nothing; every pattern
     /// was checked where it was written, so none is left out in practice).
     Each(Vec<Option<Regex>>),
+}
+
+/// What a field compiled on first use answers most texts with, each made when first needed.
+#[derive(Default)]
+struct Deferred {
+    /// The patterns restricted to ASCII texts ([`super::ascii`]); `None` inside when they
+    /// cannot be, and the full set answers.
+    ascii: OnceLock<Option<RegexSet>>,
+    /// What their matches begin with ([`super::starts`]), so a non-ASCII text no pattern can
+    /// match needs no full set.
+    starts: OnceLock<Starts>,
 }
 
 /// A compiled field as it answers one text.
@@ -69,18 +75,15 @@ impl Field {
     /// answers, far cheaper to compile), nothing for a text no pattern can begin to match,
     /// else the full set.
     fn compiled_for(&self, text: &str) -> Matcher<'_> {
-        if text.is_ascii() {
-            if let Some(cell) = &self.ascii
-                && let Some(set) = cell.get_or_init(|| ascii_set(&self.patterns))
-            {
+        if let Some(deferred) = &self.deferred {
+            if !text.is_ascii() {
+                let starts = deferred.starts.get_or_init(|| Starts::of(&self.patterns));
+                if !starts.may_match(text) {
+                    return Matcher::Each(&[]);
+                }
+            } else if let Some(set) = deferred.ascii.get_or_init(|| ascii_set(&self.patterns)) {
                 return Matcher::Set(set);
             }
-        } else if let Some(cell) = &self.starts
-            && !cell
-                .get_or_init(|| Starts::of(&self.patterns))
-                .may_match(text)
-        {
-            return Matcher::Each(&[]);
         }
         match self.compiled() {
             Compiled::Set(set) => Matcher::Set(set),
@@ -220,8 +223,7 @@ pub(super) fn build(
         return Some(Field {
             patterns,
             compiled: OnceLock::new(),
-            ascii: Some(OnceLock::new()),
-            starts: Some(OnceLock::new()),
+            deferred: Some(Deferred::default()),
             owners,
         });
     }
@@ -229,8 +231,7 @@ pub(super) fn build(
         Ok(set) => Some(Field {
             patterns,
             compiled: OnceLock::from(Compiled::Set(set)),
-            ascii: None,
-            starts: None,
+            deferred: None,
             owners,
         }),
         Err(set_error) => {

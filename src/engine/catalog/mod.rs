@@ -16,6 +16,25 @@
 mod ascii;
 mod fields;
 mod starts;
+
+/// The built-in catalog's patterns of the fields named, as compiled (tests of the sets).
+#[cfg(test)]
+fn builtin_patterns(fields: &[&str]) -> Vec<String> {
+    let defs = crate::config::catalog::builtin().expect("the built-in catalog reads");
+    let mut out = Vec::new();
+    for d in &defs {
+        for (name, patterns) in [
+            ("names", &d.names),
+            ("models", &d.models),
+            ("identities", &d.identities),
+        ] {
+            if fields.contains(&name) {
+                out.extend(patterns.iter().cloned());
+            }
+        }
+    }
+    out
+}
 #[cfg(test)]
 mod tests;
 mod values;

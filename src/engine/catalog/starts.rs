@@ -60,18 +60,7 @@ mod tests {
     use regex::RegexSet;
 
     fn names() -> Vec<String> {
-        let expanded = include_str!("../../config/catalog/expanded.txt");
-        expanded
-            .lines()
-            .filter_map(|line| {
-                let mut parts = line.splitn(4, ' ');
-                let (_, field, _, pattern) =
-                    (parts.next(), parts.next(), parts.next(), parts.next());
-                (field == Some("names"))
-                    .then(|| pattern.map(str::to_string))
-                    .flatten()
-            })
-            .collect()
+        super::super::builtin_patterns(&["names"])
     }
 
     fn catalog() -> &'static (RegexSet, Starts) {
