@@ -6,6 +6,7 @@
 // The lints that keep git2 out of every other module.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
+mod ahead;
 mod bytes;
 mod commitgraph;
 mod config;
@@ -271,6 +272,12 @@ pub(crate) fn with_worker<T>(
             None => Err(GitError::NotARepository(format!("{source:?}"))),
         }
     })
+}
+
+/// Read one commit the walk over `packs` wants ahead, with this thread's handles; false when
+/// none is wanted.
+pub(crate) fn read_ahead(source: &RepoSource, packs: &Arc<Packs>) -> bool {
+    with_worker(source, packs, |_, objects| packs.read_ahead(objects)).unwrap_or(false)
 }
 
 /// Which note format a notes ref holds.

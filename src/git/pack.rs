@@ -9,6 +9,7 @@
 //! The parsers here take plain bytes ([`parse_entry`], [`inflate`]), so they can be fuzzed
 //! without a repository.
 
+use super::ahead::Ahead;
 use super::bytes::{SHA1_LEN, be32, be64, fanout_find};
 use super::commitgraph::CommitGraph;
 use libdeflater::{DecompressionError, Decompressor};
@@ -319,6 +320,8 @@ pub(crate) fn inflate(
 pub struct Packs {
     pub(crate) packs: Vec<Pack>,
     pub(crate) graph: Option<Arc<CommitGraph>>,
+    /// Commits read ahead of the walk by idle threads.
+    pub(crate) ahead: Ahead,
 }
 
 impl Packs {
@@ -338,7 +341,24 @@ impl Packs {
             idx.sort();
             packs.extend(idx.iter().filter_map(|p| Pack::open(p)));
         }
-        Packs { packs, graph }
+        Packs {
+            packs,
+            graph,
+            ahead: Ahead::default(),
+        }
+    }
+
+    /// Read one commit a walk over these packs wants ahead, as a scan thread with nothing
+    /// else to do does; false when none is wanted.
+    #[doc(hidden)]
+    pub fn read_ahead(&self, objects: &mut super::Objects) -> bool {
+        self.ahead.read_one(objects)
+    }
+
+    /// How many commits walks over these packs took read ahead (for tests).
+    #[doc(hidden)]
+    pub fn taken_ahead(&self) -> u64 {
+        self.ahead.taken()
     }
 
     /// Let go of the pack pages mapped so far (they stay in the page cache, and come back on

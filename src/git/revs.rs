@@ -52,6 +52,18 @@ pub struct Walked {
     pub(crate) links: Option<Links>,
 }
 
+impl Walked {
+    /// The commit.
+    pub fn id(&self) -> ObjectId {
+        self.id
+    }
+
+    /// The raw commit object, when the walk read it.
+    pub fn raw(&self) -> Option<&[u8]> {
+        self.raw.as_deref()
+    }
+}
+
 /// A waiting commit's parents: positions in the commit-graph (followed without a search), or
 /// ids read from the commit itself.
 enum Parents {
@@ -111,6 +123,9 @@ pub struct Walk<'r> {
     seen_in_graph: Vec<bool>,
     queue: BinaryHeap<Pending>,
     seq: u64,
+    /// Parents of the commits queued in this step (with their queue sequence numbers), for
+    /// [`Walk::want_ahead`].
+    queued_parents: Vec<(u64, ObjectId)>,
     /// Parents and dates without reading commits, when the repository has a commit-graph.
     graph: Option<Arc<CommitGraph>>,
     /// The packs (and graph) every reader of this walk's commits shares.
@@ -190,8 +205,13 @@ impl Walk<'_> {
     /// it twice), or from libgit2 where grafts and shallow cuts change parents.
     fn read_commit(&mut self, id: ObjectId) -> Result<limit::Node, GitError> {
         if let Some(objects) = self.objects.as_mut() {
-            let raw = objects.read(self.repo, id, Kind::Commit)?;
-            let raw = Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec());
+            let raw = match self.packs.ahead.take(id) {
+                Some(raw) => raw,
+                None => {
+                    let raw = objects.read(self.repo, id, Kind::Commit)?;
+                    Rc::try_unwrap(raw).unwrap_or_else(|shared| shared.to_vec())
+                }
+            };
             let links = parse_links(id, &raw)?;
             return Ok(limit::Node {
                 time: links.date,
@@ -242,6 +262,18 @@ impl Walk<'_> {
         self.read_commit(id)
     }
 
+    /// Ask idle threads to read the parents of the commits just queued that wait behind the
+    /// next one: the walk reaches them later, and takes them read. The next commit's own
+    /// parents are read at once, so asking for them would only read them twice.
+    fn want_ahead(&mut self) {
+        let next = self.queue.peek().map(|p| p.key.seq);
+        for (seq, id) in self.queued_parents.drain(..) {
+            if Some(seq) != next && !self.seen.contains(&id) {
+                self.packs.ahead.want(id);
+            }
+        }
+    }
+
     fn push(
         &mut self,
         id: ObjectId,
@@ -250,6 +282,12 @@ impl Walk<'_> {
         raw: Option<Vec<u8>>,
         tree: Option<ObjectId>,
     ) {
+        if self.objects.is_some()
+            && let Parents::Ids(ids) = &parents
+        {
+            self.queued_parents
+                .extend(ids.iter().map(|&id| (self.seq, id)));
+        }
         self.queue.push(Pending {
             key: DateKey {
                 time,
@@ -302,6 +340,7 @@ impl Iterator for Walk<'_> {
         if let Err(e) = result {
             self.failed = Some(e);
         }
+        self.want_ahead();
         let raw = next.raw.take();
         let links = match (&raw, next.parents, next.tree) {
             // Read from those bytes: the judge need not read them again.
@@ -426,6 +465,7 @@ pub fn walk_revisions<'r>(
         limited: None,
         seen: HashSet::new(),
         queue: BinaryHeap::new(),
+        queued_parents: Vec::new(),
         seq: 0,
         seen_in_graph: vec![false; graph.as_ref().map_or(0, |g| g.commits() as usize)],
         graph,

@@ -36,6 +36,19 @@ const CHUNK: usize = 256;
 /// and the pages come back from the page cache at the cost of a minor fault.
 const RELEASE_EVERY: usize = 16;
 
+/// How long a worker with nothing to judge or read ahead waits for a chunk before it looks
+/// for commits to read ahead again.
+const IDLE_WAIT: std::time::Duration = std::time::Duration::from_micros(200);
+
+/// What a worker does next.
+enum Next {
+    Chunk(Chunk),
+    /// Nothing to judge yet.
+    Wait,
+    /// The walk is over (or has stopped).
+    End,
+}
+
 /// Errors that stop a scan.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
@@ -157,9 +170,11 @@ pub(crate) fn scan_with(
                 loop {
                     // Free what the writer is done with, here where it was made.
                     spent_rx.try_iter().for_each(drop);
-                    // The lock is held only to take the next chunk.
-                    let next = judging.queue.chunks.lock().map(|rx| rx.recv());
-                    let Ok(Ok(chunk)) = next else { break };
+                    let chunk = match judging.next_chunk(&packs) {
+                        Next::Chunk(chunk) => chunk,
+                        Next::Wait => continue,
+                        Next::End => break,
+                    };
                     judging.queue.waiting.fetch_sub(1, Ordering::Relaxed);
                     if !judging.judge_chunk(&packs, worker, chunk) {
                         break;
@@ -210,6 +225,30 @@ impl Judging<'_> {
             Err(e) => vec![Err(e)],
         };
         self.done.send((index, judge_no, results)).is_ok()
+    }
+
+    /// On a worker: the next chunk to judge. With none waiting, the worker reads ahead for
+    /// the walk, else waits a little for a chunk (then looks for work again).
+    fn next_chunk(&self, packs: &Arc<Packs>) -> Next {
+        // The lock is held only to take a chunk, or while waiting briefly for one.
+        match self.queue.chunks.lock().map(|rx| rx.try_recv()) {
+            Ok(Ok(chunk)) => return Next::Chunk(chunk),
+            Ok(Err(mpsc::TryRecvError::Empty)) => {}
+            _ => return Next::End,
+        }
+        if git::read_ahead(self.source, packs) {
+            return Next::Wait;
+        }
+        match self
+            .queue
+            .chunks
+            .lock()
+            .map(|rx| rx.recv_timeout(IDLE_WAIT))
+        {
+            Ok(Ok(chunk)) => Next::Chunk(chunk),
+            Ok(Err(mpsc::RecvTimeoutError::Timeout)) => Next::Wait,
+            _ => Next::End,
+        }
     }
 
     /// On the walker: judge the oldest waiting chunk if more than `leave` wait. Returns

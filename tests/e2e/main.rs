@@ -26,6 +26,7 @@ mod output;
 mod output_targets;
 mod pipeline;
 mod policy_source;
+mod read_ahead;
 mod redteam_client;
 mod redteam_server;
 mod revisions;
