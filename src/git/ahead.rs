@@ -12,7 +12,7 @@
 use super::ObjectId;
 use super::objects::Objects;
 use super::pack::Kind;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -28,6 +28,8 @@ pub(crate) struct Ahead {
     state: Mutex<State>,
     /// Whether anything is wanted, being read or read, checked without the lock.
     busy: AtomicBool,
+    /// Whether any thread reads ahead: until one does, nothing is asked for.
+    read: AtomicBool,
     /// Commits the walk took read ahead.
     taken: AtomicU64,
 }
@@ -36,7 +38,7 @@ pub(crate) struct Ahead {
 struct State {
     /// Newest last: the walk reaches the parents of its newest commits first. An id no
     /// longer in `wanted` is passed over.
-    order: Vec<ObjectId>,
+    order: VecDeque<ObjectId>,
     wanted: HashSet<ObjectId>,
     /// Being read; an id the walk took meanwhile is removed, and its bytes are dropped.
     reading: HashSet<ObjectId>,
@@ -53,15 +55,19 @@ impl State {
 impl Ahead {
     /// Ask for the commit `id` to be read ahead.
     pub(crate) fn want(&self, id: ObjectId) {
+        if !self.read.load(Ordering::Relaxed) {
+            return;
+        }
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        if state.order.len() >= WANTED {
-            let oldest = state.order.remove(0);
+        if state.order.len() >= WANTED
+            && let Some(oldest) = state.order.pop_front()
+        {
             state.wanted.remove(&oldest);
         }
         if state.wanted.insert(id) {
-            state.order.push(id);
+            state.order.push_back(id);
         }
         self.busy.store(true, Ordering::Release);
     }
@@ -94,6 +100,9 @@ impl Ahead {
 
     /// Read one wanted commit with `objects`; false when nothing is wanted.
     pub(crate) fn read_one(&self, objects: &mut Objects) -> bool {
+        if !self.read.load(Ordering::Relaxed) {
+            self.read.store(true, Ordering::Relaxed);
+        }
         if !self.busy.load(Ordering::Acquire) {
             return false;
         }
@@ -102,7 +111,7 @@ impl Ahead {
                 return false;
             };
             let mut next = None;
-            while let Some(id) = state.order.pop() {
+            while let Some(id) = state.order.pop_back() {
                 if state.wanted.remove(&id) {
                     next = Some(id);
                     break;
