@@ -265,7 +265,7 @@ fn date(s: &[u8]) -> Option<(i64, i32)> {
 }
 
 /// git's file-type bits.
-const S_IFMT: u32 = 0o170000;
+pub(crate) const S_IFMT: u32 = 0o170000;
 const S_IFREG: u32 = 0o100000;
 const S_IFLNK: u32 = 0o120000;
 /// A tree entry's mode when it is a directory.

@@ -8,7 +8,7 @@
 //! anything else judging the path) knows, and shown without it.
 
 use super::GitError;
-use super::object::{MODE_TREE, S_IFGITLINK, next_entry};
+use super::object::{MODE_TREE, S_IFGITLINK, S_IFMT, next_entry};
 use super::objects::{Bytes, Objects};
 use super::pack::Kind;
 use super::{ObjectId, Repo};
@@ -133,15 +133,61 @@ fn catch_up(lagging: &mut Side, a: &Side, b: &Side) -> Result<(), GitError> {
             y
         }),
     };
-    while let Some(entry) = lagging.peek() {
-        let before =
-            bound.is_none_or(|b| tree_order((entry.0, entry.1), (b.0, b.1)) == Ordering::Less);
-        if !before {
-            break;
+    lagging.pass_before(bound.map(|b| (b.0, b.1)))
+}
+
+impl Side {
+    /// Move past every entry that comes before `bound` (all of them when `None`), reading of
+    /// each only its mode and name; the entry it stops at is parsed in full. A merge's other
+    /// parents pass most of each directory this way. A malformed entry on the way is reported
+    /// as [`Side::parse_current`] reports it.
+    fn pass_before(&mut self, bound: Option<(&[u8], bool)>) -> Result<(), GitError> {
+        let before = |name: &[u8], is_tree: bool| {
+            bound.is_none_or(|b| tree_order((name, is_tree), b) == Ordering::Less)
+        };
+        match self.peek() {
+            Some((name, is_tree, _, _)) if before(name, is_tree) => {}
+            _ => return Ok(()),
         }
-        lagging.advance()?;
+        let (Some(current), Some((_, bytes))) = (self.current, &self.tree) else {
+            return Ok(());
+        };
+        let mut at = current.id + 20;
+        loop {
+            let rest = &bytes[at..];
+            if rest.is_empty() {
+                break;
+            }
+            let Some((name, is_tree, len)) = entry_key(rest) else {
+                break; // malformed: parsed in full below, which reports it
+            };
+            if !before(name, is_tree) {
+                break;
+            }
+            at += len;
+        }
+        self.at = at;
+        self.parse_current()
     }
-    Ok(())
+}
+
+/// The name, whether it is a tree, and the length of the tree entry at the start of `rest`,
+/// checked as [`next_entry`] checks it (octal mode, a space, a name, NUL, a 20-byte id);
+/// `None` when malformed.
+fn entry_key(rest: &[u8]) -> Option<(&[u8], bool, usize)> {
+    let mut mode = 0u32;
+    let mut space = 0;
+    loop {
+        match *rest.get(space)? {
+            b' ' if space > 0 => break,
+            d @ b'0'..=b'7' => mode = mode.wrapping_mul(8).wrapping_add(u32::from(d - b'0')),
+            _ => return None,
+        }
+        space += 1;
+    }
+    let nul = space + 1 + memchr::memchr(0, &rest[space + 1..])?;
+    let end = nul + 21;
+    (rest.len() >= end).then(|| (&rest[space + 1..nul], mode & S_IFMT == MODE_TREE, end))
 }
 
 /// Length of the longest common prefix of `x` and `y`.
@@ -358,5 +404,58 @@ mod tests {
         assert_eq!(tree_order((b"a", false), (b"a", true)), Ordering::Less);
         assert_eq!(tree_order((b"a", true), (b"a", true)), Ordering::Equal);
         assert_eq!(tree_order((b"ab", false), (b"a", false)), Ordering::Greater);
+    }
+
+    /// What the full parser makes of the entry at the start of `bytes`, as `entry_key` says it.
+    fn parsed(bytes: &[u8]) -> Option<(Vec<u8>, bool, usize)> {
+        let mut at = 0;
+        match next_entry(bytes, &mut at)? {
+            Ok(e) => Some((e.name.to_vec(), e.mode == MODE_TREE, at)),
+            Err(_) => None,
+        }
+    }
+
+    #[test]
+    fn entry_keys_are_read_as_the_full_parser_reads_entries() {
+        let id = [7u8; 20];
+        let entry = |head: &[u8], id_len: usize| [head, &id[..id_len]].concat();
+        let cases: Vec<Vec<u8>> = vec![
+            entry(b"100644 a.c\0", 20),
+            entry(b"40000 dir\0", 20),
+            entry(b"040000 dir\0", 20),
+            entry(b"160000 sub\0", 20),
+            entry(b"120000 link\0", 20),
+            entry(b"100644 \0", 20),
+            entry(b"100644 a\0", 19),
+            entry(b" a\0", 20),
+            entry(b"100648 a\0", 20),
+            entry(b"10x644 a\0", 20),
+            entry(b"100644a\0", 20),
+            entry(b"100644 a", 0),
+            entry(b"100644", 0),
+            Vec::new(),
+        ];
+        for case in &cases {
+            let key = entry_key(case).map(|(n, t, len)| (n.to_vec(), t, len));
+            let want = if case.is_empty() { None } else { parsed(case) };
+            assert_eq!(key, want, "{:?}", String::from_utf8_lossy(case));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn entry_keys_agree_with_the_full_parser_on_any_bytes(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::sample::select(b"01234567 \0".to_vec()),
+                    1 => proptest::num::u8::ANY,
+                ],
+                0..48,
+            )
+        ) {
+            let key = entry_key(&bytes).map(|(n, t, len)| (n.to_vec(), t, len));
+            let want = if bytes.is_empty() { None } else { parsed(&bytes) };
+            proptest::prop_assert_eq!(key, want);
+        }
     }
 }

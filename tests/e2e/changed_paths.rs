@@ -343,3 +343,109 @@ fn output_is_the_same_with_one_and_two_threads() {
         );
     }
 }
+
+/// Write a tree object as these exact bytes (git itself would refuse to make it); its id.
+fn literal_tree(repo: &Repo, bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .args(["hash-object", "-t", "tree", "--literally", "-w", "--stdin"])
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", repo.home.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn a_malformed_entry_in_a_merge_s_other_parent_is_reported_where_it_starts() {
+    let repo = Repo::new();
+    let blob = |text: &str| {
+        let p = repo.home.path().join("blob");
+        std::fs::write(&p, text).unwrap();
+        let id = repo.git(&["hash-object", "-w", p.to_str().unwrap()]);
+        hex_bytes(id.trim())
+    };
+    let (a, b, c, d) = (blob("a"), blob("b"), blob("c"), blob("d"));
+    let entry =
+        |mode: &str, name: &str, id: &[u8]| [format!("{mode} {name}\0").as_bytes(), id].concat();
+    // Both valid trees share `a` and `b`, so the merge's other parent is passed over them in
+    // one go, up to `c`, where its third entry's mode is not octal.
+    let first = literal_tree(
+        &repo,
+        &[
+            entry("100644", "a", &a),
+            entry("100644", "b", &b),
+            entry("100644", "c", &c),
+        ]
+        .concat(),
+    );
+    let merged = literal_tree(
+        &repo,
+        &[
+            entry("100644", "a", &a),
+            entry("100644", "b", &b),
+            entry("100644", "c", &d),
+        ]
+        .concat(),
+    );
+    let bad = [
+        entry("100644", "a", &a),
+        entry("100644", "b", &b),
+        entry("10x644", "c", &c),
+    ]
+    .concat();
+    let malformed_at = 2 * (9 + 20);
+    let broken = literal_tree(&repo, &bad);
+    let commit = |tree: &str, parents: &[&str]| {
+        let mut args = vec!["commit-tree", tree, "-m", "m"];
+        for p in parents {
+            args.extend(["-p", p]);
+        }
+        repo.git(&args).trim().to_string()
+    };
+    let base = commit(&first, &[]);
+    let side = commit(&broken, &[]);
+    let merge = commit(&merged, &[&base, &side]);
+    repo.git(&["update-ref", "refs/heads/main", &merge]);
+    std::fs::write(
+        repo.home.path().join("p.toml"),
+        "version = 1\n[production]\npaths = [\"*\"]\nrequire_declaration = true\n",
+    )
+    .unwrap();
+    let policy = repo.home.path().join("p.toml");
+    for threads in ["1", "2"] {
+        // The merge alone: its parents are read only as its parents.
+        let (code, _, err) = repo.run(&[
+            "scan",
+            &merge,
+            &format!("^{base}"),
+            &format!("^{side}"),
+            "--policy",
+            policy.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!(
+                "tree {broken} is malformed at byte {malformed_at}"
+            )),
+            "{err}"
+        );
+    }
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
