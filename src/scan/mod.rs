@@ -37,8 +37,10 @@ const CHUNK: usize = 256;
 const RELEASE_EVERY: usize = 16;
 
 /// How long a worker with nothing to judge or read ahead waits for a chunk before it looks
-/// for commits to read ahead again.
+/// for commits to read ahead again: briefly at first, twice as long each time it finds
+/// nothing, up to the longest (a scan whose output waits on a pager costs next to no CPU).
 const IDLE_WAIT: std::time::Duration = std::time::Duration::from_micros(200);
+const IDLE_WAIT_LONGEST: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What a worker does next.
 enum Next {
@@ -167,10 +169,11 @@ pub(crate) fn scan_with(
         for (worker, spent_rx) in (1..threads).zip(spent_rxs) {
             let (judging, packs) = (judging.clone(), packs.clone());
             s.spawn(move || {
+                let mut idle = IDLE_WAIT;
                 loop {
                     // Free what the writer is done with, here where it was made.
                     spent_rx.try_iter().for_each(drop);
-                    let chunk = match judging.next_chunk(&packs) {
+                    let chunk = match judging.next_chunk(&packs, &mut idle) {
                         Next::Chunk(chunk) => chunk,
                         Next::Wait => continue,
                         Next::End => break,
@@ -228,25 +231,30 @@ impl Judging<'_> {
     }
 
     /// On a worker: the next chunk to judge. With none waiting, the worker reads ahead for
-    /// the walk, else waits a little for a chunk (then looks for work again).
-    fn next_chunk(&self, packs: &Arc<Packs>) -> Next {
+    /// the walk, else waits `idle` for a chunk (then looks for work again).
+    fn next_chunk(&self, packs: &Arc<Packs>, idle: &mut std::time::Duration) -> Next {
         // The lock is held only to take a chunk, or while waiting briefly for one.
         match self.queue.chunks.lock().map(|rx| rx.try_recv()) {
-            Ok(Ok(chunk)) => return Next::Chunk(chunk),
+            Ok(Ok(chunk)) => {
+                *idle = IDLE_WAIT;
+                return Next::Chunk(chunk);
+            }
             Ok(Err(mpsc::TryRecvError::Empty)) => {}
             _ => return Next::End,
         }
         if git::read_ahead(self.source, packs) {
+            *idle = IDLE_WAIT;
             return Next::Wait;
         }
-        match self
-            .queue
-            .chunks
-            .lock()
-            .map(|rx| rx.recv_timeout(IDLE_WAIT))
-        {
-            Ok(Ok(chunk)) => Next::Chunk(chunk),
-            Ok(Err(mpsc::RecvTimeoutError::Timeout)) => Next::Wait,
+        match self.queue.chunks.lock().map(|rx| rx.recv_timeout(*idle)) {
+            Ok(Ok(chunk)) => {
+                *idle = IDLE_WAIT;
+                Next::Chunk(chunk)
+            }
+            Ok(Err(mpsc::RecvTimeoutError::Timeout)) => {
+                *idle = (*idle * 2).min(IDLE_WAIT_LONGEST);
+                Next::Wait
+            }
             _ => Next::End,
         }
     }
