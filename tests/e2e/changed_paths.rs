@@ -372,34 +372,22 @@ fn a_malformed_entry_in_a_merge_s_other_parent_is_reported_where_it_starts() {
         hex_bytes(id.trim())
     };
     let (a, b, c, d) = (blob("a"), blob("b"), blob("c"), blob("d"));
-    let entry =
-        |mode: &str, name: &str, id: &[u8]| [format!("{mode} {name}\0").as_bytes(), id].concat();
-    // Both valid trees share `a` and `b`, so the merge's other parent is passed over them in
-    // one go, up to `c`, where its third entry's mode is not octal.
-    let first = literal_tree(
-        &repo,
-        &[
-            entry("100644", "a", &a),
-            entry("100644", "b", &b),
-            entry("100644", "c", &c),
+    // `a` and `b`, then `c` with this mode and content.
+    let tree = |c_mode: &str, c_id: &[u8]| -> Vec<u8> {
+        [
+            ("100644", "a", &a[..]),
+            ("100644", "b", &b[..]),
+            (c_mode, "c", c_id),
         ]
-        .concat(),
-    );
-    let merged = literal_tree(
-        &repo,
-        &[
-            entry("100644", "a", &a),
-            entry("100644", "b", &b),
-            entry("100644", "c", &d),
-        ]
-        .concat(),
-    );
-    let bad = [
-        entry("100644", "a", &a),
-        entry("100644", "b", &b),
-        entry("10x644", "c", &c),
-    ]
-    .concat();
+        .iter()
+        .flat_map(|(mode, name, id)| [format!("{mode} {name}\0").as_bytes(), id].concat())
+        .collect()
+    };
+    // The merge and its first parent share `a` and `b`, so the other parent is passed over
+    // them by mode and name, up to `c`, where its third entry's mode is not octal.
+    let first = literal_tree(&repo, &tree("100644", &c));
+    let merged = literal_tree(&repo, &tree("100644", &d));
+    let bad = tree("10x644", &c);
     let malformed_at = 2 * (9 + 20);
     let broken = literal_tree(&repo, &bad);
     let commit = |tree: &str, parents: &[&str]| {
