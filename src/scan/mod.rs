@@ -82,7 +82,8 @@ type Chunk = (usize, Result<Vec<Walked>, GitError>);
 ///
 /// Three kinds of thread: a walker (with its own repository handle) reads the history and
 /// numbers chunks of commits; workers judge and render chunks, and so does the walker when
-/// they fall behind (one thread judging per core in all, so none waits for a core); the
+/// they fall behind (one thread judging per core in all, so none waits for a core), while
+/// a worker with nothing to judge reads ahead commits the walker will reach; the
 /// calling thread puts the results back in order and writes them. The walker may be at most
 /// a few chunks ahead of the writer, so memory stays flat however long the history.
 pub fn scan(
