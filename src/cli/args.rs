@@ -46,6 +46,18 @@ pub(super) enum FormatArg {
     Html,
 }
 
+/// Output formats of `exceptions list`: a registry has no findings to locate (SARIF), test
+/// cases (JUnit) or audit page (HTML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ListFormatArg {
+    /// One line per entry, with its state.
+    Human,
+    /// One JSON document.
+    Json,
+    /// One JSON object per entry.
+    Jsonl,
+}
+
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(super) enum CheckFormatArg {
@@ -219,8 +231,8 @@ pub(super) enum ExceptionsCommand {
         #[arg(long, value_name = "DATE")]
         at: Option<String>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-        format: FormatArg,
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Human)]
+        format: ListFormatArg,
     },
 }
 

@@ -1,16 +1,16 @@
 //! `exceptions list`: the registry's entries and the state of each at a time.
 
-use super::args::{FormatArg, PolicyArg};
+use super::args::{ListFormatArg, PolicyArg};
 use super::policy_cmd::load;
 use anyhow::Result;
 use colored::Colorize;
 use std::io::Write;
-use trailgate::report::{Escaped, escape_join};
+use trailgate::report::{Escaped, counted, escape_join};
 
 pub(super) fn exceptions_list(
     policy: PolicyArg,
     at: Option<String>,
-    format: FormatArg,
+    format: ListFormatArg,
 ) -> Result<u8> {
     let p = load(policy.policy.as_deref())?;
     let at = match at.as_deref() {
@@ -22,7 +22,7 @@ pub(super) fn exceptions_list(
     let entries = p.registry.entries();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if format != FormatArg::Human {
+    if format != ListFormatArg::Human {
         let values: Vec<serde_json::Value> = entries
             .iter()
             .map(|e| {
@@ -40,7 +40,7 @@ pub(super) fn exceptions_list(
                 })
             })
             .collect();
-        if format == FormatArg::Jsonl {
+        if format == ListFormatArg::Jsonl {
             for v in values {
                 writeln!(out, "{v}")?;
             }
@@ -61,8 +61,8 @@ pub(super) fn exceptions_list(
         }
         Some(s) => writeln!(
             out,
-            "registry: {s} ({} entries, state at {at})",
-            entries.len()
+            "registry: {s} ({}, state at {at})",
+            counted(entries.len() as u64, "entry", "entries")
         )?,
     }
     for e in entries {
@@ -77,9 +77,14 @@ pub(super) fn exceptions_list(
         } else {
             escape_join(&e.assistants, ", ")
         };
+        let starts = e
+            .starts_text
+            .as_ref()
+            .map(|s| format!("  starts: {}", Escaped(s)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{}  {}  assistants: {}  expires: {}",
+            "{}  {}  assistants: {}{starts}  expires: {}",
             Escaped(&e.id).to_string().bold(),
             state,
             who,

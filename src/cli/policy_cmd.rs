@@ -9,6 +9,7 @@ use trailgate::config::source;
 use trailgate::engine::findings::Code;
 use trailgate::engine::policy::Policy;
 use trailgate::git;
+use trailgate::report::counted;
 
 pub(super) fn load(spec: Option<&str>) -> Result<Policy> {
     let repo = git::open_from_env().ok();
@@ -20,13 +21,29 @@ pub(super) fn check(spec: Option<String>) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} {}: {} assistants, {} production patterns, {} exclusions, {} exceptions",
+        "{} {}: {}, {}, {}, {}",
         "ok".green().bold(),
         policy.source,
-        policy.catalog.entries().len(),
-        policy.production_paths.len(),
-        policy.production_exclude.len(),
-        policy.registry.entries().len()
+        counted(
+            policy.catalog.entries().len() as u64,
+            "assistant",
+            "assistants"
+        ),
+        counted(
+            policy.production_paths.len() as u64,
+            "production pattern",
+            "production patterns"
+        ),
+        counted(
+            policy.production_exclude.len() as u64,
+            "exclusion",
+            "exclusions"
+        ),
+        counted(
+            policy.registry.entries().len() as u64,
+            "exception",
+            "exceptions"
+        )
     )?;
     if let Some(r) = &policy.registry.source {
         writeln!(out, "   registry: {r}")?;

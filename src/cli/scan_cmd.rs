@@ -118,10 +118,16 @@ fn progress_bar() -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let pb = indicatif::ProgressBar::new_spinner();
+    // The rate in whole commits a second (indicatif's own shows four decimals).
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {pos} commits judged ({per_sec})")
+        indicatif::ProgressStyle::with_template("{spinner} {pos} commits judged ({rate}/s)")
     {
-        pb.set_style(style);
+        pb.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", state.per_sec());
+            },
+        ));
     }
     pb
 }

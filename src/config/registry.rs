@@ -100,7 +100,12 @@ impl RawEntry<'_> {
             .paths
             .as_ref()
             .map(|p| compile_rules(file, text, "paths", p, diags));
-        let (starts, ends, expires_text) = self.window(&id_text, diags);
+        let Window {
+            starts,
+            starts_text,
+            ends,
+            expires_text,
+        } = self.window(&id_text, diags);
         Some(Exception {
             id: id_text,
             assistants,
@@ -115,6 +120,7 @@ impl RawEntry<'_> {
                 .map(|a| a.to_lowercase())
                 .collect(),
             starts,
+            starts_text,
             ends,
             expires_text,
             revoked: e.revoked,
@@ -168,13 +174,9 @@ impl RawEntry<'_> {
         (assistants, any_assistant)
     }
 
-    /// `starts` and `expires`: the first valid instant, the first invalid one, and `expires`
-    /// as written.
-    fn window(
-        &self,
-        id_text: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) -> (Option<Timestamp>, Timestamp, String) {
+    /// `starts` and `expires`: the first valid instant, the first invalid one, and both as
+    /// written.
+    fn window(&self, id_text: &str, diags: &mut Vec<Diagnostic>) -> Window {
         let e = self.raw;
         let starts = e.starts.as_ref().and_then(|v| {
             parse_when(v.get_ref(), Edge::Start)
@@ -219,8 +221,21 @@ impl RawEntry<'_> {
                 .help("make `expires` later than `starts`"),
             );
         }
-        (starts, ends, expires_text)
+        Window {
+            starts,
+            starts_text: starts.and(e.starts.as_ref().map(|v| value_text(v.get_ref()))),
+            ends,
+            expires_text,
+        }
     }
+}
+
+/// An entry's validity window as [`RawEntry::window`] reads it.
+struct Window {
+    starts: Option<Timestamp>,
+    starts_text: Option<String>,
+    ends: Timestamp,
+    expires_text: String,
 }
 
 const DATE_HELP: &str = "write a date `2026-12-31` (a UTC day) or an RFC 3339 time with an offset `2026-12-31T18:00:00Z`";

@@ -23,6 +23,8 @@ pub struct Exception {
     pub authors: Vec<String>,
     /// First instant it is valid.
     pub starts: Option<Timestamp>,
+    /// `starts` as written.
+    pub starts_text: Option<String>,
     /// First instant it is no longer valid.
     pub(crate) ends: Timestamp,
     /// `expires` as written.

@@ -74,7 +74,11 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 "Inventory (embedded default policy: every assistant approved)".bold()
             )?;
             if s.by_assistant.is_empty() {
-                writeln!(out, "  no assistant found in {} commits", s.commits)?;
+                writeln!(
+                    out,
+                    "  no assistant found in {}",
+                    super::counted(s.commits, "commit", "commits")
+                )?;
             } else {
                 let width = s
                     .by_assistant
@@ -91,9 +95,9 @@ impl<W: Write> Reporter for HumanReporter<W> {
         }
         writeln!(
             out,
-            "{} {} commits: {} pass, {} warn, {} fail",
+            "{} {}: {} pass, {} warn, {} fail",
             "Scanned".bold(),
-            s.commits,
+            super::counted(s.commits, "commit", "commits"),
             s.verdicts.pass,
             s.verdicts.warn,
             s.verdicts.fail

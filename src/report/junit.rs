@@ -160,8 +160,11 @@ impl<W: Write> Reporter for JunitReporter<W> {
         self.out.write_all(&self.cases)?;
         writeln!(
             self.out,
-            "    <testcase classname=\"trailgate.scan\" name=\"{} commits judged: {} pass, {} warn, {} fail\"/>",
-            s.commits, s.verdicts.pass, s.verdicts.warn, s.verdicts.fail
+            "    <testcase classname=\"trailgate.scan\" name=\"{} judged: {} pass, {} warn, {} fail\"/>",
+            super::counted(s.commits, "commit", "commits"),
+            s.verdicts.pass,
+            s.verdicts.warn,
+            s.verdicts.fail
         )?;
         writeln!(self.out, "  </testsuite>")?;
         writeln!(self.out, "</testsuites>")?;

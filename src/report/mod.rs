@@ -40,6 +40,12 @@ pub enum Format {
 /// Bytes reserved for one rendered record: most fit, so the buffer is allocated once.
 const RECORD_CAPACITY: usize = 1024;
 
+/// `n` and the noun that goes with it: `1 commit`, `2 commits`.
+pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A commit's part of a report in `format`: rendered where the commit was judged (in worker
 /// threads), written in walk order by a [`Reporter`]. Empty when the format leaves it out.
 /// `policy_file` (the policy's path in the repository) locates SARIF findings that name no

@@ -216,6 +216,32 @@ fn human_inventory_snapshot() {
 }
 
 #[test]
+fn counts_of_one_are_singular() {
+    let repo = Repo::new();
+    repo.commit("only\n", &[]);
+    let inventory = human(&repo, &["scan"]);
+    assert!(
+        inventory.contains("no assistant found in 1 commit\n"),
+        "{inventory}"
+    );
+    assert!(
+        inventory.contains("Scanned 1 commit: 1 pass"),
+        "{inventory}"
+    );
+    let (_, junit, _) = repo.run(&["scan", "--format", "junit"]);
+    assert!(junit.contains("name=\"1 commit judged: 1 pass"), "{junit}");
+    repo.policy(
+        "version = 1\n[production]\npaths = [\"src/**\"]\nexclude = [\"**/*.md\"]\n[exceptions]\nregistry = \"exceptions.toml\"\n",
+        Some("[[exception]]\nid = \"EXC-1\"\nassistants = [\"kiro\"]\nexpires = 2099-01-01\n"),
+    );
+    let check = human(&repo, &["policy", "check"]);
+    assert!(
+        check.contains("1 production pattern, 1 exclusion, 1 exception\n"),
+        "{check}"
+    );
+}
+
+#[test]
 fn colour_control() {
     let repo = history();
     let (_, always, _) = repo.run(&["scan", "--color", "always"]);
@@ -299,10 +325,23 @@ fn exceptions_list_formats_and_toml_dates() {
     );
     let (code, stdout, stderr) = repo.run(&["exceptions", "list", "--at", "2026-03-01"]);
     assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("(1 entry, state at 2026-03-01"), "{stdout}");
     assert!(
-        stdout.contains("EXC-1  active  assistants: claude-code  expires: 2026-06-30"),
+        stdout.contains(
+            "EXC-1  active  assistants: claude-code  starts: 2026-01-01  expires: 2026-06-30"
+        ),
         "{stdout}"
     );
+    // A registry has nothing to locate, test or lay out: those formats are refused.
+    for format in ["sarif", "junit", "html"] {
+        let (code, stdout, stderr) = repo.run(&["exceptions", "list", "--format", format]);
+        assert_eq!(code, 2, "{format}: {stdout}");
+        assert!(stdout.is_empty(), "{format}: {stdout}");
+        assert!(
+            stderr.contains("[possible values: human, json, jsonl]"),
+            "{format}: {stderr}"
+        );
+    }
     let (_, json, _) = repo.run(&["exceptions", "list", "--format", "json", "--at", "now"]);
     let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
     assert_eq!(doc["exceptions"][0]["state"], "expired");
