@@ -160,6 +160,12 @@ pub(super) struct ScanArgs {
     /// the scan completes; a device, FIFO or symlink is written into and stays as it is.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Human format: only the failing commits (those with error findings), then the summary.
+    #[arg(long, short = 'q', conflicts_with = "summary")]
+    pub quiet: bool,
+    /// Human format: only the summary, no commit.
+    #[arg(long)]
+    pub summary: bool,
     /// Threads judging commits, the walking thread among them (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

@@ -2,10 +2,10 @@
 
 use super::args::{FormatArg, ScanArgs};
 use super::output::Output;
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use trailgate::config::registry::{Instant, day_start, parse_instant};
 use trailgate::config::source;
-use trailgate::engine::findings::Severity;
+use trailgate::engine::findings::{Severity, Verdict};
 use trailgate::engine::record::{CommitRecord, SummaryBuilder};
 use trailgate::git::{self, RevSelection};
 use trailgate::judge::At;
@@ -61,6 +61,12 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         at: parse_at(&args.at)?,
         threads: args.threads,
     };
+    if (args.quiet || args.summary) && args.format != FormatArg::Human {
+        bail!(
+            "`--{}` shapes the human report; the other formats always carry every commit (use `--format human`)",
+            if args.quiet { "quiet" } else { "summary" }
+        );
+    }
     let mut output = Output::open(args.output.as_deref())?;
     let severity = |code| policy.severity(code);
     let mut reporter: Box<dyn Reporter + '_> = match args.format {
@@ -82,7 +88,17 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         FormatArg::Html => report::Format::Html,
     };
     let policy_file = policy.always_production.first().cloned();
-    let render = |record: &CommitRecord| report::render(format, record, policy_file.as_deref());
+    // `--quiet` and `--summary` leave commits out of the human report only: the summary
+    // counts every commit whatever is shown.
+    let shown =
+        |record: &CommitRecord| !args.summary && (!args.quiet || record.verdict == Verdict::Fail);
+    let render = |record: &CommitRecord| {
+        if shown(record) {
+            report::render(format, record, policy_file.as_deref())
+        } else {
+            Vec::new()
+        }
+    };
     let counting = !progress.is_hidden();
     scan::scan(&repo, &policy, &opts, &render, &mut |record, rendered| {
         if counting {

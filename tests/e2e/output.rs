@@ -191,6 +191,35 @@ fn human_scan_snapshot() {
 }
 
 #[test]
+fn quiet_and_summary_leave_commits_out_of_the_human_report_only() {
+    let repo = history();
+    let full = human(&repo, &["scan", "--color", "never"]);
+    let summary_at = full.find("Scanned 4 commits").expect("a summary");
+    let (commits, summary) = full.split_at(summary_at);
+
+    let (code, only_summary, stderr) = repo.run(&["scan", "--color", "never", "--summary"]);
+    assert_eq!(code, 1, "the failing commit still fails the scan: {stderr}");
+    assert_eq!(only_summary, summary);
+
+    // Failing commits only: the warning's commit is left out, the summary still counts it.
+    let (code, quiet, _) = repo.run(&["scan", "--color", "never", "-q"]);
+    assert_eq!(code, 1);
+    let failing = commits
+        .split("\n\n")
+        .find(|block| block.contains("error["))
+        .expect("a failing commit");
+    assert_eq!(quiet, format!("{failing}\n\n{summary}"));
+    assert!(!quiet.contains("Update README"), "{quiet}");
+
+    for (flag, format) in [("--quiet", "jsonl"), ("--summary", "json"), ("-q", "sarif")] {
+        let (code, stdout, stderr) = repo.run(&["scan", flag, "--format", format]);
+        assert_eq!(code, 2, "{flag} {format}");
+        assert!(stdout.is_empty(), "{flag} {format}: {stdout}");
+        assert!(stderr.contains("shapes the human report"), "{stderr}");
+    }
+}
+
+#[test]
 fn human_check_snapshot() {
     let repo = history();
     let id = repo.git(&["rev-parse", "HEAD~2"]).trim().to_string();
