@@ -415,3 +415,64 @@ fn pre_push_takes_the_pushed_ref_from_pre_commit_variables() {
     let (code, _, err) = repo.run(&["hook", "pre-push"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// The command of the GitHub Action's step named `name` (a one-line `run:`).
+fn action_step(name: &str) -> String {
+    let action = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml"))
+        .expect("action.yml");
+    let mut lines = action
+        .lines()
+        .skip_while(|l| l.trim() != format!("- name: {name}"));
+    assert!(lines.next().is_some(), "action.yml has a step `{name}`");
+    lines
+        .take_while(|l| !l.trim_start().starts_with("- name:"))
+        .find_map(|l| l.trim().strip_prefix("run: "))
+        .unwrap_or_else(|| panic!("the step `{name}` runs one command"))
+        .to_string()
+}
+
+#[test]
+fn the_github_action_fetches_the_notes_a_clone_leaves_behind() {
+    let origin = Repo::new();
+    origin.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[assistants.cursor]\nstatus = \"restricted\"\n[production]\npaths = [\"src/**\"]\n",
+        None,
+    );
+    let id = origin.commit("silent\n", &[("src/lib.rs", "v1\n")]);
+    origin.git(&[
+        "notes",
+        "--ref=trailgate",
+        "add",
+        "-m",
+        "assistant = \"cursor\"\nsession = \"abc\"\n",
+        &id,
+    ]);
+    let clone = Repo::empty();
+    clone.git(&["clone", "-q", origin.path().to_str().unwrap(), "."]);
+    let verdict = |repo: &Repo| {
+        let (_, records) = repo.scan_jsonl(&[]);
+        crate::support::record(&records, &id)["verdict"].clone()
+    };
+    // A clone (as actions/checkout makes) has no notes: the note's assistant goes unseen.
+    assert_eq!(verdict(&clone), "pass");
+    let fetch = action_step("Fetch session notes");
+    let out = clone.bash(&fetch);
+    assert!(
+        out.status.success(),
+        "{fetch}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(verdict(&clone), "fail");
+    assert_eq!(verdict(&origin), "fail");
+    // A remote without notes gives nothing, and the step still succeeds.
+    let noteless = Repo::new();
+    noteless.commit("plain\n", &[("README", "hi\n")]);
+    let plain = Repo::empty();
+    plain.git(&["clone", "-q", noteless.path().to_str().unwrap(), "."]);
+    let out = plain.bash(&fetch);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

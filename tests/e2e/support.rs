@@ -193,6 +193,13 @@ impl Repo {
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 
+    /// Run a bash script here with the same isolation as git; its raw output.
+    pub(crate) fn bash(&self, script: &str) -> Output {
+        let mut cmd = std::process::Command::new("bash");
+        self.env(&mut cmd);
+        cmd.args(["-c", script]).output().expect("bash runs")
+    }
+
     /// The trailgate binary, run in this repository with the same isolation.
     pub(crate) fn trailgate(&self) -> Command {
         Command::from_std(self.trailgate_process())
