@@ -562,3 +562,95 @@ fn a_kept_hook_that_dispatches_on_its_own_name_draws_a_warning() {
     let (_, _, err) = quiet.run(&["install", "--hooks", "commit-msg"]);
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// `install.sh` as a newcomer runs it, with a `cargo` on PATH that "installs" this build of
+/// trailgate: the script's own logic runs for real (where the hooks go, what it says).
+struct InstallScript {
+    /// A copy of trailgate's checkout: a git repository holding `install.sh`.
+    checkout: Repo,
+    root: tempfile::TempDir,
+}
+
+impl InstallScript {
+    fn new() -> InstallScript {
+        let checkout = Repo::new();
+        fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/install.sh"),
+            checkout.path().join("install.sh"),
+        )
+        .unwrap();
+        checkout.commit("trailgate\n", &[]);
+        let root = tempfile::tempdir().unwrap();
+        let fake_bin = root.path().join("fake-bin");
+        fs::create_dir_all(&fake_bin).unwrap();
+        let cargo = fake_bin.join("cargo");
+        fs::write(
+            &cargo,
+            format!(
+                "#!/bin/sh\nmkdir -p \"$CARGO_INSTALL_ROOT/bin\" && cp '{}' \"$CARGO_INSTALL_ROOT/bin/trailgate\"\n",
+                assert_cmd::cargo::cargo_bin("trailgate").display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&cargo, fs::Permissions::from_mode(0o755)).unwrap();
+        InstallScript { checkout, root }
+    }
+
+    /// Run `sh install.sh ARGS` in `dir`: (exit code, stderr).
+    fn run(&self, dir: &Path, args: &[&str]) -> (i32, String) {
+        let install_root = self.root.path().join("cargo-root");
+        let path = format!(
+            "{}:{}:{}",
+            self.root.path().join("fake-bin").display(),
+            install_root.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = std::process::Command::new("sh")
+            .arg(self.checkout.path().join("install.sh"))
+            .args(args)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.checkout.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("CARGO_INSTALL_ROOT", &install_root)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+#[test]
+fn install_sh_puts_hooks_where_it_is_told_and_never_into_its_own_checkout() {
+    let script = InstallScript::new();
+    // Run in trailgate's own checkout: the binary is installed, no hook.
+    let (code, err) = script.run(script.checkout.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("trailgate's own checkout: no hooks installed"),
+        "{err}"
+    );
+    assert!(!hooks(&script.checkout).join("commit-msg").exists());
+    assert!(err.contains("installed trailgate "), "{err}");
+
+    // Named: the hooks go into that repository, wherever the script is run from.
+    let app = Repo::new();
+    let (code, err) = script.run(script.checkout.path(), &[app.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(hooks(&app).join("commit-msg").exists(), "{err}");
+
+    // Run inside another repository: the hooks go there.
+    let other = Repo::new();
+    let (code, err) = script.run(other.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(hooks(&other).join("pre-push").exists(), "{err}");
+
+    // A name that is not a directory is refused before anything is built.
+    let (code, err) = script.run(other.path(), &["/nonexistent/repo"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a directory"), "{err}");
+    assert!(!err.contains("building"), "{err}");
+}
