@@ -439,14 +439,11 @@ fn the_github_action_fetches_the_notes_a_clone_leaves_behind() {
         None,
     );
     let id = origin.commit("silent\n", &[("src/lib.rs", "v1\n")]);
-    origin.git(&[
-        "notes",
-        "--ref=trailgate",
-        "add",
-        "-m",
+    origin.note(
+        "trailgate",
         "assistant = \"cursor\"\nsession = \"abc\"\n",
         &id,
-    ]);
+    );
     let clone = Repo::empty();
     clone.git(&["clone", "-q", origin.path().to_str().unwrap(), "."]);
     let verdict = |repo: &Repo| {

@@ -398,14 +398,11 @@ fn undeclared_assistant_from_a_git_ai_note() {
 fn note_evidence_in_production_also_restricts() {
     let repo = setup();
     let id = repo.commit("silent\n", &[("services/auth/src/lib.rs", "v2\n")]);
-    repo.git(&[
-        "notes",
-        "--ref=trailgate",
-        "add",
-        "-m",
+    repo.note(
+        "trailgate",
         "assistant = \"cursor\"\nsession = \"abc\"\n",
         &id,
-    ]);
+    );
     expect(
         &repo,
         &id,

@@ -193,6 +193,18 @@ impl Repo {
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 
+    /// Add a git note with this text to commit `id` on `refs/notes/NOTES_REF`.
+    pub(crate) fn note(&self, notes_ref: &str, text: &str, id: &str) {
+        self.git(&[
+            "notes",
+            &format!("--ref={notes_ref}"),
+            "add",
+            "-m",
+            text,
+            id,
+        ]);
+    }
+
     /// Run a bash script here with the same isolation as git; its raw output.
     pub(crate) fn bash(&self, script: &str) -> Output {
         let mut cmd = std::process::Command::new("bash");
