@@ -136,7 +136,7 @@ pub(super) struct PolicyArg {
 
 #[derive(Debug, Args)]
 pub(super) struct ScanArgs {
-    /// Revisions as git takes them: `main`, `A..B`, `A...B`, `^A` (default: HEAD).
+    /// Revisions as git takes them: `main`, `A..B`, `A...B`, `^A`, `A^!` (default: HEAD).
     #[arg(value_name = "REV")]
     pub revs: Vec<String>,
     /// Every ref and HEAD, like `git log --all`.

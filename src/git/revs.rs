@@ -401,6 +401,17 @@ pub fn walk_revisions<'r>(
         }
     }
     for rev in &sel.revs {
+        if let Some(shorthand) = parent_shorthand(repo, rev)? {
+            for (id, hide) in shorthand {
+                if hide {
+                    hidden.push(id);
+                } else {
+                    starts.push(id);
+                }
+                tips.push((id, hide));
+            }
+            continue;
+        }
         if let Some(hide) = rev.strip_prefix('^') {
             let h = id(repo, hide)?;
             hidden.push(h);
@@ -513,6 +524,63 @@ fn usable_graph(repo: &Repo) -> Option<CommitGraph> {
             None
         }
     }
+}
+
+/// git's shorthands for a commit's parents, as its `handle_revision_arg` reads them: `X^@` is
+/// X's parents, `X^!` X without its parents, `X^-N` (`X^-`: N = 1) X without its Nth parent;
+/// a leading `^` turns each tip the other way. The tips in git's order (the parents first,
+/// in parent order), `true` for an excluded one; `None` when `rev` is none of these.
+fn parent_shorthand(repo: &Repo, rev: &str) -> Result<Option<Vec<(ObjectId, bool)>>, GitError> {
+    let (rev, negated) = match rev.strip_prefix('^') {
+        Some(rest) => (rest, true),
+        None => (rev, false),
+    };
+    let (base, parents_hidden, only, with_base) = if let Some(base) = rev.strip_suffix("^@") {
+        (base, false, None, false)
+    } else if let Some(base) = rev.strip_suffix("^!") {
+        (base, true, None, true)
+    } else if let Some((base, n)) = rev.rsplit_once("^-") {
+        let bad = || GitError::UnknownRevision {
+            rev: rev.to_string(),
+            message: "`^-` takes a parent number of 1 or more".into(),
+        };
+        let n = match n {
+            "" => 1,
+            n => n
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(bad)?,
+        };
+        (base, true, Some(n), true)
+    } else {
+        return Ok(None);
+    };
+    let id = resolve_commit_id(repo, or_head(base))?;
+    let commit = repo
+        .raw
+        .find_commit(id.oid())
+        .context(|| format!("cannot read commit {id}"))?;
+    let parents: Vec<ObjectId> = commit.parent_ids().map(ObjectId::from_oid).collect();
+    let parents = match only {
+        Some(n) => vec![
+            *parents
+                .get(n - 1)
+                .ok_or_else(|| GitError::UnknownRevision {
+                    rev: rev.to_string(),
+                    message: format!("commit {id} has no parent number {n}"),
+                })?,
+        ],
+        None => parents,
+    };
+    let mut tips: Vec<(ObjectId, bool)> = parents
+        .into_iter()
+        .map(|p| (p, parents_hidden != negated))
+        .collect();
+    if with_base {
+        tips.push((id, negated));
+    }
+    Ok(Some(tips))
 }
 
 fn or_head(s: &str) -> &str {

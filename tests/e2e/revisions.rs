@@ -49,6 +49,17 @@ fn selections_match_rev_list() {
         &["--all"],
         &["^side"],
         &["side", "--all", "^main"],
+        // git's parent shorthands: a merge and an ordinary commit.
+        &["main^!"],
+        &["main^@"],
+        &["main^-"],
+        &["main^-1"],
+        &["main^-2"],
+        &["topic^!"],
+        &["HEAD~1^@"],
+        &["side", "^main^@"],
+        &["^main^!", "side"],
+        &["v1^-", "side"],
     ];
     for args in cases {
         let want = if args.is_empty() {
@@ -64,6 +75,29 @@ fn selections_match_rev_list() {
         assert_eq!(got_sorted, want_sorted, "same commits for {args:?}");
         assert_eq!(got, want, "same order for {args:?}");
     }
+}
+
+#[test]
+fn parent_shorthands_git_refuses_are_refused() {
+    let repo = Repo::new();
+    repo.commit("one\n", &[("a", "1\n")]);
+    repo.commit("two\n", &[("a", "2\n")]);
+    for rev in ["HEAD^-2", "HEAD^-0", "HEAD^-x"] {
+        assert!(
+            !repo.git_output(&["rev-list", rev], &[]).status.success(),
+            "git takes {rev}"
+        );
+        let (code, _, err) = repo.run(&["scan", rev]);
+        assert_eq!(code, 2, "{rev}: {err}");
+        assert!(err.contains(rev.trim_start_matches("HEAD")), "{rev}: {err}");
+    }
+    // A root commit has no parent to leave out: `^!` is the commit alone, `^@` nothing.
+    let root = repo
+        .git(&["rev-list", "--max-parents=0", "HEAD"])
+        .trim()
+        .to_string();
+    assert_eq!(scanned(&repo, &[&format!("{root}^!")]), vec![root.clone()]);
+    assert!(scanned(&repo, &[&format!("{root}^@")]).is_empty());
 }
 
 #[test]
@@ -200,6 +234,8 @@ fn random_dags_with_ties_and_skew_match_rev_list() {
                 vec![format!("{b}..{a}")],
                 vec![format!("{a}...{b}")],
                 vec![b.clone(), format!("^{a}")],
+                vec![format!("{b}^!")],
+                vec![format!("{a}^@"), format!("^{b}")],
             ];
             for sel in selections {
                 let args: Vec<&str> = sel.iter().map(String::as_str).collect();
@@ -213,7 +249,7 @@ fn random_dags_with_ties_and_skew_match_rev_list() {
         }
     }
     assert_eq!(scanned(&repo, &["--all"]), rev_list(&repo, &["--all"]));
-    assert_eq!(checked, 72);
+    assert_eq!(checked, 96);
 
     // The same walk read from a commit-graph (one file, then a split chain with a layer added
     // on top) must give the same commits in the same order.
