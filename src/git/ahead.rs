@@ -53,9 +53,14 @@ impl State {
 }
 
 impl Ahead {
+    /// Whether a thread reads ahead: until one does, nothing need be asked for.
+    pub(crate) fn has_reader(&self) -> bool {
+        self.read.load(Ordering::Relaxed)
+    }
+
     /// Ask for the commit `id` to be read ahead.
     pub(crate) fn want(&self, id: ObjectId) {
-        if !self.read.load(Ordering::Relaxed) {
+        if !self.has_reader() {
             return;
         }
         let Ok(mut state) = self.state.lock() else {

@@ -266,6 +266,11 @@ impl Walk<'_> {
     /// next one: the walk reaches them later, and takes them read. The next commit's own
     /// parents are read at once, so asking for them would only read them twice.
     fn want_ahead(&mut self) {
+        if !self.packs.ahead.has_reader() {
+            // Nobody reads ahead (one thread): no request, and no lookup in `seen` for one.
+            self.queued_parents.clear();
+            return;
+        }
         let next = self.queue.peek().map(|p| p.key.seq);
         for (seq, id) in self.queued_parents.drain(..) {
             if Some(seq) != next && !self.seen.contains(&id) {
@@ -535,10 +540,12 @@ fn parent_shorthand(repo: &Repo, rev: &str) -> Result<Option<Vec<(ObjectId, bool
         Some(rest) => (rest, true),
         None => (rev, false),
     };
-    let (base, parents_hidden, only, with_base) = if let Some(base) = rev.strip_suffix("^@") {
-        (base, false, None, false)
+    // `without`: the commit itself shown and (some of) its parents excluded, rather than the
+    // parents alone shown.
+    let (base, without, only) = if let Some(base) = rev.strip_suffix("^@") {
+        (base, false, None)
     } else if let Some(base) = rev.strip_suffix("^!") {
-        (base, true, None, true)
+        (base, true, None)
     } else if let Some((base, n)) = rev.rsplit_once("^-") {
         let bad = || GitError::UnknownRevision {
             rev: rev.to_string(),
@@ -552,7 +559,7 @@ fn parent_shorthand(repo: &Repo, rev: &str) -> Result<Option<Vec<(ObjectId, bool
                 .filter(|&n| n >= 1)
                 .ok_or_else(bad)?,
         };
-        (base, true, Some(n), true)
+        (base, true, Some(n))
     } else {
         return Ok(None);
     };
@@ -575,9 +582,9 @@ fn parent_shorthand(repo: &Repo, rev: &str) -> Result<Option<Vec<(ObjectId, bool
     };
     let mut tips: Vec<(ObjectId, bool)> = parents
         .into_iter()
-        .map(|p| (p, parents_hidden != negated))
+        .map(|p| (p, without != negated))
         .collect();
-    if with_base {
+    if without {
         tips.push((id, negated));
     }
     Ok(Some(tips))

@@ -235,29 +235,24 @@ impl Judging<'_> {
     /// the walk, else waits `idle` for a chunk (then looks for work again).
     fn next_chunk(&self, packs: &Arc<Packs>, idle: &mut std::time::Duration) -> Next {
         // The lock is held only to take a chunk, or while waiting briefly for one.
-        match self.queue.chunks.lock().map(|rx| rx.try_recv()) {
-            Ok(Ok(chunk)) => {
-                *idle = IDLE_WAIT;
-                return Next::Chunk(chunk);
-            }
-            Ok(Err(mpsc::TryRecvError::Empty)) => {}
-            _ => return Next::End,
-        }
-        if git::read_ahead(self.source, packs) {
-            *idle = IDLE_WAIT;
-            return Next::Wait;
-        }
-        match self.queue.chunks.lock().map(|rx| rx.recv_timeout(*idle)) {
-            Ok(Ok(chunk)) => {
-                *idle = IDLE_WAIT;
-                Next::Chunk(chunk)
-            }
-            Ok(Err(mpsc::RecvTimeoutError::Timeout)) => {
-                *idle = (*idle * 2).min(IDLE_WAIT_LONGEST);
-                Next::Wait
+        let next = match self.queue.chunks.lock().map(|rx| rx.try_recv()) {
+            Ok(Ok(chunk)) => Next::Chunk(chunk),
+            Ok(Err(mpsc::TryRecvError::Empty)) if git::read_ahead(self.source, packs) => Next::Wait,
+            Ok(Err(mpsc::TryRecvError::Empty)) => {
+                match self.queue.chunks.lock().map(|rx| rx.recv_timeout(*idle)) {
+                    Ok(Ok(chunk)) => Next::Chunk(chunk),
+                    Ok(Err(mpsc::RecvTimeoutError::Timeout)) => {
+                        *idle = (*idle * 2).min(IDLE_WAIT_LONGEST);
+                        return Next::Wait;
+                    }
+                    _ => Next::End,
+                }
             }
             _ => Next::End,
-        }
+        };
+        // Work found (or the end): after it, look again soon.
+        *idle = IDLE_WAIT;
+        next
     }
 
     /// On the walker: judge the oldest waiting chunk if more than `leave` wait. Returns
