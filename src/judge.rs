@@ -3,6 +3,7 @@
 //! as a [`CommitRecord`]. `scan` runs this over a history; the hooks over a push or a commit
 //! about to be made.
 
+use crate::engine::baseline::Baseline;
 use crate::engine::catalog::Catalog;
 use crate::engine::evidence::{Collector, CommitText, Evidence, Source};
 use crate::engine::facts::CommitFacts;
@@ -31,6 +32,8 @@ pub struct Judge<'p> {
     pub(crate) policy: &'p Policy,
     collector: Collector<'p>,
     notes: git::NotesReader,
+    /// Findings accepted earlier (`scan --baseline`).
+    baseline: Option<&'p Baseline>,
 }
 
 impl<'p> Judge<'p> {
@@ -51,7 +54,14 @@ impl<'p> Judge<'p> {
                 ],
                 notes::MAX_NOTE_BYTES,
             ),
+            baseline: None,
         }
+    }
+
+    /// Report the findings `baseline` lists as `baselined`.
+    pub fn with_baseline(mut self, baseline: Option<&'p Baseline>) -> Self {
+        self.baseline = baseline;
+        self
     }
 }
 
@@ -138,7 +148,11 @@ impl Judge<'_> {
                 undecodable_encoding: facts.undecodable_encoding.as_deref(),
             },
         );
-        Ok(CommitRecord::new(facts, evidence, judgement))
+        let mut record = CommitRecord::new(facts, evidence, judgement);
+        if let Some(baseline) = self.baseline {
+            baseline.apply(&mut record, policy);
+        }
+        Ok(record)
     }
 }
 

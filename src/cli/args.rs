@@ -166,6 +166,15 @@ pub(super) struct ScanArgs {
     /// Human format: only the summary, no commit.
     #[arg(long)]
     pub summary: bool,
+    /// Accept the findings an earlier json or jsonl report lists (same commit, code and
+    /// assistant): they are reported as `baselined` and do not fail the scan. A file, or
+    /// `REV:PATH` to read it from a commit (e.g. the target branch of a pull request).
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<String>,
+    /// Also write this scan's error and warning findings (and those the baseline accepted)
+    /// to FILE, a jsonl report for `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Threads judging commits, the walking thread among them (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

@@ -6,6 +6,7 @@ mod check_cmd;
 mod docs_cmd;
 mod exceptions_cmd;
 mod hook_cmd;
+mod identity;
 mod init_cmd;
 mod install_cmd;
 mod output;

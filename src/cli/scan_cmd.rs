@@ -3,8 +3,11 @@
 use super::args::{FormatArg, ScanArgs};
 use super::output::Output;
 use anyhow::{Result, anyhow, bail};
+use std::io::Write as _;
+use std::sync::Arc;
 use trailgate::config::registry::{Instant, day_start, parse_instant};
 use trailgate::config::source;
+use trailgate::engine::baseline::{self, Baseline};
 use trailgate::engine::findings::{Severity, Verdict};
 use trailgate::engine::record::{CommitRecord, SummaryBuilder};
 use trailgate::git::{self, RevSelection};
@@ -42,6 +45,9 @@ pub(super) fn parse_date(s: &str, option: &str, end_of_day: bool) -> Result<jiff
 pub(super) fn scan(args: ScanArgs) -> Result<u8> {
     let repo = git::open_from_env()?;
     let policy = source::load_policy(Some(&repo), args.policy.policy.as_deref())?;
+    let at = parse_at(&args.at)?;
+    let identity = super::identity::of_scan(&repo, &args, &at)?;
+    let repository = identity.repository.clone();
     let opts = ScanOptions {
         selection: RevSelection {
             revs: args.revs.clone(),
@@ -58,8 +64,12 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
             .as_deref()
             .map(|s| parse_date(s, "--until", true))
             .transpose()?,
-        at: parse_at(&args.at)?,
+        at,
         threads: args.threads,
+        baseline: match &args.baseline {
+            Some(spec) => Some(Arc::new(read_baseline(&repo, spec)?)),
+            None => None,
+        },
     };
     if (args.quiet || args.summary) && args.format != FormatArg::Human {
         bail!(
@@ -68,6 +78,10 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         );
     }
     let mut output = Output::open(args.output.as_deref())?;
+    let mut baseline_out = match &args.write_baseline {
+        Some(path) => Some(Output::open(Some(path))?),
+        None => None,
+    };
     let severity = |code| policy.severity(code);
     let mut reporter: Box<dyn Reporter + '_> = match args.format {
         FormatArg::Human => Box::new(HumanReporter::new(&mut output.writer)),
@@ -75,7 +89,7 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         FormatArg::Jsonl => Box::new(JsonlReporter::new(&mut output.writer)),
         FormatArg::Sarif => Box::new(SarifReporter::new(&mut output.writer, &severity)),
         FormatArg::Junit => Box::new(JunitReporter::new(&mut output.writer)),
-        FormatArg::Html => Box::new(HtmlReporter::new(&mut output.writer)),
+        FormatArg::Html => Box::new(HtmlReporter::new(&mut output.writer, &repository)),
     };
     let progress = progress_bar();
     let mut summary = SummaryBuilder::default();
@@ -106,13 +120,24 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         }
         summary.add(&record);
         reporter.commit(&record, &rendered)?;
+        if let Some(out) = baseline_out.as_mut()
+            && let Some(listed) = baseline::listing(&record)
+        {
+            out.writer
+                .write_all(&report::render(report::Format::Jsonl, &listed, None))?;
+        }
         Ok(Some((record, rendered)))
     })?;
     progress.finish_and_clear();
-    let (summary, worst) = summary.finish(&policy, true);
+    let (summary, worst) = summary.finish(&policy, identity, true);
     reporter.finish(&summary)?;
     drop(reporter);
     output.commit()?;
+    if let Some(mut out) = baseline_out {
+        serde_json::to_writer(&mut out.writer, &summary)?;
+        out.writer.write_all(b"\n")?;
+        out.commit()?;
+    }
     // CI checkouts are often shallow (one commit deep): a clean report of a cut history must
     // not read as a clean history.
     if repo.is_shallow() {
@@ -126,6 +151,12 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         );
     }
     Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
+}
+
+/// Read `--baseline`: a file or `REV:PATH`.
+fn read_baseline(repo: &git::Repo, spec: &str) -> Result<Baseline> {
+    let (name, text) = source::read_named_text(repo, spec, "baseline report")?;
+    Ok(Baseline::parse(&text, &name)?)
 }
 
 fn progress_bar() -> indicatif::ProgressBar {

@@ -108,6 +108,54 @@ pub fn load_policy(repo: Option<&Repo>, cli: Option<&str>) -> Result<Policy, Loa
     embedded_default()
 }
 
+/// A file named as a policy is (`PATH`, or `REV:PATH` read from the object database), for
+/// inputs such as `--baseline`: its name and UTF-8 text. `what` names it in messages.
+pub fn read_named_text(repo: &Repo, spec: &str, what: &str) -> Result<(String, String), LoadError> {
+    let (name, bytes) = match Spec::parse(spec) {
+        Spec::File(path) => {
+            let bytes = std::fs::read(&path).map_err(|e| {
+                one(
+                    Diagnostic::file(spec, format!("cannot read the {what}: {e}"))
+                        .help("check the path; a file whose name contains `:` is written `./NAME`"),
+                )
+            })?;
+            (spec.to_string(), bytes)
+        }
+        Spec::Rev { rev, path } => {
+            let name = format!("{rev}:{path}");
+            let id = git::resolve_commit_id(repo, &rev).map_err(|e| {
+                one(Diagnostic::file(
+                    &name,
+                    format!("cannot read the {what}: {e}"),
+                ))
+            })?;
+            match git::read_tree_file(repo, id, &path) {
+                Ok(TreeFile::File(bytes)) => (name, bytes),
+                Ok(TreeFile::Missing) => {
+                    return Err(one(Diagnostic::file(
+                        &name,
+                        format!("no {what} at this path in `{rev}`"),
+                    )));
+                }
+                Ok(TreeFile::NotAFile { path: at, kind }) => {
+                    return Err(one(Diagnostic::file(
+                        &name,
+                        format!("`{at}` in `{rev}` is {kind}, not a file"),
+                    )));
+                }
+                Err(e) => {
+                    return Err(one(Diagnostic::file(
+                        &name,
+                        format!("cannot read the {what}: {e}"),
+                    )));
+                }
+            }
+        }
+    };
+    let text = source_text(name.clone(), bytes, what, None)?.text;
+    Ok((name, text))
+}
+
 /// The embedded default: every assistant approved, no production paths (an inventory).
 pub fn embedded_default() -> Result<Policy, LoadError> {
     let text = SourceText {

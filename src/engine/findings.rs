@@ -1,10 +1,10 @@
 //! Finding codes and severities (docs/findings.md): the stable vocabulary every report speaks.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A stable, kebab-case finding code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// A restricted assistant touched production paths without citing an exception.
@@ -33,11 +33,13 @@ pub enum Code {
     UndecodableMessage,
     /// A note on a session-metadata ref that cannot be read: it adds nothing.
     UnreadableNote,
+    /// A finding the `--baseline` report already lists: reported, not counted.
+    Baselined,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::RestrictedAssistant,
         Code::ForbiddenAssistant,
         Code::MissingDeclaration,
@@ -51,6 +53,7 @@ impl Code {
         Code::UnusedException,
         Code::UndecodableMessage,
         Code::UnreadableNote,
+        Code::Baselined,
     ];
 
     /// The code as written in policies and reports.
@@ -69,6 +72,7 @@ impl Code {
             Code::UnusedException => "unused-exception",
             Code::UndecodableMessage => "undecodable-message",
             Code::UnreadableNote => "unreadable-note",
+            Code::Baselined => "baselined",
         }
     }
 
@@ -101,6 +105,7 @@ impl Code {
                 "The commit declares an encoding that cannot be converted as git would"
             }
             Code::UnreadableNote => "A session-metadata note cannot be read",
+            Code::Baselined => "A finding accepted in the baseline report",
         }
     }
 
@@ -146,6 +151,9 @@ impl Code {
             Code::UnreadableNote => {
                 "A note on a session-metadata ref (trailgate's or git-ai's) cannot be parsed, is over the size limit, is not a blob, or is given twice for the commit. It adds nothing to the evidence; the commit is judged on everything else."
             }
+            Code::Baselined => {
+                "`scan --baseline REPORT` was given and REPORT, an earlier json or jsonl report, lists this finding already: the same commit, code and assistant. It is reported with its original code and no longer counts for the verdict; findings the baseline does not list count as usual."
+            }
         }
     }
 
@@ -189,6 +197,9 @@ impl Code {
             Code::UnreadableNote => {
                 "Rewrite the note in its format with `git notes --ref=REF edit COMMIT`, or remove it with `git notes --ref=REF remove COMMIT`, and push the notes ref."
             }
+            Code::Baselined => {
+                "Nothing for this commit: it was accepted when the baseline was written. Fix it in history only if the policy asks for that; `--write-baseline` refreshes the file."
+            }
         }
     }
 
@@ -199,7 +210,7 @@ impl Code {
             | Code::IgnoredDeclaration
             | Code::AiSignoff
             | Code::UnreadableNote => Severity::Warning,
-            Code::UnusedException => Severity::Info,
+            Code::UnusedException | Code::Baselined => Severity::Info,
             _ => Severity::Error,
         }
     }
@@ -212,7 +223,7 @@ impl fmt::Display for Code {
 }
 
 /// How much a finding matters; `Off` findings are dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Turned off by the policy's `[severity]`: never reported.
@@ -249,7 +260,7 @@ impl Severity {
 }
 
 /// A commit's overall outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// No error or warning.
@@ -272,7 +283,7 @@ impl Verdict {
 }
 
 /// One finding on one commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Finding {
     /// Stable code.
     pub(crate) code: Code,
@@ -286,6 +297,9 @@ pub(crate) struct Finding {
     pub(crate) exception: Option<String>,
     /// What is wrong and what to do.
     pub(crate) message: String,
+    /// For a `baselined` finding, the code it had before the baseline accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) baselined_code: Option<Code>,
 }
 
 /// Verdict from a list of findings.
@@ -364,6 +378,7 @@ mod tests {
             UnusedException,
             UndecodableMessage,
             UnreadableNote,
+            Baselined,
         );
         let in_all: BTreeSet<Code> = Code::ALL.into_iter().collect();
         assert_eq!(

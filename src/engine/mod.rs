@@ -3,6 +3,7 @@
 //! exception registry, the verdict on a commit, finding codes, and the records reports are
 //! made of. Nothing here reads a repository, a file or the environment.
 
+pub mod baseline;
 pub(crate) mod catalog;
 pub mod evidence;
 pub(crate) mod exceptions;

@@ -34,7 +34,7 @@ pub const POLICY_DIR: &str = ".trailgate";
 pub(crate) const DEFAULT_PROTECTED: [&str; 2] = ["refs/heads/main", "refs/heads/master"];
 
 /// What the policy allows an assistant to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Allowed everywhere.

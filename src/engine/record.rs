@@ -7,11 +7,11 @@ use crate::engine::findings::{Code, Finding, Severity, Verdict};
 use crate::engine::policy::Policy;
 use crate::engine::trailers::Trailer;
 use crate::engine::verdict::{ExceptionUse, JudgedAssistant, Judgement, display_paths};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `author` / `committer` in a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Person {
     /// Name as the commit spells it (after re-encoding to UTF-8).
     pub(crate) name: String,
@@ -32,7 +32,7 @@ impl From<Signature> for Person {
 }
 
 /// `trailers[]` in a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TrailerRecord {
     /// Key as written.
     pub(crate) key: String,
@@ -41,11 +41,14 @@ pub(crate) struct TrailerRecord {
 }
 
 /// One judged commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitRecord {
     /// Always `commit`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", skip_deserializing, default = "commit_kind")]
     pub(crate) kind: &'static str,
+    /// The repository the commit is in, in a report that merges many (`trailgate report`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) repository: Option<String>,
     /// Full id.
     pub(crate) id: String,
     /// Parent ids.
@@ -75,6 +78,7 @@ impl CommitRecord {
     pub fn new(facts: CommitFacts, evidence: Evidence, judgement: Judgement) -> Self {
         CommitRecord {
             kind: "commit",
+            repository: None,
             summary: facts.summary(),
             id: facts.id,
             parents: facts.parents,
@@ -100,6 +104,14 @@ impl CommitRecord {
     }
 }
 
+fn commit_kind() -> &'static str {
+    "commit"
+}
+
+fn summary_kind() -> &'static str {
+    "summary"
+}
+
 fn trailer_record(t: Trailer) -> TrailerRecord {
     TrailerRecord {
         key: t.key,
@@ -108,7 +120,7 @@ fn trailer_record(t: Trailer) -> TrailerRecord {
 }
 
 /// `verdicts` in the summary.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct VerdictCounts {
     /// Passing commits.
     pub(crate) pass: u64,
@@ -119,7 +131,7 @@ pub(crate) struct VerdictCounts {
 }
 
 /// A source and its digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SourceDigest {
     /// Where it came from.
     pub(crate) source: String,
@@ -128,11 +140,14 @@ pub(crate) struct SourceDigest {
 }
 
 /// The closing summary of a scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryRecord {
     /// Always `summary`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", skip_deserializing, default = "summary_kind")]
     pub(crate) kind: &'static str,
+    /// What was judged, when and by which version.
+    #[serde(flatten)]
+    pub identity: ScanIdentity,
     /// Commits scanned.
     pub(crate) commits: u64,
     /// Commits per assistant id.
@@ -149,6 +164,25 @@ pub struct SummaryRecord {
     pub(crate) unused_exceptions: Vec<String>,
     /// True when the embedded default was used (an inventory).
     pub(crate) embedded_policy: bool,
+    /// In a merged report (`trailgate report`), each repository's own summary, in the order
+    /// given; the fields above are their totals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) repositories: Vec<SummaryRecord>,
+}
+
+/// What a report judged (SPEC §11): carried by the summary and every format's header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanIdentity {
+    /// The `origin` remote's URL without credentials, else the repository's path.
+    pub repository: String,
+    /// The revisions and limits as given (`HEAD` when none were).
+    pub revisions: Vec<String>,
+    /// When the report was made, RFC 3339 in UTC.
+    pub generated_at: String,
+    /// The evaluation time rule: `commit`, or the RFC 3339 time every commit was judged at.
+    pub at: String,
+    /// The trailgate version that judged.
+    pub trailgate_version: String,
 }
 
 /// Accumulates the summary as records stream past.
@@ -190,7 +224,12 @@ impl SummaryBuilder {
 
     /// Close the summary. `unused` adds `unused-exception` findings for registry entries
     /// nobody cited (scan summaries only).
-    pub fn finish(mut self, policy: &Policy, unused: bool) -> (SummaryRecord, Option<Severity>) {
+    pub fn finish(
+        mut self,
+        policy: &Policy,
+        identity: ScanIdentity,
+        unused: bool,
+    ) -> (SummaryRecord, Option<Severity>) {
         let mut unused_exceptions = Vec::new();
         let severity = policy.severity(Code::UnusedException);
         if unused && severity != Severity::Off {
@@ -216,6 +255,7 @@ impl SummaryBuilder {
         };
         let summary = SummaryRecord {
             kind: "summary",
+            identity,
             commits: self.commits,
             by_assistant: self.by_assistant,
             verdicts: self.verdicts,
@@ -227,6 +267,7 @@ impl SummaryBuilder {
             registry,
             unused_exceptions,
             embedded_policy: policy.embedded,
+            repositories: Vec::new(),
         };
         (summary, self.worst)
     }

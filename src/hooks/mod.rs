@@ -89,6 +89,7 @@ pub(crate) fn judge_selection(
         until: None,
         at: At::Fixed(jiff::Timestamp::now()),
         threads: 0,
+        baseline: None,
     };
     let mut records = Vec::new();
     let outcome = scan_with(repo, judge, &opts, &|_| Vec::new(), &mut |record, _| {

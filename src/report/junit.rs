@@ -156,6 +156,21 @@ impl<W: Write> Reporter for JunitReporter<W> {
             "      <property name=\"commits\" value=\"{}\"/>",
             s.commits
         )?;
+        let identity = &s.identity;
+        let revisions = identity.revisions.join(" ");
+        for (name, value) in [
+            ("repository", identity.repository.as_str()),
+            ("revisions", revisions.as_str()),
+            ("generated_at", identity.generated_at.as_str()),
+            ("at", identity.at.as_str()),
+            ("trailgate_version", identity.trailgate_version.as_str()),
+        ] {
+            writeln!(
+                self.out,
+                "      <property name=\"{name}\" value=\"{}\"/>",
+                escape(value)
+            )?;
+        }
         writeln!(self.out, "    </properties>")?;
         self.out.write_all(&self.cases)?;
         writeln!(

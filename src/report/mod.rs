@@ -4,6 +4,7 @@
 //! stream: nothing is held per commit.
 
 mod escape;
+pub mod forge;
 mod html;
 mod human;
 mod jsonl;

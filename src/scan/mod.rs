@@ -3,6 +3,7 @@
 //! the walking thread among them, and handed on in walk order, so memory stays flat and output
 //! is the same whatever the thread count.
 
+use crate::engine::baseline::Baseline;
 use crate::engine::policy::Policy;
 use crate::engine::record::CommitRecord;
 use crate::git::{self, GitError, Repo, RepoSource, RevSelection};
@@ -26,6 +27,8 @@ pub struct ScanOptions {
     pub at: At,
     /// Threads judging commits, the walker among them (0: one per core).
     pub threads: usize,
+    /// Findings accepted earlier (`--baseline`): reported as `baselined`.
+    pub baseline: Option<Arc<Baseline>>,
 }
 
 /// Commits per unit of work handed to a worker: large enough that handing over costs little,
@@ -96,7 +99,8 @@ pub fn scan(
     let mut opts = opts.clone();
     // Only exact walks here: what is handed to `sink` is never taken back.
     opts.selection.tentative = false;
-    scan_with(repo, &Judge::new(repo, policy), &opts, render, sink).map(|_| ())
+    let judge = Judge::new(repo, policy).with_baseline(opts.baseline.as_deref());
+    scan_with(repo, &judge, &opts, render, sink).map(|_| ())
 }
 
 /// [`scan`] with a judge the caller made (a hook's, which has read its notes already).

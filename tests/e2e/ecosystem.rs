@@ -196,6 +196,67 @@ fn junit_counts_failing_commits_as_failures() {
     }
 }
 
+/// Headless Chromium (as root: no sandbox) on `url`, with `extra` flags; its profile in `home`.
+fn chromium(home: &Path, url: &str, extra: &[&str]) -> std::process::Output {
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            home.join("chromium").display()
+        ))
+        .args(extra)
+        .arg(url)
+        .env("HOME", home)
+        .output()
+        .expect("chromium runs")
+}
+
+/// The page as Chromium has it once its script ran; fails on a console message.
+fn rendered_dom(home: &Path, url: &str) -> String {
+    let dom = chromium(home, url, &["--dump-dom"]);
+    assert!(dom.status.success());
+    let stderr = String::from_utf8_lossy(&dom.stderr);
+    assert!(
+        !stderr.contains(":CONSOLE("),
+        "no console messages: {stderr}"
+    );
+    let text = String::from_utf8_lossy(&dom.stdout).into_owned();
+    assert!(text.contains("</html>"), "the page loaded");
+    text
+}
+
+/// A screenshot of `url` in target/test-artifacts/`name`.
+fn screenshot(home: &Path, url: &str, name: &str) {
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = shots.join(name);
+    let _ = std::fs::remove_file(&png);
+    let shot = chromium(
+        home,
+        url,
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1280,1400",
+        ],
+    );
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("a screenshot");
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000);
+}
+
 #[test]
 fn html_report_renders_in_headless_chromium_with_the_jsonl_totals() {
     let repo = failing_history();
@@ -203,37 +264,15 @@ fn html_report_renders_in_headless_chromium_with_the_jsonl_totals() {
     let (code, _, err) = repo.run(&["scan", "--format", "html", "-o", page.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("src="));
+    // Self-contained: no external resource (the one script is inline).
+    assert!(!html.contains("http://") && !html.contains("src=") && !html.contains("<link"));
     let s = summary(&repo);
 
     if require("chromium", runs("chromium", &["--version"])).is_none() {
         return;
     }
     let url = format!("file://{}", page.display());
-    let chromium = |extra: &[&str]| {
-        Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--enable-logging=stderr",
-                "--v=0",
-            ])
-            .args(extra)
-            .arg(&url)
-            .env("HOME", repo.home.path())
-            .output()
-            .expect("chromium runs")
-    };
-    let dom = chromium(&["--dump-dom"]);
-    assert!(dom.status.success());
-    let dom_text = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom_text.contains("</html>"), "the page loaded");
-    let stderr = String::from_utf8_lossy(&dom.stderr);
-    assert!(
-        !stderr.contains(":CONSOLE("),
-        "no console messages: {stderr}"
-    );
+    let dom_text = rendered_dom(repo.home.path(), &url);
     let shown = |id: &str| -> String {
         let start = dom_text
             .find(&format!("id=\"{id}\">"))
@@ -252,22 +291,134 @@ fn html_report_renders_in_headless_chromium_with_the_jsonl_totals() {
         );
     }
     assert!(dom_text.contains(s["policy"]["sha256"].as_str().unwrap()));
+    screenshot(repo.home.path(), &url, "html-report.png");
+}
 
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
-    std::fs::create_dir_all(&shots).unwrap();
-    let png = shots.join("html-report.png");
-    let _ = std::fs::remove_file(&png);
-    let shot = chromium(&[
-        &format!("--screenshot={}", png.display()),
-        "--window-size=1280,1400",
-    ]);
-    assert!(
-        shot.status.success(),
-        "{}",
-        String::from_utf8_lossy(&shot.stderr)
+/// The text of the first element with `class="NAME"` in `dom`, markup inside it removed.
+fn class_text(dom: &str, name: &str) -> String {
+    let at = dom
+        .find(&format!("class=\"{name}\""))
+        .unwrap_or_else(|| panic!(".{name}"));
+    let element = &dom[..at].rsplit_once('<').unwrap().1;
+    let tag = element.split_whitespace().next().unwrap();
+    let rest = &dom[at..];
+    let inner = &rest[rest.find('>').unwrap() + 1..rest.find(&format!("</{tag}>")).unwrap()];
+    let mut text = String::new();
+    for piece in inner.split('<') {
+        text.push_str(piece.split_once('>').map_or(piece, |(_, t)| t));
+    }
+    text
+}
+
+#[test]
+fn html_report_says_what_it_judged_links_to_github_and_filters_failing_commits() {
+    const DAY: i64 = 86_400;
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[assistants.cursor]\nstatus = \"restricted\"\n[assistants.aider]\nstatus = \"restricted\"\n[production]\npaths = [\"src/\", \"lib/\"]\n",
+        None,
     );
-    let bytes = std::fs::read(&png).expect("a screenshot");
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000);
+    repo.commit("Add policy\n", &[]); // 2026-11
+    repo.set_clock(crate::support::T0 + 40 * DAY); // 2026-12
+    let cursor_src = repo.commit("Handler\n\nAssisted-by: Cursor\n", &[("src/api.rs", "a\n")]);
+    repo.set_clock(crate::support::T0 + 160 * DAY); // 2027-04
+    let aider_lib = repo.commit("Lib\n\nAssisted-by: aider\n", &[("lib/x.rs", "x\n")]);
+    let cursor_lib = repo.commit("Lib 2\n\nAssisted-by: Cursor\n", &[("lib/y.rs", "y\n")]);
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://x-access-token:ghs_SECRET@github.com/acme/widgets.git",
+    ]);
+    let page = repo.home.path().join("report.html");
+    let out = repo
+        .trailgate()
+        .args(["scan", "--format", "html", "-o", page.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("ghs_SECRET"),
+        "credentials never reach a report"
+    );
+    for id in [&cursor_src, &aider_lib, &cursor_lib] {
+        assert!(
+            html.contains(&format!(
+                "href=\"https://github.com/acme/widgets/commit/{id}\""
+            )),
+            "{id}"
+        );
+    }
+    if require("chromium", runs("chromium", &["--version"])).is_none() {
+        return;
+    }
+    let url = format!("file://{}", page.display());
+    let dom = rendered_dom(repo.home.path(), &url);
+    assert_eq!(
+        class_text(&dom, "repository"),
+        "https://github.com/acme/widgets.git"
+    );
+    assert_eq!(class_text(&dom, "revisions"), "HEAD");
+    assert!(dom.contains("<a href=\"https://github.com/acme/widgets\">"));
+    assert_eq!(class_text(&dom, "generated-at"), "2027-01-15T08:00:00Z");
+    assert_eq!(class_text(&dom, "at"), "commit");
+    assert_eq!(
+        class_text(&dom, "trailgate-version"),
+        env!("CARGO_PKG_VERSION")
+    );
+    let months: Vec<&str> = dom
+        .split("data-month=\"")
+        .skip(1)
+        .map(|m| &m[..7])
+        .collect();
+    assert_eq!(
+        months,
+        [
+            "2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "2027-04"
+        ]
+    );
+    assert_eq!(class_text(&dom, "filter-count-all"), "3");
+
+    // Filters from the address: the rows that do not match are hidden.
+    let visible = |fragment: &str| -> (String, Vec<String>) {
+        let dom = rendered_dom(repo.home.path(), &format!("{url}#{fragment}"));
+        let rows: Vec<String> = dom
+            .split("<tr data-assistants=")
+            .skip(1)
+            .filter(|row| !row[..row.find('>').unwrap()].contains(" hidden"))
+            .map(|row| {
+                let at = row.find("/commit/").unwrap() + 8;
+                row[at..at + 40].to_string()
+            })
+            .collect();
+        (
+            class_text(
+                &dom.replace("id=\"filter-shown\"", "class=\"shown\""),
+                "shown",
+            ),
+            rows,
+        )
+    };
+    assert_eq!(
+        visible("assistant=cursor"),
+        ("2".into(), vec![cursor_lib.clone(), cursor_src.clone()])
+    );
+    assert_eq!(
+        visible("assistant=cursor&path=lib/"),
+        ("1".into(), vec![cursor_lib.clone()])
+    );
+    assert_eq!(
+        visible("code=restricted-assistant&path=src"),
+        ("1".into(), vec![cursor_src.clone()])
+    );
+    assert_eq!(visible("path=docs/").0, "0");
+    screenshot(
+        repo.home.path(),
+        &format!("{url}#assistant=cursor"),
+        "html-report-filtered.png",
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod support;
 
 mod adversarial;
 mod bad_input;
+mod baseline;
 mod catalog_scan;
 mod changed_paths;
 mod colons;

@@ -123,12 +123,17 @@ fn jsonl_field_names() {
     assert_eq!(
         keys(summary),
         [
+            "at",
             "by_assistant",
             "commits",
             "embedded_policy",
             "findings",
+            "generated_at",
             "policy",
             "registry",
+            "repository",
+            "revisions",
+            "trailgate_version",
             "type",
             "unused_exceptions",
             "verdicts"

@@ -125,6 +125,11 @@ impl Repo {
         std::fs::write(p, content).expect("write");
     }
 
+    /// Date the next commit at `t` (seconds since 1970, UTC); later ones follow a minute apart.
+    pub(crate) fn set_clock(&self, t: i64) {
+        self.clock.set(t);
+    }
+
     fn next_date(&self) -> String {
         let t = self.clock.get();
         self.clock.set(t + 60);

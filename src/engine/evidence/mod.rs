@@ -6,7 +6,7 @@
 use crate::engine::catalog::{Catalog, KeyKind, ValueMatch};
 use crate::engine::policy::{Recognition, UNKNOWN};
 use crate::engine::trailers::{self, Trailer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 mod memo;
 
@@ -14,7 +14,7 @@ mod memo;
 pub(crate) const AI_SESSION_KEY: &str = "ai-session";
 
 /// Where a piece of evidence was found (`source` in reports: docs/output.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum Source {
     /// A declaration trailer in the trailer block.
@@ -49,7 +49,7 @@ impl Source {
 }
 
 /// One piece of evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Item {
     /// Where in the commit (or its notes or session records) it was found.
     pub(crate) source: Source,

@@ -6,7 +6,7 @@ use crate::engine::exceptions::{Exception, Window};
 use crate::engine::findings::{Code, Finding, Verdict, verdict_of};
 use crate::engine::policy::{Policy, Status};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much of a commit's diff the verdict needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,7 +46,7 @@ pub(crate) fn path_need(policy: &Policy, evidence: &Evidence) -> PathNeed {
 }
 
 /// An assistant with its status and evidence, for reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct JudgedAssistant {
     /// Catalog id or `unknown`.
     pub(crate) id: String,
@@ -64,6 +64,39 @@ pub(crate) struct ExceptionUse {
     /// `valid`, `unknown`, `revoked`, `expired`, `pending`, `author-not-allowed`, or `ignored`
     /// (cited outside the trailer block).
     pub(crate) state: &'static str,
+}
+
+/// Every state an [`ExceptionUse`] can be in.
+const EXCEPTION_STATES: [&str; 7] = [
+    "valid",
+    "unknown",
+    "revoked",
+    "expired",
+    "pending",
+    "author-not-allowed",
+    "ignored",
+];
+
+/// An [`ExceptionUse`] as a report spells it, before its state is checked.
+#[derive(Deserialize)]
+struct ExceptionUseText {
+    id: String,
+    state: String,
+}
+
+// By hand: a derived impl would borrow `state` from the input (serde borrows `&str` fields).
+impl<'de> Deserialize<'de> for ExceptionUse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = ExceptionUseText::deserialize(d)?;
+        match EXCEPTION_STATES.iter().find(|known| **known == text.state) {
+            Some(state) => Ok(ExceptionUse { id: text.id, state }),
+            None => Err(serde::de::Error::custom(format!(
+                "unknown exception state `{}`, expected one of {}",
+                text.state,
+                EXCEPTION_STATES.join(", ")
+            ))),
+        }
+    }
 }
 
 /// The judgement of one commit.
@@ -130,6 +163,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
                 assistant: None,
                 paths: Vec::new(),
                 exception: Some(id.clone()),
+                baselined_code: None,
                 message: format!(
                     "exception `{id}` is not in the registry{}; correct the ID in the `{}:` trailer or have it registered",
                     policy.registry.source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
@@ -146,6 +180,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
             assistant: None,
             paths: Vec::new(),
             exception: None,
+            baselined_code: None,
             message: format!(
                 "this commit declares the encoding `{encoding}`, which this system's iconv cannot convert; trailgate read its raw bytes, but git elsewhere may show other trailers or identities. Recommit it in UTF-8"
             ),
@@ -159,6 +194,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
             assistant: None,
             paths: display_paths(production),
             exception: None,
+            baselined_code: None,
             message: format!(
                 "this commit touches production paths ({}) but declares nothing; add a trailer `Assisted-by: <assistant>` or, if no assistant helped, `Assisted-by: none`",
                 summarize(production)
@@ -181,6 +217,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
             assistant: line.assistant.clone(),
             paths: Vec::new(),
             exception: line.exceptions.first().cloned(),
+            baselined_code: None,
             message: format!(
                 "line {} `{}` looks like a trailer but is not in the trailer block, so git ignores it; it {what}. Move it into the last paragraph of the message, written exactly as a trailer",
                 line.line, line.text
@@ -203,6 +240,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
             assistant: Some(a.id.clone()),
             paths: Vec::new(),
             exception: None,
+            baselined_code: None,
             message: format!(
                 "session metadata says {} worked on this commit ({}), but the message does not declare it; add the trailer `Assisted-by: {}`",
                 a.id,
@@ -219,6 +257,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
             assistant: Some(assistant.clone()),
             paths: Vec::new(),
             exception: None,
+            baselined_code: None,
             message: format!(
                 "`{text}` names the assistant {assistant}, which must not certify the DCO; replace it with `Assisted-by: {assistant}` and sign off as the human author"
             ),
@@ -236,6 +275,7 @@ pub(crate) fn judge(policy: &Policy, evidence: &Evidence, ctx: &CommitContext<'_
             assistant: None,
             paths: Vec::new(),
             exception: None,
+            baselined_code: None,
             message: format!(
                 "the note on {} cannot be read, so it adds nothing to this commit ({}); rewrite it with `git notes --ref={short_ref} edit <commit>` or remove it with `git notes --ref={short_ref} remove <commit>`, then push {}",
                 note.notes_ref, note.reason, note.notes_ref
@@ -277,6 +317,7 @@ fn judge_assistant(
             assistant: Some(assistant.to_string()),
             paths: display_paths(paths),
             exception,
+            baselined_code: None,
             message,
         };
     let trailer = &policy.exception_trailer;
