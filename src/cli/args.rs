@@ -73,6 +73,8 @@ pub(super) enum CheckFormatArg {
 pub(super) enum Command {
     /// Judge a history (default HEAD) against the policy.
     Scan(ScanArgs),
+    /// Merge jsonl reports of many repositories into one report (any format).
+    Report(ReportArgs),
     /// Judge one commit and explain every step.
     Check(CheckArgs),
     /// Print a message's trailers as git parses them.
@@ -182,6 +184,19 @@ pub(super) struct ScanArgs {
     /// pack reader, and why.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ReportArgs {
+    /// `trailgate scan --format jsonl` reports, one per repository.
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Write the report to FILE (`-`: standard output), as `scan --output` does.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod init_cmd;
 mod install_cmd;
 mod output;
 mod policy_cmd;
+mod report_cmd;
 mod scan_cmd;
 mod session_cmd;
 mod trailers_cmd;
@@ -67,6 +68,14 @@ fn configure_color(choice: ColorChoice) {
     colored::control::set_override(on);
 }
 
+/// A report file gets colour only when asked for explicitly.
+fn plain_in_files(output: Option<&std::path::Path>, color: ColorChoice) {
+    let to_file = output.is_some_and(|p| p.as_os_str() != "-");
+    if to_file && color != ColorChoice::Always {
+        colored::control::set_override(false);
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(dir) = &cli.dir {
         std::env::set_current_dir(dir)
@@ -74,17 +83,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     match cli.command {
         Command::Scan(args) => {
-            // A report file gets colour only when asked for explicitly.
-            let to_file = args.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
-            if to_file && cli.color != ColorChoice::Always {
-                colored::control::set_override(false);
-            }
+            plain_in_files(args.output.as_deref(), cli.color);
             let verbose = args.verbose;
             let outcome = scan_cmd::scan(args);
             if verbose {
                 eprintln!("{}", trailgate::git::integrity::fallbacks().line());
             }
             outcome
+        }
+        Command::Report(args) => {
+            plain_in_files(args.output.as_deref(), cli.color);
+            report_cmd::report(args)
         }
         Command::Check(args) => check_cmd::check(args),
         Command::Trailers(args) => trailers_cmd::trailers(args),

@@ -3,12 +3,12 @@
 use super::args::{FormatArg, ScanArgs};
 use super::output::Output;
 use anyhow::{Result, anyhow, bail};
-use std::io::Write as _;
+use std::io::Write;
 use std::sync::Arc;
 use trailgate::config::registry::{Instant, day_start, parse_instant};
 use trailgate::config::source;
 use trailgate::engine::baseline::{self, Baseline};
-use trailgate::engine::findings::{Severity, Verdict};
+use trailgate::engine::findings::{Code, Severity, Verdict};
 use trailgate::engine::record::{CommitRecord, SummaryBuilder};
 use trailgate::git::{self, RevSelection};
 use trailgate::judge::At;
@@ -83,24 +83,10 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         None => None,
     };
     let severity = |code| policy.severity(code);
-    let mut reporter: Box<dyn Reporter + '_> = match args.format {
-        FormatArg::Human => Box::new(HumanReporter::new(&mut output.writer)),
-        FormatArg::Json => Box::new(JsonReporter::new(&mut output.writer)),
-        FormatArg::Jsonl => Box::new(JsonlReporter::new(&mut output.writer)),
-        FormatArg::Sarif => Box::new(SarifReporter::new(&mut output.writer, &severity)),
-        FormatArg::Junit => Box::new(JunitReporter::new(&mut output.writer)),
-        FormatArg::Html => Box::new(HtmlReporter::new(&mut output.writer, &repository)),
-    };
+    let mut reporter = reporter(args.format, &mut output.writer, &severity, &repository);
     let progress = progress_bar();
     let mut summary = SummaryBuilder::default();
-    let format = match args.format {
-        FormatArg::Human => report::Format::Human,
-        FormatArg::Json => report::Format::Json,
-        FormatArg::Jsonl => report::Format::Jsonl,
-        FormatArg::Sarif => report::Format::Sarif,
-        FormatArg::Junit => report::Format::Junit,
-        FormatArg::Html => report::Format::Html,
-    };
+    let format = format_of(args.format);
     let policy_file = policy.always_production.first().cloned();
     // `--quiet` and `--summary` leave commits out of the human report only: the summary
     // counts every commit whatever is shown.
@@ -151,6 +137,36 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         );
     }
     Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
+}
+
+/// The reporter of `format`, writing to `out`; `severity` sets SARIF's rule levels and
+/// `repository` names the repository whose commits the HTML page links.
+pub(super) fn reporter<'a>(
+    format: FormatArg,
+    out: &'a mut (dyn Write + 'a),
+    severity: &dyn Fn(Code) -> Severity,
+    repository: &str,
+) -> Box<dyn Reporter + 'a> {
+    match format {
+        FormatArg::Human => Box::new(HumanReporter::new(out)),
+        FormatArg::Json => Box::new(JsonReporter::new(out)),
+        FormatArg::Jsonl => Box::new(JsonlReporter::new(out)),
+        FormatArg::Sarif => Box::new(SarifReporter::new(out, severity)),
+        FormatArg::Junit => Box::new(JunitReporter::new(out)),
+        FormatArg::Html => Box::new(HtmlReporter::new(out, repository)),
+    }
+}
+
+/// The report format `--format` names.
+pub(super) fn format_of(format: FormatArg) -> report::Format {
+    match format {
+        FormatArg::Human => report::Format::Human,
+        FormatArg::Json => report::Format::Json,
+        FormatArg::Jsonl => report::Format::Jsonl,
+        FormatArg::Sarif => report::Format::Sarif,
+        FormatArg::Junit => report::Format::Junit,
+        FormatArg::Html => report::Format::Html,
+    }
 }
 
 /// Read `--baseline`: a file or `REV:PATH`.

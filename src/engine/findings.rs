@@ -204,7 +204,7 @@ impl Code {
     }
 
     /// Severity when the policy does not override it.
-    pub(crate) fn default_severity(self) -> Severity {
+    pub fn default_severity(self) -> Severity {
         match self {
             Code::UndeclaredAssistant
             | Code::IgnoredDeclaration

@@ -170,6 +170,13 @@ pub struct SummaryRecord {
     pub(crate) repositories: Vec<SummaryRecord>,
 }
 
+impl SummaryRecord {
+    /// Commits whose verdict is `fail`.
+    pub fn verdicts_failing(&self) -> u64 {
+        self.verdicts.fail
+    }
+}
+
 /// What a report judged (SPEC §11): carried by the summary and every format's header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanIdentity {

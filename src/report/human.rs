@@ -122,12 +122,26 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 escape_join(&s.unused_exceptions, ", ")
             )?;
         }
-        writeln!(
-            out,
-            "  policy: {} (sha256 {})",
-            Escaped(&s.policy.source),
-            short_hash(&s.policy.sha256)
-        )?;
+        for r in &s.repositories {
+            writeln!(
+                out,
+                "  {}: {}: {} pass, {} warn, {} fail (policy sha256 {})",
+                Escaped(&r.identity.repository),
+                super::counted(r.commits, "commit", "commits"),
+                r.verdicts.pass,
+                r.verdicts.warn,
+                r.verdicts.fail,
+                short_hash(&r.policy.sha256)
+            )?;
+        }
+        if s.repositories.is_empty() {
+            writeln!(
+                out,
+                "  policy: {} (sha256 {})",
+                Escaped(&s.policy.source),
+                short_hash(&s.policy.sha256)
+            )?;
+        }
         if let Some(r) = &s.registry {
             writeln!(
                 out,
@@ -170,6 +184,9 @@ fn write_commit(out: &mut Vec<u8>, r: &CommitRecord) -> io::Result<()> {
         Escaped(&r.author.email),
         r.author.time
     )?;
+    if let Some(repository) = &r.repository {
+        writeln!(out, "  repository: {}", Escaped(repository))?;
+    }
     if !r.assistants.is_empty() {
         writeln!(out, "  assistants: {}", assistants_line(r))?;
     }

@@ -9,6 +9,9 @@ use serde::Serialize;
 /// Append `record` as `serde_json::to_writer` writes it.
 pub(super) fn write_record(out: &mut Vec<u8>, record: &CommitRecord) {
     push_text(out, b"{\"type\":", record.kind);
+    if let Some(repository) = &record.repository {
+        push_text(out, b",\"repository\":", repository);
+    }
     push_text(out, b",\"id\":", &record.id);
     out.extend_from_slice(b",\"parents\":");
     push_strs(out, &record.parents);

@@ -35,9 +35,15 @@ pub(crate) fn render_case(record: &CommitRecord) -> Vec<u8> {
         return Vec::new();
     }
     let mut out = String::new();
+    // In a merged report each repository is a class of its own.
+    let class = match &record.repository {
+        Some(repository) => format!("trailgate.{repository}"),
+        None => "trailgate.commits".to_string(),
+    };
     let _ = writeln!(
         out,
-        "    <testcase classname=\"trailgate.commits\" name=\"{} {}\">",
+        "    <testcase classname=\"{}\" name=\"{} {}\">",
+        escape(&class),
         escape(record.short_id()),
         escape(&record.summary)
     );

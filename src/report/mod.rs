@@ -9,6 +9,7 @@ mod html;
 mod human;
 mod jsonl;
 mod junit;
+pub mod merge;
 
 pub(crate) mod sarif;
 

@@ -59,13 +59,16 @@ fn result(record: &CommitRecord, f: &Finding, fallback_uri: Option<&str>) -> Val
         record.author.email,
         f.message
     );
+    // A baselined finding stays under its own rule, marked as known (SARIF's `baselineState`),
+    // so code scanning keeps one alert for it.
+    let code = f.baselined_code.unwrap_or(f.code);
     let mut result = json!({
-        "ruleId": f.code.as_str(),
-        "ruleIndex": rule_index(f.code),
+        "ruleId": code.as_str(),
+        "ruleIndex": rule_index(code),
         "level": level(f.severity),
         "message": { "text": text },
         "partialFingerprints": {
-            "trailgateFinding/v1": format!("{}:{}:{}", record.id, f.code.as_str(), subject),
+            "trailgateFinding/v1": format!("{}:{}:{}", record.id, code.as_str(), subject),
         },
         "properties": {
             "commit": record.id,
@@ -82,6 +85,12 @@ fn result(record: &CommitRecord, f: &Finding, fallback_uri: Option<&str>) -> Val
         .map(String::as_str)
         .or(fallback_uri)
         .unwrap_or(DEFAULT_POLICY_PATH);
+    if f.baselined_code.is_some() {
+        result["baselineState"] = json!("unchanged");
+    }
+    if let Some(repository) = &record.repository {
+        result["properties"]["repository"] = json!(repository);
+    }
     result["locations"] = json!([{
         "physicalLocation": {
             "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },

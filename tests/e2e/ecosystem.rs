@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Where `.ci/tools.sh` puts what it fetches.
-fn tools_dir() -> PathBuf {
+pub(crate) fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools")
 }
 
 /// `None` (after saying so) when a tool is missing outside CI; a failure in CI.
-fn require(what: &str, present: bool) -> Option<()> {
+pub(crate) fn require(what: &str, present: bool) -> Option<()> {
     if present {
         return Some(());
     }
@@ -25,7 +25,7 @@ fn require(what: &str, present: bool) -> Option<()> {
     None
 }
 
-fn runs(program: &str, args: &[&str]) -> bool {
+pub(crate) fn runs(program: &str, args: &[&str]) -> bool {
     Command::new(program)
         .args(args)
         .output()
@@ -117,47 +117,57 @@ fn sarif_of_a_failing_scan_validates_against_the_official_schema() {
         assert!(fp.starts_with(r["properties"]["commit"].as_str().unwrap()));
     }
 
-    let schema = tools_dir().join("sarif-2.1.0-rtm.5.json");
-    let validator = runs("python3", &["-c", "import jsonschema"]);
-    if require(
-        "the SARIF 2.1.0 schema and python3-jsonschema",
-        schema.exists() && validator,
-    )
-    .is_none()
-    {
+    let Some(valid) = sarif_schema_errors(repo.home.path(), &sarif) else {
         return;
-    }
-    let file = repo.home.path().join("report.sarif");
-    std::fs::write(&file, &out).unwrap();
-    let check = |path: &Path| {
-        Command::new("python3")
-            .args([
-                "-c",
-                "import json, sys, jsonschema\n\
-                 schema = json.load(open(sys.argv[1]))\n\
-                 doc = json.load(open(sys.argv[2]))\n\
-                 errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n\
-                 for e in errors: print(e.message, list(e.absolute_path))\n\
-                 sys.exit(1 if errors else 0)",
-            ])
-            .arg(&schema)
-            .arg(path)
-            .output()
-            .unwrap()
     };
-    let valid = check(&file);
-    assert!(
-        valid.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&valid.stdout),
-        String::from_utf8_lossy(&valid.stderr)
-    );
+    assert_eq!(valid, Ok(()));
     // The validator does reject what the schema forbids.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
-    let broken_file = repo.home.path().join("broken.sarif");
-    std::fs::write(&broken_file, broken.to_string()).unwrap();
-    assert!(!check(&broken_file).status.success());
+    assert!(
+        sarif_schema_errors(repo.home.path(), &broken)
+            .unwrap()
+            .is_err()
+    );
+}
+
+/// What the official SARIF 2.1.0 schema finds wrong with `sarif` (`Ok` when nothing);
+/// `None` (after saying so) where the schema or validator is missing outside CI.
+pub(crate) fn sarif_schema_errors(
+    scratch: &Path,
+    sarif: &serde_json::Value,
+) -> Option<Result<(), String>> {
+    let schema = tools_dir().join("sarif-2.1.0-rtm.5.json");
+    let validator = runs("python3", &["-c", "import jsonschema"]);
+    require(
+        "the SARIF 2.1.0 schema and python3-jsonschema",
+        schema.exists() && validator,
+    )?;
+    let file = scratch.join("checked.sarif");
+    std::fs::write(&file, sarif.to_string()).unwrap();
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             doc = json.load(open(sys.argv[2]))\n\
+             errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))\n\
+             for e in errors: print(e.message, list(e.absolute_path))\n\
+             sys.exit(1 if errors else 0)",
+        ])
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .unwrap();
+    Some(if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    })
 }
 
 #[test]
@@ -197,7 +207,7 @@ fn junit_counts_failing_commits_as_failures() {
 }
 
 /// Headless Chromium (as root: no sandbox) on `url`, with `extra` flags; its profile in `home`.
-fn chromium(home: &Path, url: &str, extra: &[&str]) -> std::process::Output {
+pub(crate) fn chromium(home: &Path, url: &str, extra: &[&str]) -> std::process::Output {
     Command::new("chromium")
         .args([
             "--headless",
@@ -221,7 +231,7 @@ fn chromium(home: &Path, url: &str, extra: &[&str]) -> std::process::Output {
 }
 
 /// The page as Chromium has it once its script ran; fails on a console message.
-fn rendered_dom(home: &Path, url: &str) -> String {
+pub(crate) fn rendered_dom(home: &Path, url: &str) -> String {
     let dom = chromium(home, url, &["--dump-dom"]);
     assert!(dom.status.success());
     let stderr = String::from_utf8_lossy(&dom.stderr);
@@ -235,7 +245,7 @@ fn rendered_dom(home: &Path, url: &str) -> String {
 }
 
 /// A screenshot of `url` in target/test-artifacts/`name`.
-fn screenshot(home: &Path, url: &str, name: &str) {
+pub(crate) fn screenshot(home: &Path, url: &str, name: &str) {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
     std::fs::create_dir_all(&shots).unwrap();
     let png = shots.join(name);
@@ -295,7 +305,7 @@ fn html_report_renders_in_headless_chromium_with_the_jsonl_totals() {
 }
 
 /// The text of the first element with `class="NAME"` in `dom`, markup inside it removed.
-fn class_text(dom: &str, name: &str) -> String {
+pub(crate) fn class_text(dom: &str, name: &str) -> String {
     let at = dom
         .find(&format!("class=\"{name}\""))
         .unwrap_or_else(|| panic!(".{name}"));

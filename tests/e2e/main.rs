@@ -23,6 +23,7 @@ mod install_atomic;
 mod layers;
 mod notes_bounds;
 mod objects;
+mod org_report;
 mod output;
 mod output_targets;
 mod pipeline;

@@ -1,0 +1,72 @@
+//! `report`: merge many repositories' jsonl reports into one report in any format.
+
+use super::args::ReportArgs;
+use super::output::Output;
+use super::scan_cmd::{format_of, reporter};
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use trailgate::engine::findings::Code;
+use trailgate::engine::record::ScanIdentity;
+use trailgate::report::{self, merge};
+
+pub(super) fn report(args: ReportArgs) -> Result<u8> {
+    // Every report is read and checked before a byte is written.
+    let mut reports = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for path in &args.reports {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the report {name}"))?;
+        let report = merge::RepositoryReport::read(&name, text)?;
+        let repository = report.summary.identity.repository.clone();
+        if let Some(first) = seen.insert(repository.clone(), name.clone()) {
+            bail!(
+                "{name} and {first} both report on {repository}: give each repository once (scan several revisions of it in one report: `trailgate scan A B`)"
+            );
+        }
+        // Whole and consistent before anything is written: a cut or edited report stops
+        // the merge with no partial output.
+        for record in report.records() {
+            record?;
+        }
+        reports.push(report);
+    }
+    let mut output = Output::open(args.output.as_deref())?;
+    let severity = |code: Code| code.default_severity();
+    let mut reporter = reporter(args.format, &mut output.writer, &severity, "");
+    let format = format_of(args.format);
+    for r in &reports {
+        for record in r.records() {
+            let record = record?;
+            let rendered = report::render(format, &record, None);
+            reporter.commit(&record, &rendered)?;
+        }
+    }
+    let identity = ScanIdentity {
+        repository: report::counted(reports.len() as u64, "repository", "repositories"),
+        revisions: args
+            .reports
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        generated_at: super::identity::generated_at()?,
+        at: common(reports.iter().map(|r| r.summary.identity.at.as_str())),
+        trailgate_version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let summaries = reports.into_iter().map(|r| r.summary).collect();
+    let totals = merge::totals(summaries, identity);
+    reporter.finish(&totals)?;
+    drop(reporter);
+    output.commit()?;
+    Ok(u8::from(totals.verdicts_failing() > 0))
+}
+
+/// The value all share, else `per repository`.
+fn common<'a>(mut values: impl Iterator<Item = &'a str>) -> String {
+    let first = values.next().unwrap_or_default();
+    if values.all(|v| v == first) {
+        first.to_string()
+    } else {
+        "per repository".to_string()
+    }
+}
