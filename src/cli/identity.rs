@@ -50,9 +50,9 @@ fn repository_name(repo: &Repo) -> String {
 /// history can give the same bytes (the reproducible-builds convention).
 pub(super) fn generated_at() -> Result<String> {
     let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") else {
-        return Ok(jiff::Timestamp::now()
-            .round(jiff::Unit::Second)?
-            .to_string());
+        // Whole seconds, cut (not rounded) so the time is never later than now.
+        let now = jiff::Timestamp::now().as_second();
+        return Ok(jiff::Timestamp::from_second(now)?.to_string());
     };
     let text = epoch.to_string_lossy();
     match text

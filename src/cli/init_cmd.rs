@@ -3,10 +3,12 @@
 
 use super::args::InitArgs;
 use anyhow::{Context, Result, bail};
+use colored::Colorize;
 use std::io::Write;
 use trailgate::config::policy::{STARTER_POLICY, STARTER_REGISTRY};
 use trailgate::config::source;
 use trailgate::git;
+use trailgate::report::counted;
 
 pub(super) fn init(args: InitArgs) -> Result<u8> {
     let root = match git::open_from_env() {
@@ -36,10 +38,35 @@ pub(super) fn init(args: InitArgs) -> Result<u8> {
         writeln!(std::io::stdout(), "wrote {}", path.display())?;
     }
     // What we wrote must load: check it the way every command will.
-    source::load_spec(
-        git::open_from_env().ok().as_ref(),
-        &source::Spec::File(dir.join("policy.toml")),
-    )?;
+    let repo = git::open_from_env().ok();
+    let policy = source::load_spec(repo.as_ref(), &source::Spec::File(dir.join("policy.toml")))?;
+    // An all-green first scan must not hide patterns that match nothing here.
+    let head = repo.as_ref().and_then(|r| {
+        let id = git::resolve_commit_id(r, "HEAD").ok()?;
+        git::tree_paths(r, id).ok()
+    });
+    match head {
+        Some(paths) => {
+            let files = paths.iter().filter(|p| !p.ends_with(b"/")).count();
+            let matched = policy.production_count(&paths);
+            writeln!(
+                std::io::stdout(),
+                "The starter [production] patterns make {matched} of the {} in HEAD production.",
+                counted(files as u64, "file", "files")
+            )?;
+            if matched == 0 {
+                writeln!(
+                    std::io::stdout(),
+                    "{}: no production path: the first scan will pass everything; set [production] paths to where this repository keeps its production code",
+                    "warning".yellow().bold()
+                )?;
+            }
+        }
+        None => writeln!(
+            std::io::stdout(),
+            "No commit yet: once there is one, `trailgate policy check` tells which patterns match nothing."
+        )?,
+    }
     writeln!(
         std::io::stdout(),
         "Edit [production] paths, then check with `trailgate policy check` and commit .trailgate/."

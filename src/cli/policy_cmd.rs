@@ -48,7 +48,49 @@ pub(super) fn check(spec: Option<String>) -> Result<u8> {
     if let Some(r) = &policy.registry.source {
         writeln!(out, "   registry: {r}")?;
     }
+    let tree = policy_tree(&policy);
+    let dead = policy.dead_patterns(tree.as_ref().map(|(_, paths)| paths.as_slice()));
+    for d in &dead {
+        let why = if let Some((hi, lo)) = d.reversed_range {
+            format!(
+                "has the reversed range `{hi}-{lo}`, which matches `{hi}` alone as git reads it; write ranges low to high (`{lo}-{hi}`)"
+            )
+        } else {
+            let (name, _) = tree
+                .as_ref()
+                .map_or(("", &Vec::new()), |(n, p)| (n.as_str(), p));
+            format!(
+                "matches no path in {name}: a misspelling, or a directory that moved? Fix it, or remove it"
+            )
+        };
+        writeln!(
+            out,
+            "{}: {}: {} pattern `{}` {why}",
+            "warning".yellow().bold(),
+            d.file,
+            d.place,
+            d.pattern
+        )?;
+    }
     Ok(0)
+}
+
+/// The revision whose tree the policy's patterns are checked against, named, with its paths:
+/// the revision of a `REV:PATH` policy, else `HEAD`; none outside a repository, before the
+/// first commit, or for the embedded default.
+fn policy_tree(policy: &Policy) -> Option<(String, Vec<Vec<u8>>)> {
+    if policy.embedded {
+        return None;
+    }
+    let repo = git::open_from_env().ok()?;
+    let rev = match source::Spec::parse(&policy.source) {
+        source::Spec::Rev { rev, .. } => rev,
+        source::Spec::File(_) => "HEAD".to_string(),
+    };
+    let id = git::resolve_commit_id(&repo, &rev).ok()?;
+    let paths = git::tree_paths(&repo, id).ok()?;
+    let short = id.to_string();
+    Some((format!("{rev} ({})", &short[..12.min(short.len())]), paths))
 }
 
 pub(super) fn show(spec: Option<String>) -> Result<u8> {

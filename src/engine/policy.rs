@@ -6,7 +6,7 @@
 use crate::engine::catalog::Catalog;
 use crate::engine::exceptions::Registry;
 use crate::engine::findings::{Code, Severity};
-use crate::engine::paths::Production;
+use crate::engine::paths::{PathRules, Production, reversed_range};
 use std::collections::HashMap;
 
 /// Name of the pseudo-assistant for AI declarations that match no catalog entry.
@@ -162,7 +162,84 @@ impl Default for Sessions {
     }
 }
 
+/// A path pattern of the policy or registry that matches nothing (SPEC §4, dead patterns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadPattern {
+    /// The file that holds it.
+    pub file: String,
+    /// Where in it: `[production] paths`, `[production] exclude`, `exception ID paths`.
+    pub place: String,
+    /// The pattern as written.
+    pub pattern: String,
+    /// A reversed range in a class (`[z-a]`), which git matches by its first character
+    /// alone; `None` when the pattern matches none of the paths it was tried on.
+    pub reversed_range: Option<(char, char)>,
+}
+
 impl Policy {
+    /// The path patterns that match nothing or less than they say: every one with a reversed
+    /// range (`[z-a]`), and, given the paths of a tree (as [`crate::git::tree_paths`] lists
+    /// them), every one matching none of them.
+    pub fn dead_patterns(&self, paths: Option<&[Vec<u8>]>) -> Vec<DeadPattern> {
+        let registry = self.registry.source.clone().unwrap_or_default();
+        let mut lists: Vec<(&str, String, &PathRules, &[String])> = vec![
+            (
+                &self.source,
+                "[production] paths".into(),
+                &self.production.paths,
+                &self.production_paths,
+            ),
+            (
+                &self.source,
+                "[production] exclude".into(),
+                &self.production.exclude,
+                &self.production_exclude,
+            ),
+        ];
+        for e in self.registry.entries() {
+            if let Some(rules) = &e.paths {
+                lists.push((
+                    &registry,
+                    format!("exception {} paths", e.id),
+                    rules,
+                    &e.path_patterns,
+                ));
+            }
+        }
+        let mut dead = Vec::new();
+        for (file, place, rules, patterns) in lists {
+            let mut matched = vec![false; patterns.len()];
+            for path in paths.unwrap_or_default() {
+                for i in rules.matching(path) {
+                    if let Some(m) = matched.get_mut(i) {
+                        *m = true;
+                    }
+                }
+            }
+            for (pattern, matched) in patterns.iter().zip(matched) {
+                let reversed = reversed_range(pattern);
+                if reversed.is_some() || (paths.is_some() && !matched) {
+                    dead.push(DeadPattern {
+                        file: file.to_string(),
+                        place: place.clone(),
+                        pattern: pattern.clone(),
+                        reversed_range: reversed,
+                    });
+                }
+            }
+        }
+        dead
+    }
+
+    /// How many of `paths` the `[production]` patterns make production (`paths` and not
+    /// `exclude`; the policy's own files aside).
+    pub fn production_count(&self, paths: &[Vec<u8>]) -> usize {
+        paths
+            .iter()
+            .filter(|p| self.production.is_production(p))
+            .count()
+    }
+
     /// Status of a catalog id or `unknown`.
     pub fn status_of(&self, id: &str) -> Status {
         if id == UNKNOWN {

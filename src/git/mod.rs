@@ -41,6 +41,7 @@ pub(crate) use notes::NotesReader;
 pub(crate) use object::{CommitShape, ParsedCommit, parse_commit, parse_walked_commit};
 pub use objects::Objects;
 pub use pack::{Kind as ObjectKind, Packs};
+pub use refs::tree_paths;
 pub(crate) use refs::{
     Naming, RevError, Symrefs, TreeFile, exact_ref, read_tree_file, references, remote_tips,
     resolve_policy_rev,

@@ -197,6 +197,41 @@ fn kind_of(mode: i32) -> &'static str {
     }
 }
 
+/// Every path in `commit`'s tree as path patterns see it: files and symbolic links as they
+/// are, submodules with a trailing `/` (git's index calls them directories).
+pub fn tree_paths(repo: &Repo, commit: ObjectId) -> Result<Vec<Vec<u8>>, GitError> {
+    let tree_id = repo
+        .raw
+        .find_commit(commit.oid())
+        .context(|| format!("cannot read commit {commit}"))?
+        .tree_id();
+    let mut paths = Vec::new();
+    // Directories still to list, with their path and a `/` (empty at the root).
+    let mut pending = vec![(tree_id, Vec::new())];
+    while let Some((id, prefix)) = pending.pop() {
+        let tree = repo
+            .raw
+            .find_tree(id)
+            .context(|| format!("cannot read tree {id} of commit {commit}"))?;
+        for entry in tree.iter() {
+            let mut path = prefix.clone();
+            path.extend_from_slice(entry.name_bytes());
+            match entry.filemode() {
+                0o040000 => {
+                    path.push(b'/');
+                    pending.push((entry.id(), path));
+                }
+                0o160000 => {
+                    path.push(b'/');
+                    paths.push(path);
+                }
+                _ => paths.push(path),
+            }
+        }
+    }
+    Ok(paths)
+}
+
 /// The file at `path` in `commit`'s tree. Every component is looked up in turn, so a symbolic
 /// link or submodule standing where a directory of the path should be is reported, never
 /// taken for a missing file.

@@ -11,6 +11,7 @@ mod changed_paths;
 mod colons;
 mod commit_hooks;
 mod commit_objects;
+mod dead_patterns;
 mod ecosystem;
 mod escapes;
 mod finding_codes;

@@ -383,3 +383,67 @@ fn exceptions_list_formats_and_toml_dates() {
     let (_, jsonl, _) = repo.run(&["exceptions", "list", "--format", "jsonl"]);
     assert_eq!(jsonl.lines().count(), 1);
 }
+
+#[test]
+fn the_summary_says_what_was_scanned_when_and_by_which_version() {
+    let repo = Repo::new();
+    repo.commit("One\n", &[("a", "1\n")]);
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://user:hunter2@example.com/team/app.git",
+    ]);
+    let before = jiff::Timestamp::now().as_second();
+    let (_, records) = repo.scan_jsonl(&["--all", "--since", "2020-01-01", "--at", "2026-12-01"]);
+    let after = jiff::Timestamp::now().as_second();
+    let summary = records.last().unwrap();
+    assert_eq!(summary["repository"], "https://example.com/team/app.git");
+    assert_eq!(
+        summary["revisions"],
+        serde_json::json!(["--all", "--since=2020-01-01"])
+    );
+    assert_eq!(summary["at"], "2026-12-01T00:00:00Z");
+    assert_eq!(summary["trailgate_version"], env!("CARGO_PKG_VERSION"));
+    let generated: jiff::Timestamp = summary["generated_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (before..=after).contains(&generated.as_second()),
+        "{generated}"
+    );
+
+    // Without a remote: the repository's path.
+    repo.git(&["remote", "remove", "origin"]);
+    let (_, records) = repo.scan_jsonl(&["HEAD"]);
+    let summary = records.last().unwrap();
+    let path = repo.path().canonicalize().unwrap();
+    let named = std::path::Path::new(summary["repository"].as_str().unwrap())
+        .canonicalize()
+        .unwrap();
+    assert_eq!(named, path);
+    assert_eq!(summary["revisions"], serde_json::json!(["HEAD"]));
+
+    // SOURCE_DATE_EPOCH fixes the time; a value that is not seconds stops the scan.
+    let out = repo
+        .trailgate()
+        .args(["scan", "--format", "jsonl"])
+        .env("SOURCE_DATE_EPOCH", "0")
+        .output()
+        .unwrap();
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(
+        last.contains("\"generated_at\":\"1970-01-01T00:00:00Z\""),
+        "{last}"
+    );
+    let out = repo
+        .trailgate()
+        .args(["scan"])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH is `yesterday`"));
+}

@@ -167,6 +167,15 @@ impl PathRules {
         }
     }
 
+    /// Indexes of the patterns `path` matches, itself or through a parent directory (a path
+    /// ending in `/` is a directory, as for [`PathRules::is_match`]).
+    pub(crate) fn matching(&self, path: &[u8]) -> Vec<usize> {
+        match path.strip_suffix(b"/") {
+            Some(dir) => self.dir_matches.matches(dir).into_iter().collect(),
+            None => self.matches.matches(path).into_iter().collect(),
+        }
+    }
+
     /// Index of the pattern git reports for `path`, if any matches.
     ///
     /// Like `git check-ignore -v`: the shallowest matching directory above the
@@ -467,7 +476,7 @@ fn tokenize(p: &[u8], basename: bool) -> Result<Vec<Tok>, String> {
             b'/' => Tok::Sep,
             b'?' => Tok::Any,
             b'[' => {
-                let (set, next) = parse_class(p, i + 1)?;
+                let (set, next, _) = parse_class(p, i + 1)?;
                 i = next - 1;
                 Tok::Class(set)
             }
@@ -523,8 +532,13 @@ const UNCLOSED_CLASS: &str = "unclosed character class; write `\\[` for a litera
 /// the index after the closing `]`. Mirrors git's `wildmatch`: the first
 /// member may be `]`, `-` is literal first, last or right after a range, and
 /// a reversed range adds only its first byte.
-fn parse_class(p: &[u8], start: usize) -> Result<(Box<[bool; 256]>, usize), String> {
+/// The third value is the first reversed range's ends, if any.
+fn parse_class(
+    p: &[u8],
+    start: usize,
+) -> Result<(Box<[bool; 256]>, usize, Option<(u8, u8)>), String> {
     let mut set = Box::new([false; 256]);
+    let mut reversed = None;
     let mut i = start;
     let negated = matches!(p.get(i), Some(b'!' | b'^'));
     if negated {
@@ -548,6 +562,9 @@ fn parse_class(p: &[u8], start: usize) -> Result<(Box<[bool; 256]>, usize), Stri
                 end = *p.get(i).ok_or(UNCLOSED_CLASS)?;
             }
             let lo = prev.unwrap_or(end);
+            if lo > end {
+                reversed = reversed.or(Some((lo, end)));
+            }
             for b in lo..=end {
                 set[b as usize] = true;
             }
@@ -596,7 +613,7 @@ fn parse_class(p: &[u8], start: usize) -> Result<(Box<[bool; 256]>, usize), Stri
     if !set.iter().any(|&v| v) {
         return Err("this character class matches nothing (a class never matches `/`)".into());
     }
-    Ok((set, i + 1))
+    Ok((set, i + 1, reversed))
 }
 
 /// POSIX class names as git's `wildmatch` defines them (ASCII only; its
@@ -623,6 +640,27 @@ fn add_posix_class(set: &mut [bool; 256], name: &[u8]) -> Option<()> {
         }
     }
     Some(())
+}
+
+/// The ends of the first reversed range in a class of `pattern` (`[z-a]`): almost surely a
+/// mistake, since git then matches the first character alone.
+pub(crate) fn reversed_range(pattern: &str) -> Option<(char, char)> {
+    let p = pattern.as_bytes();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            b'\\' => i += 2,
+            b'[' => {
+                let (_, next, reversed) = parse_class(p, i + 1).ok()?;
+                if let Some((lo, hi)) = reversed {
+                    return Some((char::from(lo), char::from(hi)));
+                }
+                i = next;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Production = matches `paths` and not `exclude`.
