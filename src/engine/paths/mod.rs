@@ -476,9 +476,9 @@ fn tokenize(p: &[u8], basename: bool) -> Result<Vec<Tok>, String> {
             b'/' => Tok::Sep,
             b'?' => Tok::Any,
             b'[' => {
-                let (set, next, _) = parse_class(p, i + 1)?;
-                i = next - 1;
-                Tok::Class(set)
+                let class = parse_class(p, i + 1)?;
+                i = class.next - 1;
+                Tok::Class(class.set)
             }
             b'*' => {
                 let start = i;
@@ -528,15 +528,19 @@ fn tokenize(p: &[u8], basename: bool) -> Result<Vec<Tok>, String> {
 
 const UNCLOSED_CLASS: &str = "unclosed character class; write `\\[` for a literal `[`";
 
-/// Parse a class whose `[` is just before `start`; returns the byte set and
-/// the index after the closing `]`. Mirrors git's `wildmatch`: the first
+/// A parsed class: its byte set, the index after its `]`, and the ends of its first reversed
+/// range (`[z-a]`), if any.
+struct Class {
+    set: Box<[bool; 256]>,
+    next: usize,
+    reversed: Option<(u8, u8)>,
+}
+
+/// Parse a class whose `[` is just before `start`; see [`Class`].
+/// Mirrors git's `wildmatch`: the first
 /// member may be `]`, `-` is literal first, last or right after a range, and
 /// a reversed range adds only its first byte.
-/// The third value is the first reversed range's ends, if any.
-fn parse_class(
-    p: &[u8],
-    start: usize,
-) -> Result<(Box<[bool; 256]>, usize, Option<(u8, u8)>), String> {
+fn parse_class(p: &[u8], start: usize) -> Result<Class, String> {
     let mut set = Box::new([false; 256]);
     let mut reversed = None;
     let mut i = start;
@@ -613,7 +617,11 @@ fn parse_class(
     if !set.iter().any(|&v| v) {
         return Err("this character class matches nothing (a class never matches `/`)".into());
     }
-    Ok((set, i + 1, reversed))
+    Ok(Class {
+        set,
+        next: i + 1,
+        reversed,
+    })
 }
 
 /// POSIX class names as git's `wildmatch` defines them (ASCII only; its
@@ -651,11 +659,11 @@ pub(crate) fn reversed_range(pattern: &str) -> Option<(char, char)> {
         match p[i] {
             b'\\' => i += 2,
             b'[' => {
-                let (_, next, reversed) = parse_class(p, i + 1).ok()?;
-                if let Some((lo, hi)) = reversed {
+                let class = parse_class(p, i + 1).ok()?;
+                if let Some((lo, hi)) = class.reversed {
                     return Some((char::from(lo), char::from(hi)));
                 }
-                i = next;
+                i = class.next;
             }
             _ => i += 1,
         }

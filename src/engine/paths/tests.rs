@@ -629,3 +629,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn reversed_ranges_are_found_where_git_reads_a_class() {
+    let cases = [
+        ("[z-a].rs", Some(('z', 'a'))),
+        ("src/[!9-0]x", Some(('9', '0'))),
+        ("[a-z]/[0-9]", None),
+        ("\\[z-a]", None),
+        ("[]z-a]", Some(('z', 'a'))),
+        ("[a-]z", None),
+        ("[z-a", None),
+    ];
+    for (pattern, want) in cases {
+        assert_eq!(super::reversed_range(pattern), want, "{pattern}");
+    }
+}
