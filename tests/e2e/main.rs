@@ -12,6 +12,7 @@ mod colons;
 mod commit_hooks;
 mod commit_objects;
 mod dead_patterns;
+mod docs_examples;
 mod ecosystem;
 mod escapes;
 mod finding_codes;
