@@ -204,7 +204,10 @@ fn every_checked_example_prints_what_the_documentation_shows() {
             failures.extend(run_block(&block));
         }
     }
-    assert!(steps >= 20, "only {steps} checked commands: the marks were lost");
+    assert!(
+        steps >= 20,
+        "only {steps} checked commands: the marks were lost"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -634,3 +634,102 @@ fn the_github_action_fetches_the_notes_a_clone_leaves_behind() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The script of the GitHub Action's step named `name` (a `run: |` block), unindented.
+fn action_script(name: &str) -> String {
+    let action = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml"))
+        .expect("action.yml");
+    let mut lines = action
+        .lines()
+        .skip_while(|l| l.trim() != format!("- name: {name}"))
+        .skip_while(|l| l.trim() != "run: |");
+    assert!(lines.next().is_some(), "the step `{name}` runs a script");
+    let body: Vec<&str> = lines
+        .take_while(|l| !l.trim_start().starts_with("- name:"))
+        .collect();
+    let indent = body[0].len() - body[0].trim_start().len();
+    body.iter()
+        .map(|l| l.get(indent..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_branch() {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[defaults]\nstatus = \"approved\"\n[assistants.cursor]\nstatus = \"restricted\"\n[production]\npaths = [\"src/\"]\n",
+        None,
+    );
+    repo.commit("Policy\n", &[]);
+    repo.commit("Old\n\nAssisted-by: Cursor\n", &[("src/old.rs", "o\n")]);
+    let (_, jsonl, _) = repo.run(&["scan", "--format", "jsonl"]);
+    let base = repo.commit(
+        "Accept the past\n",
+        &[(".trailgate/baseline.jsonl", &jsonl)],
+    );
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // The pull request empties the baseline, trying to accept what it adds: it is not read.
+    repo.commit(
+        "Sneaky\n",
+        &[(".trailgate/baseline.jsonl", "{\"commits\":[]}")],
+    );
+    let head = repo.commit("New\n\nAssisted-by: Cursor\n", &[("src/new.rs", "n\n")]);
+
+    // The action's binary, where its build step puts it.
+    let runner = repo.home.path().join("runner");
+    std::fs::create_dir_all(runner.join("trailgate/bin")).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_trailgate"),
+        runner.join("trailgate/bin/trailgate"),
+    )
+    .unwrap();
+    let outputs = repo.home.path().join("github-output");
+    let scan = |baseline: &str, revisions: &str| {
+        let script = format!(
+            "export RUNNER_TEMP='{}' GITHUB_OUTPUT='{}' BASE_SHA='{base}' HEAD_SHA='{head}' \
+             REVISIONS='{revisions}' POLICY='main:.trailgate/policy.toml' BASELINE='{baseline}' SARIF=out.sarif\n{}",
+            runner.display(),
+            outputs.display(),
+            action_script("Scan"),
+        );
+        let _ = std::fs::remove_file(&outputs);
+        let _ = std::fs::remove_file(repo.path().join("out.sarif"));
+        let out = repo.bash(&script);
+        let exit = std::fs::read_to_string(&outputs).unwrap_or_default();
+        let sarif: serde_json::Value = std::fs::read_to_string(repo.path().join("out.sarif"))
+            .map_or(serde_json::Value::Null, |text| {
+                serde_json::from_str(&text).unwrap()
+            });
+        (out.status.code(), exit, sarif)
+    };
+    let (status, exit, sarif) = scan("main:.trailgate/baseline.jsonl", "");
+    assert_eq!(status, Some(0), "exit 1 does not fail the scan step itself");
+    assert_eq!(exit.trim(), "exit-code=1", "the new commit fails");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        1,
+        "only the pull request's commits: {results:?}"
+    );
+    assert_eq!(results[0]["properties"]["commit"], head.as_str());
+
+    // The whole history with the baseline: the old commit is accepted, the new one still fails.
+    let (_, exit, sarif) = scan("main:.trailgate/baseline.jsonl", "HEAD");
+    assert_eq!(exit.trim(), "exit-code=1");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let states: Vec<(&str, Option<&str>)> = results
+        .iter()
+        .map(|r| (r["level"].as_str().unwrap(), r["baselineState"].as_str()))
+        .collect();
+    assert_eq!(states, [("error", None), ("note", Some("unchanged"))]);
+
+    // A baseline that cannot be read fails the step (exit 2).
+    let (status, exit, sarif) = scan("main:nowhere.jsonl", "HEAD");
+    assert_eq!(status, Some(2));
+    assert_eq!(exit.trim(), "exit-code=2");
+    assert!(
+        sarif.is_null(),
+        "no report from a scan that could not judge"
+    );
+}
