@@ -395,9 +395,28 @@ fn the_summary_says_what_was_scanned_when_and_by_which_version() {
         "https://user:hunter2@example.com/team/app.git",
     ]);
     let before = jiff::Timestamp::now().as_second();
-    let (_, records) = repo.scan_jsonl(&["--all", "--since", "2020-01-01", "--at", "2026-12-01"]);
+    let out = repo
+        .trailgate()
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--all",
+            "--since",
+            "2020-01-01",
+            "--at",
+            "2026-12-01",
+        ])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
     let after = jiff::Timestamp::now().as_second();
-    let summary = records.last().unwrap();
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let summary: serde_json::Value = serde_json::from_str(&last).unwrap();
     assert_eq!(summary["repository"], "https://example.com/team/app.git");
     assert_eq!(
         summary["revisions"],
@@ -415,6 +434,10 @@ fn the_summary_says_what_was_scanned_when_and_by_which_version() {
     repo.git(&["remote", "remove", "origin"]);
     let (_, records) = repo.scan_jsonl(&["HEAD"]);
     let summary = records.last().unwrap();
+    assert_eq!(
+        summary["generated_at"], "2027-01-15T08:00:00Z",
+        "the tests' fixed time"
+    );
     let path = repo.path().canonicalize().unwrap();
     let named = std::path::Path::new(summary["repository"].as_str().unwrap())
         .canonicalize()

@@ -54,7 +54,10 @@ impl Repo {
             .env("GIT_AUTHOR_EMAIL", "jane@example.com")
             .env("GIT_COMMITTER_NAME", "Jane Doe")
             .env("GIT_COMMITTER_EMAIL", "jane@example.com")
-            .env("LC_ALL", "C");
+            .env("LC_ALL", "C")
+            // Reports say when they were made: one fixed time, so two runs compare byte for
+            // byte (a test of the time itself removes it).
+            .env("SOURCE_DATE_EPOCH", "1800000000");
     }
 
     /// Run git; panic with its stderr if it fails.

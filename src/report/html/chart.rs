@@ -14,6 +14,9 @@ const PALETTE: [&str; 10] = [
 
 /// Beyond this many months the axis names each January alone.
 const LABEL_EVERY_MONTH_UP_TO: u32 = 120;
+/// The width the slots share (pixels), so that years of history fit the page: each slot is
+/// 24 pixels wide at most and 3 at least.
+const PLOT_WIDTH: usize = 1100;
 
 /// A month as `year * 12 + (month - 1)`: consecutive months are consecutive numbers.
 type MonthIndex = i64;
@@ -82,7 +85,9 @@ impl Months {
             .unwrap_or(1)
             .max(1);
         let every_month = slots.len() as u64 <= u64::from(LABEL_EVERY_MONTH_UP_TO);
-        let (bar, gap, height, left, bottom) = (18usize, 6usize, 220usize, 48usize, 60usize);
+        let slot = (PLOT_WIDTH / slots.len().max(1)).clamp(3, 24);
+        let (bar, gap) = (slot - slot / 4, slot / 4);
+        let (height, left, bottom) = (220usize, 48usize, 60usize);
         let width = left + slots.len() * (bar + gap) + 20;
         let mut svg = String::new();
         let _ = writeln!(
