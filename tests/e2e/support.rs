@@ -54,10 +54,7 @@ impl Repo {
             .env("GIT_AUTHOR_EMAIL", "jane@example.com")
             .env("GIT_COMMITTER_NAME", "Jane Doe")
             .env("GIT_COMMITTER_EMAIL", "jane@example.com")
-            .env("LC_ALL", "C")
-            // Reports say when they were made: one fixed time, so two runs compare byte for
-            // byte (a test of the time itself removes it).
-            .env("SOURCE_DATE_EPOCH", "1800000000");
+            .env("LC_ALL", "C");
     }
 
     /// Run git; panic with its stderr if it fails.
@@ -233,7 +230,10 @@ impl Repo {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", self.home.path().join("gitconfig"));
+            .env("GIT_CONFIG_GLOBAL", self.home.path().join("gitconfig"))
+            // Reports say when they were made: one fixed time, so two runs compare byte for
+            // byte (a test of the time itself removes it).
+            .env("SOURCE_DATE_EPOCH", "1800000000");
         cmd
     }
 
