@@ -87,8 +87,18 @@ fn policy_tree(policy: &Policy) -> Option<(String, Vec<Vec<u8>>)> {
         source::Spec::Rev { rev, .. } => rev,
         source::Spec::File(_) => "HEAD".to_string(),
     };
+    // No commit yet: nothing to check against.
     let id = git::resolve_commit_id(&repo, &rev).ok()?;
-    let paths = git::tree_paths(&repo, id).ok()?;
+    let paths = match git::tree_paths(&repo, id) {
+        Ok(paths) => paths,
+        Err(e) => {
+            eprintln!(
+                "{}: the patterns were not checked against {rev}: {e}",
+                "warning".yellow().bold()
+            );
+            return None;
+        }
+    };
     let short = id.to_string();
     Some((format!("{rev} ({})", &short[..12.min(short.len())]), paths))
 }

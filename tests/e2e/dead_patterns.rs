@@ -62,6 +62,31 @@ fn policy_check_warns_about_each_pattern_that_matches_nothing() {
 }
 
 #[test]
+fn a_tree_that_cannot_be_read_is_said_not_checked() {
+    let repo = Repo::new();
+    repo.policy("version = 1\n[production]\npaths = [\"nowhere/\"]\n", None);
+    // A commit whose tree is not in the repository.
+    let commit = "tree 1111111111111111111111111111111111111111\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nBroken\n";
+    repo.write("commit.txt", commit);
+    let id = repo.git(&[
+        "hash-object",
+        "-t",
+        "commit",
+        "--literally",
+        "-w",
+        "commit.txt",
+    ]);
+    repo.git(&["update-ref", "refs/heads/main", id.trim()]);
+    let (code, out, err) = repo.run(&["policy", "check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok "), "{out}");
+    assert!(
+        err.contains("warning: the patterns were not checked against HEAD"),
+        "{err}"
+    );
+}
+
+#[test]
 fn outside_a_commit_only_reversed_ranges_are_named() {
     let repo = Repo::new();
     repo.policy(

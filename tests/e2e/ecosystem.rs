@@ -696,6 +696,12 @@ fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_bra
         let _ = std::fs::remove_file(&outputs);
         let _ = std::fs::remove_file(repo.path().join("out.sarif"));
         let out = repo.bash(&script);
+        let log = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            log.contains("::warning::the baseline"),
+            !baseline.contains(':'),
+            "a baseline from the checkout is warned about: {log}"
+        );
         let exit = std::fs::read_to_string(&outputs).unwrap_or_default();
         let sarif: serde_json::Value = std::fs::read_to_string(repo.path().join("out.sarif"))
             .map_or(serde_json::Value::Null, |text| {
@@ -723,6 +729,10 @@ fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_bra
         .map(|r| (r["level"].as_str().unwrap(), r["baselineState"].as_str()))
         .collect();
     assert_eq!(states, [("error", None), ("note", Some("unchanged"))]);
+
+    // From the checkout: the pull request's emptied copy is read, and the log says why not to.
+    let (_, exit, _) = scan(".trailgate/baseline.jsonl", "HEAD");
+    assert_eq!(exit.trim(), "exit-code=1");
 
     // A baseline that cannot be read fails the step (exit 2).
     let (status, exit, sarif) = scan("main:nowhere.jsonl", "HEAD");
