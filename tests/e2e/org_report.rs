@@ -178,6 +178,22 @@ fn the_merged_report_adds_up_in_every_format() {
 }
 
 #[test]
+fn a_report_may_come_through_a_pipe() {
+    let (repos, files, summaries) = reports();
+    let piped = std::fs::read_to_string(&files[0]).unwrap();
+    let out = repos[0]
+        .trailgate()
+        .args(["report", "--format", "jsonl", "/dev/stdin", &files[1]])
+        .write_stdin(piped)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let totals: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(totals["commits"], sum(&summaries[..2], "/commits"));
+}
+
+#[test]
 fn broken_or_repeated_reports_are_refused() {
     let (repos, files, _) = reports();
     let home = repos[0].home.path();
