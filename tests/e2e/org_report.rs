@@ -255,3 +255,28 @@ fn broken_or_repeated_reports_are_refused() {
     assert_eq!(code, 2);
     assert!(err.contains("a merged report"), "{err}");
 }
+
+#[test]
+fn a_repository_without_commits_has_its_row_and_section() {
+    let (repos, files, _) = reports();
+    let empty = Repo::new();
+    empty.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://github.com/acme/empty.git",
+    ]);
+    let file = repos[0].home.path().join("empty.jsonl");
+    let (code, _, err) = empty.run(&["scan", "--format", "jsonl", "-o", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (_, html, _) = repos[0].run(&[
+        "report",
+        "--format",
+        "html",
+        &files[1],
+        file.to_str().unwrap(),
+    ]);
+    assert!(html.contains("<a href=\"#repo-2\">https://github.com/acme/empty.git</a>"));
+    let section = &html[html.find("<section id=\"repo-2\">").expect("its section")..];
+    assert!(section.contains("No commit fails the policy."));
+}

@@ -194,43 +194,27 @@ fn failing<W: Write>(p: &mut String, h: &HtmlReporter<W>, s: &SummaryRecord) {
             options(&mut h.failing_codes.iter().copied()),
         );
     }
-    let header = "<table class=\"failing\"><tr><th>commit</th><th>date</th><th>author</th><th>subject</th><th>findings</th></tr>\n";
-    for (name, part) in &h.parts {
-        let index = s
-            .repositories
-            .iter()
-            .position(|r| &r.identity.repository == name);
-        if let Some(i) = index {
+    if s.repositories.is_empty() {
+        for (_, part) in &h.parts {
+            failing_rows(p, part);
+        }
+    } else {
+        // A section per repository, in the summary's order, even one with no commit.
+        for (i, r) in s.repositories.iter().enumerate() {
+            let name = &r.identity.repository;
+            let part = part(h, name);
             let _ = writeln!(
                 p,
                 "<section id=\"repo-{}\"><h3>{} (<span class=\"repo-failing\">{}</span> failing)</h3>",
                 i + 1,
                 escape(name),
-                part.failing_total
+                r.verdicts.fail
             );
-            identity_table(
-                p,
-                &s.repositories[i].identity,
-                &format!("scanned-{}", i + 1),
-            );
-        }
-        if !part.failing.is_empty() {
-            p.push_str(header);
-            for row in &part.failing {
-                p.push_str(row);
+            identity_table(p, &r.identity, &format!("scanned-{}", i + 1));
+            match part.filter(|part| part.failing_total > 0) {
+                Some(part) => failing_rows(p, part),
+                None => p.push_str("<p>No commit fails the policy.</p>\n"),
             }
-            p.push_str("</table>\n");
-        } else if index.is_some() {
-            p.push_str("<p>No commit fails the policy.</p>\n");
-        }
-        let unlisted = part.failing_total - part.failing.len() as u64;
-        if unlisted > 0 {
-            let _ = writeln!(
-                p,
-                "<p>and {unlisted} more failing commits (the jsonl format has them all).</p>"
-            );
-        }
-        if index.is_some() {
             p.push_str("</section>\n");
         }
     }
@@ -238,6 +222,24 @@ fn failing<W: Write>(p: &mut String, h: &HtmlReporter<W>, s: &SummaryRecord) {
         let _ = writeln!(p, "<script>\n{FILTER_SCRIPT}</script>");
     }
     p.push_str("</section>\n");
+}
+
+/// A repository's failing commits as listed, and how many more there are.
+fn failing_rows(p: &mut String, part: &RepositoryPart) {
+    if !part.failing.is_empty() {
+        p.push_str("<table class=\"failing\"><tr><th>commit</th><th>date</th><th>author</th><th>subject</th><th>findings</th></tr>\n");
+        for row in &part.failing {
+            p.push_str(row);
+        }
+        p.push_str("</table>\n");
+    }
+    let unlisted = part.failing_total - part.failing.len() as u64;
+    if unlisted > 0 {
+        let _ = writeln!(
+            p,
+            "<p>and {unlisted} more failing commits (the jsonl format has them all).</p>"
+        );
+    }
 }
 
 fn policy(p: &mut String, s: &SummaryRecord) {
