@@ -79,6 +79,9 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
     }
     let mut output = Output::open(args.output.as_deref())?;
     let mut baseline_out = match &args.write_baseline {
+        Some(path) if path.as_os_str() == "-" => {
+            bail!("--write-baseline needs a file: standard output carries the report")
+        }
         Some(path) => Some(Output::open(Some(path))?),
         None => None,
     };

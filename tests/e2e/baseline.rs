@@ -174,6 +174,12 @@ fn an_unreadable_baseline_stops_the_scan_with_its_line() {
         assert_eq!(code, 2, "{name}: {out}");
         assert!(err.contains(said), "{name}: {err}");
     }
+    let (code, out, err) = repo.run(&["scan", "--write-baseline", "-"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.is_empty() && err.contains("--write-baseline needs a file"),
+        "{err}"
+    );
     let (code, _, err) = repo.run(&["scan", "--baseline", "missing.jsonl"]);
     assert_eq!(code, 2);
     assert!(
