@@ -47,12 +47,12 @@ pub(super) fn init(args: InitArgs) -> Result<u8> {
     });
     match head {
         Some(paths) => {
-            let files = paths.iter().filter(|p| !p.ends_with(b"/")).count();
+            // Files and submodules alike: both are paths a policy can make production.
             let matched = policy.production_count(&paths);
             writeln!(
                 std::io::stdout(),
                 "The starter [production] patterns make {matched} of the {} in HEAD production.",
-                counted(files as u64, "file", "files")
+                counted(paths.len() as u64, "path", "paths")
             )?;
             if matched == 0 {
                 writeln!(

@@ -19,7 +19,8 @@ pub(super) fn report(args: ReportArgs) -> Result<u8> {
     for path in &args.reports {
         let report = read(path)?;
         let repository = report.summary.identity.repository.clone();
-        if let Some(first) = seen.insert(repository.clone(), path.display().to_string()) {
+        let key = merge::repository_key(&repository);
+        if let Some(first) = seen.insert(key, path.display().to_string()) {
             bail!(
                 "{} and {first} both report on {repository}: give each repository once (scan several revisions of it in one report: `trailgate scan A B`)",
                 path.display()
@@ -66,7 +67,7 @@ pub(super) fn report(args: ReportArgs) -> Result<u8> {
     reporter.finish(&totals)?;
     drop(reporter);
     output.commit()?;
-    Ok(u8::from(totals.verdicts_failing() > 0))
+    Ok(totals.exit_code)
 }
 
 /// The report at `path`, its summary read.

@@ -118,7 +118,7 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
         Ok(Some((record, rendered)))
     })?;
     progress.finish_and_clear();
-    let (summary, worst) = summary.finish(&policy, identity, true);
+    let summary = summary.finish(&policy, identity, true);
     reporter.finish(&summary)?;
     drop(reporter);
     output.commit()?;
@@ -139,7 +139,7 @@ pub(super) fn scan(args: ScanArgs) -> Result<u8> {
             "note: no policy found; this is an inventory. `trailgate init` writes a starter policy."
         );
     }
-    Ok(if worst == Some(Severity::Error) { 1 } else { 0 })
+    Ok(summary.exit_code)
 }
 
 /// The reporter of `format`, writing to `out`; `severity` sets SARIF's rule levels and

@@ -374,7 +374,13 @@ fn severity(cx: &mut Context, raw: &BTreeMap<String, Spanned<String>>) -> HashMa
             );
             cx.push(d.help("use one of: error, warning, info, off"));
         }
-        if let (Some(c), Some(l)) = (parsed_code, parsed_level) {
+        if parsed_code == Some(Code::Baselined) && parsed_level == Some(Severity::Off) {
+            let d = cx.at(
+                level.span().start,
+                "`baselined` cannot be `off`: a refreshed baseline (`--write-baseline`) is written from the findings reported, so it would forget what the earlier one accepted",
+            );
+            cx.push(d.help("use `info` (the default) or `warning`; `scan --quiet` leaves commits without error findings out of the human report"));
+        } else if let (Some(c), Some(l)) = (parsed_code, parsed_level) {
             severity.insert(c, l);
         }
     }

@@ -70,8 +70,10 @@ impl Baseline {
             line,
             reason,
         };
+        // A `json` report is one document whose `commits` is a list; a jsonl report of one
+        // line is its summary, whose `commits` is a count.
         let document = serde_json::from_str::<serde_json::Value>(text).ok();
-        if let Some(doc) = document.filter(|d| d.get("commits").is_some()) {
+        if let Some(doc) = document.filter(|d| d.get("commits").is_some_and(|c| c.is_array())) {
             let report: JsonReport =
                 serde_json::from_value(doc).map_err(|e| error(1, e.to_string()))?;
             for commit in report.commits {
@@ -154,7 +156,6 @@ impl Baseline {
             changed = true;
         }
         if changed {
-            record.findings.retain(|f| f.severity != Severity::Off);
             record.verdict = verdict_of(&record.findings);
         }
     }
@@ -201,6 +202,17 @@ mod tests {
                 Code::AiSignoff,
                 Some("claude-code".into())
             )));
+        }
+    }
+
+    #[test]
+    fn a_report_without_findings_lists_none() {
+        for text in [
+            "{\"type\":\"summary\",\"commits\":1,\"findings\":{}}\n",
+            "{\"commits\":[],\"summary\":{\"commits\":0}}",
+            "",
+        ] {
+            assert!(Baseline::parse(text, "b").unwrap().is_empty(), "{text}");
         }
     }
 

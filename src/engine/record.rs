@@ -164,17 +164,13 @@ pub struct SummaryRecord {
     pub(crate) unused_exceptions: Vec<String>,
     /// True when the embedded default was used (an inventory).
     pub(crate) embedded_policy: bool,
+    /// The exit status the findings give: 1 when any has severity `error` (the summary's
+    /// `unused-exception` included), else 0.
+    pub exit_code: u8,
     /// In a merged report (`trailgate report`), each repository's own summary, in the order
     /// given; the fields above are their totals.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) repositories: Vec<SummaryRecord>,
-}
-
-impl SummaryRecord {
-    /// Commits whose verdict is `fail`.
-    pub fn verdicts_failing(&self) -> u64 {
-        self.verdicts.fail
-    }
 }
 
 /// What a report judged (SPEC §11): carried by the summary and every format's header.
@@ -236,7 +232,7 @@ impl SummaryBuilder {
         policy: &Policy,
         identity: ScanIdentity,
         unused: bool,
-    ) -> (SummaryRecord, Option<Severity>) {
+    ) -> SummaryRecord {
         let mut unused_exceptions = Vec::new();
         let severity = policy.severity(Code::UnusedException);
         if unused && severity != Severity::Off {
@@ -260,7 +256,7 @@ impl SummaryBuilder {
             }),
             _ => None,
         };
-        let summary = SummaryRecord {
+        SummaryRecord {
             kind: "summary",
             identity,
             commits: self.commits,
@@ -274,8 +270,8 @@ impl SummaryBuilder {
             registry,
             unused_exceptions,
             embedded_policy: policy.embedded,
+            exit_code: u8::from(self.worst == Some(Severity::Error)),
             repositories: Vec::new(),
-        };
-        (summary, self.worst)
+        }
     }
 }

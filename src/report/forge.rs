@@ -111,7 +111,7 @@ impl CommitLinks {
 }
 
 /// `(scheme, host[:port], path)` of a remote URL or scp-like `user@host:path`.
-fn split_remote(url: &str) -> Option<(String, &str, &str)> {
+pub(crate) fn split_remote(url: &str) -> Option<(String, &str, &str)> {
     if let Some((scheme, rest)) = url.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
         if !matches!(scheme.as_str(), "https" | "http" | "ssh" | "git") {

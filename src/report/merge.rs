@@ -3,9 +3,10 @@
 //! checks that a report is whole (one summary, last, counting the commits before it) so a
 //! truncated artifact cannot pass for a clean repository.
 
-use crate::engine::findings::Verdict;
+use crate::engine::findings::{Code, Verdict, verdict_of};
 use crate::engine::record::{CommitRecord, ScanIdentity, SourceDigest, SummaryRecord};
-use std::collections::BTreeSet;
+use crate::report::forge;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A report that cannot be merged: which, where and why.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +83,7 @@ impl RepositoryReport {
         Records {
             report: self,
             lines: lines.into_iter(),
-            tally: [0; 3],
+            tally: Tally::default(),
             done: false,
         }
     }
@@ -100,9 +101,57 @@ impl RepositoryReport {
 pub struct Records<'r> {
     report: &'r RepositoryReport,
     lines: std::vec::IntoIter<(usize, &'r str)>,
-    /// Records seen per verdict: pass, warn, fail.
-    tally: [u64; 3],
+    /// What the records add up to, to compare with the summary.
+    tally: Tally,
     done: bool,
+}
+
+/// The counts a summary states, taken from the records themselves.
+#[derive(Default, PartialEq, Eq)]
+struct Tally {
+    commits: u64,
+    verdicts: [u64; 3],
+    by_assistant: BTreeMap<String, u64>,
+    findings: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn add(&mut self, record: &CommitRecord) {
+        self.commits += 1;
+        self.verdicts[match record.verdict {
+            Verdict::Pass => 0,
+            Verdict::Warn => 1,
+            Verdict::Fail => 2,
+        }] += 1;
+        for a in &record.assistants {
+            *self.by_assistant.entry(a.id.clone()).or_default() += 1;
+        }
+        for f in &record.findings {
+            *self
+                .findings
+                .entry(f.code.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// The counts `summary` states; its `unused-exception` findings are its own (one per
+    /// entry of `unused_exceptions`), no record carries them.
+    fn of(summary: &SummaryRecord) -> Tally {
+        let mut findings = summary.findings.clone();
+        let unused = findings.remove(Code::UnusedException.as_str()).unwrap_or(0);
+        let listed = summary.unused_exceptions.len() as u64;
+        if unused != listed {
+            // Never equal to a tally of records: reported as not adding up.
+            findings.insert(Code::UnusedException.as_str().to_string(), unused);
+        }
+        let v = &summary.verdicts;
+        Tally {
+            commits: summary.commits,
+            verdicts: [v.pass, v.warn, v.fail],
+            by_assistant: summary.by_assistant.clone(),
+            findings,
+        }
+    }
 }
 
 impl Iterator for Records<'_> {
@@ -116,44 +165,82 @@ impl Iterator for Records<'_> {
             self.done = true;
             return self.check_counts().err().map(Err);
         };
-        let parsed = serde_json::from_str::<CommitRecord>(line);
-        Some(match parsed {
+        let record = serde_json::from_str::<CommitRecord>(line)
+            .map_err(|e| format!("not a commit record: {e}"))
+            .and_then(|record| {
+                // The verdict is the worst severity among the findings (a record edited to
+                // keep `fail` without its findings, or the other way round, is refused).
+                if verdict_of(&record.findings) == record.verdict {
+                    Ok(record)
+                } else {
+                    Err(format!(
+                        "the verdict `{}` does not follow from the record's findings: the report was changed; scan again",
+                        record.verdict.as_str()
+                    ))
+                }
+            });
+        Some(match record {
             Ok(mut record) => {
                 record.repository = Some(self.report.summary.identity.repository.clone());
-                self.tally[match record.verdict {
-                    Verdict::Pass => 0,
-                    Verdict::Warn => 1,
-                    Verdict::Fail => 2,
-                }] += 1;
+                self.tally.add(&record);
                 Ok(record)
             }
-            Err(e) => {
+            Err(reason) => {
                 self.done = true;
-                Err(self
-                    .report
-                    .error(Some(index + 1), format!("not a commit record: {e}")))
+                Err(self.report.error(Some(index + 1), reason))
             }
         })
     }
 }
 
 impl Records<'_> {
-    /// The records seen add up to the summary.
+    /// The records seen add up to the summary: commits, verdicts, assistants and findings.
     fn check_counts(&self) -> Result<(), MergeError> {
-        let s = &self.report.summary;
-        let said = [s.verdicts.pass, s.verdicts.warn, s.verdicts.fail];
-        let counted: u64 = self.tally.iter().sum();
-        if self.tally == said && counted == s.commits {
+        let said = Tally::of(&self.report.summary);
+        if self.tally == said {
             return Ok(());
         }
-        let t = self.tally;
+        let (t, s) = (&self.tally, &said);
+        let what = if t.commits != s.commits || t.verdicts != s.verdicts {
+            format!(
+                "{} commit records ({} pass, {} warn, {} fail) where the summary counts {} ({} pass, {} warn, {} fail)",
+                t.commits,
+                t.verdicts[0],
+                t.verdicts[1],
+                t.verdicts[2],
+                s.commits,
+                s.verdicts[0],
+                s.verdicts[1],
+                s.verdicts[2]
+            )
+        } else if t.by_assistant != s.by_assistant {
+            "the commits per assistant differ from the summary's".to_string()
+        } else {
+            "the findings per code differ from the summary's".to_string()
+        };
         Err(self.report.error(
             None,
-            format!(
-                "{counted} commit records ({} pass, {} warn, {} fail) where the summary counts {} ({} pass, {} warn, {} fail): records are missing or were changed; scan again",
-                t[0], t[1], t[2], s.commits, said[0], said[1], said[2]
-            ),
+            format!("{what}: records are missing or were changed; scan again"),
         ))
+    }
+}
+
+/// The repository a report names, as one key for the ways a remote is written: scheme, user
+/// and a trailing `.git` or `/` aside, host in lower case (`git@github.com:o/r.git` and
+/// `https://github.com/o/r` are one repository); a path stays as it is.
+pub fn repository_key(repository: &str) -> String {
+    match forge::split_remote(repository) {
+        Some((_, host, path)) => {
+            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+            let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+            let path = path.trim_matches('/');
+            let path = path
+                .strip_suffix(".git")
+                .unwrap_or(path)
+                .trim_end_matches('/');
+            format!("{host}/{path}")
+        }
+        None => repository.to_string(),
     }
 }
 
@@ -174,20 +261,29 @@ pub fn totals(repositories: Vec<SummaryRecord>, identity: ScanIdentity) -> Summa
         registry: None,
         unused_exceptions: Vec::new(),
         embedded_policy: !repositories.is_empty(),
+        exit_code: 0,
         repositories: Vec::new(),
     };
+    // Saturating: counts read from files must not overflow whatever they say.
+    let add = |to: &mut u64, n: u64| *to = to.saturating_add(n);
     for r in &repositories {
-        total.commits += r.commits;
+        add(&mut total.commits, r.commits);
         for (id, n) in &r.by_assistant {
-            *total.by_assistant.entry(id.clone()).or_default() += n;
+            add(total.by_assistant.entry(id.clone()).or_default(), *n);
         }
-        total.verdicts.pass += r.verdicts.pass;
-        total.verdicts.warn += r.verdicts.warn;
-        total.verdicts.fail += r.verdicts.fail;
+        add(&mut total.verdicts.pass, r.verdicts.pass);
+        add(&mut total.verdicts.warn, r.verdicts.warn);
+        add(&mut total.verdicts.fail, r.verdicts.fail);
         for (code, n) in &r.findings {
-            *total.findings.entry(code.clone()).or_default() += n;
+            add(total.findings.entry(code.clone()).or_default(), *n);
         }
         total.embedded_policy &= r.embedded_policy;
+        total.exit_code = total.exit_code.max(r.exit_code);
+        total.unused_exceptions.extend(
+            r.unused_exceptions
+                .iter()
+                .map(|id| format!("{id} ({})", r.identity.repository)),
+        );
     }
     // One policy for all is named as such; several are listed per repository.
     let digests: BTreeSet<&str> = repositories

@@ -45,6 +45,15 @@ pub(crate) fn render_results(record: &CommitRecord, fallback_uri: Option<&str>) 
     out
 }
 
+/// `COMMIT:CODE:SUBJECT`, so an alert stays one alert across runs; in a merged report the
+/// repository comes first, since forks share commits.
+fn fingerprint(record: &CommitRecord, code: Code, subject: &str) -> String {
+    match &record.repository {
+        Some(repository) => format!("{repository}:{}:{}:{subject}", record.id, code.as_str()),
+        None => format!("{}:{}:{subject}", record.id, code.as_str()),
+    }
+}
+
 fn result(record: &CommitRecord, f: &Finding, fallback_uri: Option<&str>) -> Value {
     let subject = f
         .assistant
@@ -68,7 +77,7 @@ fn result(record: &CommitRecord, f: &Finding, fallback_uri: Option<&str>) -> Val
         "level": level(f.severity),
         "message": { "text": text },
         "partialFingerprints": {
-            "trailgateFinding/v1": format!("{}:{}:{}", record.id, code.as_str(), subject),
+            "trailgateFinding/v1": fingerprint(record, code, subject),
         },
         "properties": {
             "commit": record.id,

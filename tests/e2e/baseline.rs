@@ -190,3 +190,35 @@ fn an_unreadable_baseline_stops_the_scan_with_its_line() {
     assert_eq!(code, 2);
     assert!(err.contains("no baseline report at this path"), "{err}");
 }
+
+#[test]
+fn a_baseline_of_a_clean_history_reads_back_and_accepts_nothing() {
+    let repo = Repo::new();
+    repo.policy(POLICY, None);
+    repo.commit("Clean\n", &[("src/a.rs", "a\n")]);
+    let base = file(&repo, "clean.jsonl");
+    let (code, _, _) = repo.run(&["scan", "--write-baseline", &base, "--summary"]);
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read_to_string(&base).unwrap().lines().count(), 1);
+    repo.commit("New\n\nAssisted-by: Cursor\n", &[("src/b.rs", "b\n")]);
+    let (code, _) = repo.scan_jsonl(&["--baseline", &base]);
+    assert_eq!(code, 1, "the new finding counts");
+}
+
+#[test]
+fn baselined_findings_cannot_be_turned_off() {
+    let (repo, _) = history();
+    repo.policy(&format!("{POLICY}[severity]\nbaselined = \"off\"\n"), None);
+    let (code, _, err) = repo.run(&["scan"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`baselined` cannot be `off`"), "{err}");
+    repo.policy(
+        &format!("{POLICY}[severity]\nbaselined = \"warning\"\n"),
+        None,
+    );
+    let base = file(&repo, "base.jsonl");
+    repo.run(&["scan", "--write-baseline", &base]);
+    let (code, records) = repo.scan_jsonl(&["--baseline", &base]);
+    assert_eq!(code, 0, "warnings do not fail");
+    assert_eq!(records.last().unwrap()["verdicts"]["warn"], 2);
+}

@@ -114,7 +114,7 @@ fn init_says_how_many_files_of_head_are_production() {
     let (code, out, err) = repo.run(&["init"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("The starter [production] patterns make 1 of the 4 files in HEAD production."),
+        out.contains("The starter [production] patterns make 1 of the 4 paths in HEAD production."),
         "{out}"
     );
     assert!(!out.contains("warning"));
@@ -123,7 +123,7 @@ fn init_says_how_many_files_of_head_are_production() {
     other.commit("Code\n", &[("app/main.py", "m\n")]);
     let (_, out, _) = other.run(&["init"]);
     assert!(
-        out.contains("make 0 of the 1 file in HEAD production"),
+        out.contains("make 0 of the 1 path in HEAD production"),
         "{out}"
     );
     assert!(out.contains("warning: no production path"), "{out}");

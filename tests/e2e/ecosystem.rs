@@ -699,8 +699,8 @@ fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_bra
         let log = String::from_utf8_lossy(&out.stdout).into_owned();
         assert_eq!(
             log.contains("::warning::the baseline"),
-            !baseline.contains(':'),
-            "a baseline from the checkout is warned about: {log}"
+            !baseline.starts_with("origin/"),
+            "a baseline the pull request can write is warned about: {log}"
         );
         let exit = std::fs::read_to_string(&outputs).unwrap_or_default();
         let sarif: serde_json::Value = std::fs::read_to_string(repo.path().join("out.sarif"))
@@ -709,7 +709,9 @@ fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_bra
             });
         (out.status.code(), exit, sarif)
     };
-    let (status, exit, sarif) = scan("main:.trailgate/baseline.jsonl", "");
+    // The target branch as a checkout has it: a remote-tracking ref.
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    let (status, exit, sarif) = scan("origin/main:.trailgate/baseline.jsonl", "");
     assert_eq!(status, Some(0), "exit 1 does not fail the scan step itself");
     assert_eq!(exit.trim(), "exit-code=1", "the new commit fails");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
@@ -721,7 +723,7 @@ fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_bra
     assert_eq!(results[0]["properties"]["commit"], head.as_str());
 
     // The whole history with the baseline: the old commit is accepted, the new one still fails.
-    let (_, exit, sarif) = scan("main:.trailgate/baseline.jsonl", "HEAD");
+    let (_, exit, sarif) = scan("origin/main:.trailgate/baseline.jsonl", "HEAD");
     assert_eq!(exit.trim(), "exit-code=1");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let states: Vec<(&str, Option<&str>)> = results
@@ -730,9 +732,15 @@ fn the_github_action_scans_a_pull_request_against_a_baseline_from_the_target_bra
         .collect();
     assert_eq!(states, [("error", None), ("note", Some("unchanged"))]);
 
-    // From the checkout: the pull request's emptied copy is read, and the log says why not to.
-    let (_, exit, _) = scan(".trailgate/baseline.jsonl", "HEAD");
-    assert_eq!(exit.trim(), "exit-code=1");
+    // From the checkout or HEAD: the pull request's emptied copy is read, and the log says
+    // why not to.
+    for own in [
+        ".trailgate/baseline.jsonl",
+        "HEAD:.trailgate/baseline.jsonl",
+    ] {
+        let (_, exit, _) = scan(own, "HEAD");
+        assert_eq!(exit.trim(), "exit-code=1");
+    }
 
     // A baseline that cannot be read fails the step (exit 2).
     let (status, exit, sarif) = scan("main:nowhere.jsonl", "HEAD");

@@ -210,6 +210,32 @@ fn broken_or_repeated_reports_are_refused() {
         "changed.jsonl",
         text.replacen("\"verdict\":\"fail\"", "\"verdict\":\"pass\"", 1),
     );
+    let summary_line = lines[lines.len() - 1];
+    let recounted = write(
+        "recounted.jsonl",
+        text.replace(
+            summary_line,
+            &summary_line.replace("\"restricted-assistant\":2", "\"restricted-assistant\":1"),
+        ),
+    );
+    let huge = write(
+        "huge.jsonl",
+        text.replace(
+            summary_line,
+            &summary_line.replace(
+                "\"restricted-assistant\":2",
+                "\"restricted-assistant\":18446744073709551615",
+            ),
+        ),
+    );
+    // The same repository, its remote written another way.
+    let other_spelling = write(
+        "other.jsonl",
+        text.replace(
+            "git@github.com:acme/api.git",
+            "https://GitHub.com/acme/api/",
+        ),
+    );
     let garbage = write(
         "garbage.jsonl",
         format!("{}\nnot json\n{}", lines[0], lines[lines.len() - 1]),
@@ -222,7 +248,19 @@ fn broken_or_repeated_reports_are_refused() {
         ),
         (
             vec![changed.as_str()],
-            "records are missing or were changed",
+            "does not follow from the record's findings",
+        ),
+        (
+            vec![recounted.as_str()],
+            "the findings per code differ from the summary's",
+        ),
+        (
+            vec![huge.as_str()],
+            "the findings per code differ from the summary's",
+        ),
+        (
+            vec![files[0].as_str(), other_spelling.as_str()],
+            "give each repository once",
         ),
         (
             vec![garbage.as_str()],
@@ -279,4 +317,24 @@ fn a_repository_without_commits_has_its_row_and_section() {
     assert!(html.contains("<a href=\"#repo-2\">https://github.com/acme/empty.git</a>"));
     let section = &html[html.find("<section id=\"repo-2\">").expect("its section")..];
     assert!(section.contains("No commit fails the policy."));
+}
+
+#[test]
+fn the_merged_exit_code_is_the_worst_of_the_scans() {
+    let repo = Repo::new();
+    repo.policy(
+        "version = 1\n[exceptions]\nregistry = \"exceptions.toml\"\n[severity]\nunused-exception = \"error\"\n",
+        Some("[[exception]]\nid = \"EXC-9\"\nassistants = [\"cursor\"]\nexpires = 2030-01-01\n"),
+    );
+    repo.commit("Plain\n", &[("a", "a\n")]);
+    let file = repo.home.path().join("unused.jsonl");
+    let (code, _, _) = repo.run(&["scan", "--format", "jsonl", "-o", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "an unused exception at error fails the scan");
+    let (code, out, err) = repo.run(&["report", "--format", "jsonl", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "and the report: {err}");
+    let totals: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(totals["exit_code"], 1);
+    assert_eq!(totals["verdicts"]["fail"], 0);
+    let unused = totals["unused_exceptions"][0].as_str().unwrap();
+    assert!(unused.starts_with("EXC-9 ("), "{unused}");
 }

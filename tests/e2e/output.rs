@@ -127,6 +127,7 @@ fn jsonl_field_names() {
             "by_assistant",
             "commits",
             "embedded_policy",
+            "exit_code",
             "findings",
             "generated_at",
             "policy",

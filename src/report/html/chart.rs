@@ -1,9 +1,11 @@
 //! The page's chart: AI-assisted commits per assistant per month, one slot for every month
 //! from the first scanned commit's to the last's, empty months included, so a gap in
-//! assistant use shows as a gap and not as two neighbouring bars.
+//! assistant use shows as a gap and not as two neighbouring bars. A run of more than
+//! [`GAP_MONTHS`] months without any commit is one slot that names its first and last month:
+//! a single commit dated in the year 9999 cannot stretch the chart over 95,000 slots.
 
 use super::escape;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Colours of the chart's series, one per assistant in name order (then repeating).
@@ -11,6 +13,9 @@ const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];
+
+/// Longer runs of months with no commit at all are shown as one slot.
+const GAP_MONTHS: i64 = 24;
 
 /// Beyond this many months the axis names each January alone.
 const LABEL_EVERY_MONTH_UP_TO: u32 = 120;
@@ -25,7 +30,8 @@ type MonthIndex = i64;
 #[derive(Default)]
 pub(super) struct Months {
     counts: BTreeMap<MonthIndex, BTreeMap<String, u64>>,
-    range: Option<(MonthIndex, MonthIndex)>,
+    /// Months with at least one scanned commit, AI-assisted or not.
+    active: BTreeSet<MonthIndex>,
     /// Commits whose time could not be read (only from a merged report's input).
     unknown: BTreeMap<String, u64>,
 }
@@ -39,10 +45,7 @@ impl Months {
             }
             return;
         };
-        self.range = Some(match self.range {
-            Some((first, last)) => (first.min(month), last.max(month)),
-            None => (month, month),
-        });
+        self.active.insert(month);
         let mut assistants = assistants.peekable();
         if assistants.peek().is_some() {
             let counts = self.counts.entry(month).or_default();
@@ -58,10 +61,20 @@ impl Months {
             return "<p>No AI-assisted commit in the scanned history.</p>\n".into();
         }
         let mut slots: Vec<(String, Option<&BTreeMap<String, u64>>)> = Vec::new();
-        if let Some((first, last)) = self.range {
-            for m in first..=last {
-                slots.push((month_name(m), self.counts.get(&m)));
+        let mut previous: Option<MonthIndex> = None;
+        for &m in &self.active {
+            if let Some(p) = previous {
+                if m - p - 1 > GAP_MONTHS {
+                    slots.push((
+                        format!("{} to {}", month_name(p + 1), month_name(m - 1)),
+                        None,
+                    ));
+                } else {
+                    slots.extend((p + 1..m).map(|e| (month_name(e), None)));
+                }
             }
+            slots.push((month_name(m), self.counts.get(&m)));
+            previous = Some(m);
         }
         if !self.unknown.is_empty() {
             slots.push(("unknown".into(), Some(&self.unknown)));
@@ -193,6 +206,35 @@ mod tests {
     }
 
     #[test]
+    fn a_long_run_without_commits_is_one_slot() {
+        let mut months = Months::default();
+        months.add("2024-01-10T00:00:00Z", ["claude"].into_iter());
+        months.add("2024-03-10T00:00:00Z", std::iter::empty());
+        months.add("9999-12-31T23:59:59Z", ["claude"].into_iter());
+        let svg = months.svg();
+        let slots: Vec<&str> = svg
+            .split("data-month=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        assert_eq!(
+            slots,
+            [
+                "2024-01",
+                "2024-02",
+                "2024-03",
+                "2024-04 to 9999-11",
+                "9999-12"
+            ]
+        );
+        // Exactly GAP_MONTHS empty months are still shown one by one.
+        let mut months = Months::default();
+        months.add("2020-01-01T00:00:00Z", ["claude"].into_iter());
+        months.add("2022-02-01T00:00:00Z", ["claude"].into_iter());
+        assert_eq!(months.svg().matches("data-month=").count(), 26);
+    }
+
+    #[test]
     fn unreadable_times_get_their_own_slot() {
         let mut months = Months::default();
         months.add("garbage", ["claude"].into_iter());
@@ -209,6 +251,9 @@ mod tests {
     fn long_ranges_name_only_januaries() {
         let mut months = Months::default();
         months.add("2000-01-01T00:00:00Z", ["claude"].into_iter());
+        for year in 2000..2020 {
+            months.add(&format!("{year}-06-01T00:00:00Z"), std::iter::empty());
+        }
         months.add("2019-12-01T00:00:00Z", ["claude"].into_iter());
         let svg = months.svg();
         assert_eq!(svg.matches("data-month=").count(), 240);
