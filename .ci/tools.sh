@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Outside tools the end-to-end tests use, installed from the package registries:
 #   - headless Chromium (Debian) renders the HTML report;
+#   - lighttpd, gitolite3 and openssh-server (Debian) are the Git servers the server-hook tests
+#     push through, started by the tests on 127.0.0.1 only (none is enabled as a service);
 #   - python3 jsonschema (PyPI) validates SARIF against the official SARIF 2.1.0 schema, which
 #     comes from Microsoft's @microsoft/jest-sarif package (npm);
 #   - the pre-commit framework (PyPI) runs this repository's .pre-commit-hooks.yaml.
@@ -10,9 +12,16 @@ cd "$(dirname "$0")/.."
 tools=target/ci-tools
 mkdir -p "$tools"
 
-if ! command -v chromium >/dev/null 2>&1; then
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-dejavu-core)
+[ -x /usr/sbin/lighttpd ] || packages+=(lighttpd)
+[ -x /usr/sbin/sshd ] || packages+=(openssh-server)
+command -v gitolite >/dev/null 2>&1 || packages+=(gitolite3)
+if [ "${#packages[@]}" -gt 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    # No service is started: the tests run their own servers on free ports.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${packages[@]}" >/dev/null
 fi
 
 if ! python3 -c 'import jsonschema, pre_commit' 2>/dev/null; then

@@ -34,6 +34,7 @@ mod read_ahead;
 mod redteam_client;
 mod redteam_server;
 mod revisions;
+mod servers;
 mod session;
 mod session_flow;
 mod session_lifecycle;
