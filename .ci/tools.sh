@@ -21,15 +21,13 @@ if [ "${#packages[@]}" -gt 0 ]; then
     apt-get update -qq
     # No service may start (sshd on port 22, lighttpd on 80): the tests run their own servers
     # on free ports of 127.0.0.1. Debian's invoke-rc.d asks policy-rc.d; 101 means "no".
-    guard=
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
-        guard=/usr/sbin/policy-rc.d
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${packages[@]}" >/dev/null
-    if [ -n "$guard" ]; then rm -f "$guard"; fi
 fi
 
 if ! python3 -c 'import jsonschema, pre_commit' 2>/dev/null; then
