@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// gitolite's home, its users' keys and the sshd in front of it.
-struct Gitolite {
+pub(super) struct Gitolite {
     /// The gitolite user's HOME (`~/.gitolite.rc`, `~/repositories`), and scratch space.
     home: Repo,
     keys: PathBuf,
@@ -20,7 +20,7 @@ struct Gitolite {
 }
 
 impl Gitolite {
-    fn home(&self) -> &Path {
+    pub(super) fn home(&self) -> &Path {
         self.home.path()
     }
 
@@ -34,18 +34,18 @@ impl Gitolite {
     }
 
     /// The URL of a repository for the ssh login user (the account gitolite runs as).
-    fn url(&self, repo: &str) -> String {
+    pub(super) fn url(&self, repo: &str) -> String {
         format!("{}@127.0.0.1:{repo}", whoami())
     }
 
     /// Push from `client` as `user`.
-    fn push(&self, client: &Repo, user: &str, args: &[&str]) -> Output {
+    pub(super) fn push(&self, client: &Repo, user: &str, args: &[&str]) -> Output {
         push(client, args, &[("GIT_SSH_COMMAND", &self.ssh(user))])
     }
 
     /// Change gitolite.conf as the administrator: `conf` is appended, the keys of `users`
     /// added.
-    fn administer(&self, users: &[&str], conf: &str) {
+    pub(super) fn administer(&self, users: &[&str], conf: &str) {
         let admin = Repo::empty();
         let env = [("GIT_SSH_COMMAND", self.ssh("admin"))];
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -82,7 +82,7 @@ fn repo_specific_hook() -> String {
 
 /// gitolite set up non-interactively in a scratch HOME, with an sshd on a free port; `None`
 /// when this machine cannot run them (not root, packages missing).
-fn start() -> Option<Gitolite> {
+pub(super) fn start() -> Option<Gitolite> {
     let ready = is_root()
         && ["/usr/sbin/sshd", "/usr/bin/gitolite", "/usr/bin/ssh-keygen"]
             .iter()
@@ -172,7 +172,7 @@ repo app
 
 /// Once `main` holds the policy: the server judges by it (a second block for the repository
 /// adds to the first).
-fn policy_conf(repo: &str) -> String {
+pub(super) fn policy_conf(repo: &str) -> String {
     format!("\nrepo {repo}\n    config trailgate.policy = refs/heads/main:.trailgate/policy.toml\n")
 }
 

@@ -41,20 +41,73 @@ fn own_hook(log: &Path) -> String {
     format!("#!/bin/sh\ncat >/dev/null\nenv > '{}'\n", log.display())
 }
 
-#[test]
-fn pushes_over_smart_http_are_judged_behind_lighttpd() {
+/// lighttpd serving the repositories under `root/repos`.
+pub(super) struct Http {
+    /// The server's scratch space (`repos/`, `users`, the configuration), with its own HOME.
+    pub(super) server: Repo,
+    pub(super) port: u16,
+    _lighttpd: Daemon,
+}
+
+impl Http {
+    pub(super) fn root(&self) -> &Path {
+        self.server.path()
+    }
+
+    /// A new bare repository `repos/NAME.git` that takes pushes over HTTP.
+    pub(super) fn repo(&self, name: &str) -> std::path::PathBuf {
+        let path = format!("repos/{name}.git");
+        self.server
+            .git(&["init", "-q", "--bare", "-b", "main", &path]);
+        self.server
+            .git(&["-C", &path, "config", "http.receivepack", "true"]);
+        self.root().join(path)
+    }
+
+    /// The URL of repository `name` for `user` (password `secret`).
+    pub(super) fn url(&self, user: &str, name: &str) -> String {
+        format!(
+            "http://{user}:secret@127.0.0.1:{}/git/{name}.git",
+            self.port
+        )
+    }
+}
+
+/// lighttpd on a free port; `None` where it or git-http-backend is missing.
+pub(super) fn start() -> Option<Http> {
     let ready = ["/usr/sbin/lighttpd", "/usr/lib/git-core/git-http-backend"]
         .iter()
         .all(|p| Path::new(p).exists());
-    if require("lighttpd and git-http-backend", ready).is_none() {
-        return;
-    }
+    require("lighttpd and git-http-backend", ready)?;
     let server = Repo::empty();
     let root = server.path();
     std::fs::create_dir_all(root.join("www")).unwrap();
+    std::fs::create_dir_all(root.join("repos")).unwrap();
     std::fs::write(root.join("users"), "alice:secret\nreader:secret\n").unwrap();
-    server.git(&["init", "-q", "--bare", "-b", "main", "repos/app.git"]);
-    let app = root.join("repos/app.git");
+    let port = free_port();
+    std::fs::write(root.join("lighttpd.conf"), lighttpd_conf(root, port)).unwrap();
+    let mut lighttpd = Command::new("/usr/sbin/lighttpd");
+    lighttpd
+        .args(["-D", "-f"])
+        .arg(root.join("lighttpd.conf"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", server.home.path());
+    let lighttpd = Daemon::start("lighttpd", lighttpd, port);
+    Some(Http {
+        server,
+        port,
+        _lighttpd: lighttpd,
+    })
+}
+
+#[test]
+fn pushes_over_smart_http_are_judged_behind_lighttpd() {
+    let Some(http) = start() else {
+        return;
+    };
+    let (server, root) = (&http.server, http.root());
+    let app = http.repo("app");
     let hooks = app.join("hooks");
     std::fs::write(
         hooks.join("pre-receive"),
@@ -70,20 +123,8 @@ fn pushes_over_smart_http_are_judged_behind_lighttpd() {
     let app_arg = app.to_str().unwrap();
     let (code, out, err) = server.run(&["-C", app_arg, "install", "--server"]);
     assert_eq!(code, 0, "{out}{err}");
-    server.git(&["-C", app_arg, "config", "http.receivepack", "true"]);
 
-    let port = free_port();
-    std::fs::write(root.join("lighttpd.conf"), lighttpd_conf(root, port)).unwrap();
-    let mut lighttpd = Command::new("/usr/sbin/lighttpd");
-    lighttpd
-        .args(["-D", "-f"])
-        .arg(root.join("lighttpd.conf"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", server.home.path());
-    let _lighttpd = Daemon::start("lighttpd", lighttpd, port);
-
-    let url = |user: &str| format!("http://{user}:secret@127.0.0.1:{port}/git/app.git");
+    let url = |user: &str| http.url(user, "app");
     let client = client();
     client.git(&["remote", "add", "origin", &url("alice")]);
     let as_alice = |c: &Repo, args: &[&str]| -> Output { push(c, args, &[]) };

@@ -5,6 +5,7 @@
 
 mod gitolite;
 mod http;
+mod timing;
 
 use crate::support::Repo;
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -1,0 +1,151 @@
+//! A benchmark, not a test (ignored; `benches/servers.sh` runs it in release): the time a
+//! push of 100 commits takes through each server, into a repository with trailgate's hook and
+//! into one without, alternating, medians. Printed, not asserted.
+
+use super::{client, gitolite, http, stderr};
+use crate::support::Repo;
+use std::path::Path;
+use std::process::Output;
+use std::time::Instant;
+
+const COMMITS: usize = 100;
+const ROUNDS: usize = 9;
+
+/// 100 commits on top of the policy, each Cursor's on a production path and citing the
+/// exception: the hook reads every commit's paths and judges its exception.
+fn commits(client: &Repo) {
+    for i in 0..COMMITS {
+        client.commit(
+            &format!("Change {i}\n\nAssisted-by: Cursor\nAI-Exception: EXC-1\n"),
+            &[(&format!("src/m{i}.rs"), "x\n")],
+        );
+    }
+}
+
+/// Median milliseconds of `ROUNDS` pushes of the 100 commits to each of `(label, remote,
+/// server repository)`, alternating; the server's `main` is set back to `base` after each.
+fn measure(
+    client: &Repo,
+    base: &str,
+    targets: &[(&str, &str, &Path)],
+    push: &dyn Fn(&Repo, &[&str]) -> Output,
+) -> Vec<(String, f64)> {
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); targets.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, remote, repo)) in targets.iter().enumerate() {
+            let start = Instant::now();
+            let o = push(client, &["-q", remote, "main"]);
+            times[i].push(start.elapsed().as_secs_f64() * 1000.0);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let git = Repo::empty();
+            git.git(&[
+                "-C",
+                repo.to_str().unwrap(),
+                "update-ref",
+                "refs/heads/main",
+                base,
+            ]);
+        }
+    }
+    targets
+        .iter()
+        .zip(times)
+        .map(|((label, _, _), mut t)| {
+            t.sort_by(f64::total_cmp);
+            (label.to_string(), t[t.len() / 2])
+        })
+        .collect()
+}
+
+/// The hook was judging all along: a restricted commit without its exception is refused by
+/// the judged repository alone.
+fn check_judged(client: &Repo, push: &dyn Fn(&Repo, &[&str]) -> Output) {
+    client.commit(
+        "Unexcused\n\nAssisted-by: Cursor\n",
+        &[("src/bad.rs", "b\n")],
+    );
+    assert!(push(client, &["-q", "plain", "main"]).status.success());
+    let o = push(client, &["-q", "judged", "main"]);
+    assert!(!o.status.success() && stderr(&o).contains("restricted-assistant"));
+}
+
+fn report(server: &str, medians: &[(String, f64)]) {
+    let (none, hook) = (medians[0].1, medians[1].1);
+    println!(
+        "{server}: push of {COMMITS} commits, median of {ROUNDS}: {} {none:.0} ms, {} {hook:.0} ms, trailgate adds {:.0} ms",
+        medians[0].0,
+        medians[1].0,
+        hook - none
+    );
+}
+
+#[test]
+#[ignore = "a benchmark: benches/servers.sh runs it"]
+fn push_of_100_commits_through_each_server() {
+    if let Some(h) = http::start() {
+        let plain = h.repo("plain");
+        let judged = h.repo("judged");
+        let (code, out, err) =
+            h.server
+                .run(&["-C", judged.to_str().unwrap(), "install", "--server"]);
+        assert_eq!(code, 0, "{out}{err}");
+        let client = client();
+        client.git(&["remote", "add", "plain", &h.url("alice", "plain")]);
+        client.git(&["remote", "add", "judged", &h.url("alice", "judged")]);
+        let push = |c: &Repo, args: &[&str]| super::push(c, args, &[]);
+        for remote in ["plain", "judged"] {
+            assert!(push(&client, &["-q", remote, "main"]).status.success());
+        }
+        h.server.git(&[
+            "-C",
+            judged.to_str().unwrap(),
+            "config",
+            "trailgate.policy",
+            "refs/heads/main:.trailgate/policy.toml",
+        ]);
+        let base = client.head();
+        commits(&client);
+        let medians = measure(
+            &client,
+            &base,
+            &[
+                ("without hook", "plain", &plain),
+                ("with trailgate", "judged", &judged),
+            ],
+            &push,
+        );
+        check_judged(&client, &push);
+        report("smart HTTP (lighttpd, git http-backend)", &medians);
+    }
+    if let Some(g) = gitolite::start() {
+        g.administer(
+            &["alice"],
+            "\nrepo plain\n    RW+ = alice\nrepo judged\n    RW+ = alice\n    option hook.pre-receive = trailgate\n",
+        );
+        let client = client();
+        client.git(&["remote", "add", "plain", &g.url("plain")]);
+        client.git(&["remote", "add", "judged", &g.url("judged")]);
+        let push = |c: &Repo, args: &[&str]| g.push(c, "alice", args);
+        for remote in ["plain", "judged"] {
+            assert!(push(&client, &["-q", remote, "main"]).status.success());
+        }
+        g.administer(&[], &gitolite::policy_conf("judged"));
+        let base = client.head();
+        commits(&client);
+        let (plain, judged) = (
+            g.home().join("repositories/plain.git"),
+            g.home().join("repositories/judged.git"),
+        );
+        let medians = measure(
+            &client,
+            &base,
+            &[
+                ("without hook", "plain", &plain),
+                ("with trailgate", "judged", &judged),
+            ],
+            &push,
+        );
+        check_judged(&client, &push);
+        report("gitolite over ssh (sshd, gitolite-shell)", &medians);
+    }
+}
