@@ -79,43 +79,66 @@ fn report(server: &str, medians: &[(String, f64)]) {
     );
 }
 
+/// One server's run: `client` has the remotes `plain` (no hook, at `plain`) and `judged`
+/// (trailgate's hook, at `judged`) and pushes with `push`; `name_policy` names the policy of
+/// `judged` once it has landed.
+struct Server<'a> {
+    name: &'a str,
+    client: Repo,
+    plain: std::path::PathBuf,
+    judged: std::path::PathBuf,
+    push: &'a dyn Fn(&Repo, &[&str]) -> Output,
+    name_policy: &'a dyn Fn(),
+}
+
+fn run(s: Server<'_>) {
+    for remote in ["plain", "judged"] {
+        let o = (s.push)(&s.client, &["-q", remote, "main"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    (s.name_policy)();
+    let base = s.client.head();
+    commits(&s.client);
+    let medians = measure(
+        &s.client,
+        &base,
+        &[
+            ("without hook", "plain", &s.plain),
+            ("with trailgate", "judged", &s.judged),
+        ],
+        s.push,
+    );
+    check_judged(&s.client, s.push);
+    report(s.name, &medians);
+}
+
 #[test]
 #[ignore = "a benchmark: benches/servers.sh runs it"]
 fn push_of_100_commits_through_each_server() {
     if let Some(h) = http::start() {
-        let plain = h.repo("plain");
-        let judged = h.repo("judged");
-        let (code, out, err) =
-            h.server
-                .run(&["-C", judged.to_str().unwrap(), "install", "--server"]);
+        let (plain, judged) = (h.repo("plain"), h.repo("judged"));
+        let judged_arg = judged.to_str().unwrap().to_string();
+        let (code, out, err) = h.server.run(&["-C", &judged_arg, "install", "--server"]);
         assert_eq!(code, 0, "{out}{err}");
         let client = client();
         client.git(&["remote", "add", "plain", &h.url("alice", "plain")]);
         client.git(&["remote", "add", "judged", &h.url("alice", "judged")]);
-        let push = |c: &Repo, args: &[&str]| super::push(c, args, &[]);
-        for remote in ["plain", "judged"] {
-            assert!(push(&client, &["-q", remote, "main"]).status.success());
-        }
-        h.server.git(&[
-            "-C",
-            judged.to_str().unwrap(),
-            "config",
-            "trailgate.policy",
-            "refs/heads/main:.trailgate/policy.toml",
-        ]);
-        let base = client.head();
-        commits(&client);
-        let medians = measure(
-            &client,
-            &base,
-            &[
-                ("without hook", "plain", &plain),
-                ("with trailgate", "judged", &judged),
-            ],
-            &push,
-        );
-        check_judged(&client, &push);
-        report("smart HTTP (lighttpd, git http-backend)", &medians);
+        run(Server {
+            name: "smart HTTP (lighttpd, git http-backend)",
+            client,
+            plain,
+            judged,
+            push: &|c: &Repo, args: &[&str]| super::push(c, args, &[]),
+            name_policy: &|| {
+                h.server.git(&[
+                    "-C",
+                    &judged_arg,
+                    "config",
+                    "trailgate.policy",
+                    "refs/heads/main:.trailgate/policy.toml",
+                ]);
+            },
+        });
     }
     if let Some(g) = gitolite::start() {
         g.administer(
@@ -125,27 +148,13 @@ fn push_of_100_commits_through_each_server() {
         let client = client();
         client.git(&["remote", "add", "plain", &g.url("plain")]);
         client.git(&["remote", "add", "judged", &g.url("judged")]);
-        let push = |c: &Repo, args: &[&str]| g.push(c, "alice", args);
-        for remote in ["plain", "judged"] {
-            assert!(push(&client, &["-q", remote, "main"]).status.success());
-        }
-        g.administer(&[], &gitolite::policy_conf("judged"));
-        let base = client.head();
-        commits(&client);
-        let (plain, judged) = (
-            g.home().join("repositories/plain.git"),
-            g.home().join("repositories/judged.git"),
-        );
-        let medians = measure(
-            &client,
-            &base,
-            &[
-                ("without hook", "plain", &plain),
-                ("with trailgate", "judged", &judged),
-            ],
-            &push,
-        );
-        check_judged(&client, &push);
-        report("gitolite over ssh (sshd, gitolite-shell)", &medians);
+        run(Server {
+            name: "gitolite over ssh (sshd, gitolite-shell)",
+            client,
+            plain: g.home().join("repositories/plain.git"),
+            judged: g.home().join("repositories/judged.git"),
+            push: &|c: &Repo, args: &[&str]| g.push(c, "alice", args),
+            name_policy: &|| g.administer(&[], &gitolite::policy_conf("judged")),
+        });
     }
 }
