@@ -3,9 +3,7 @@
 //! `update` hook, which keeps enforcing who may write; and `install --server` / `uninstall`
 //! in a gitolite repository, leaving gitolite's hooks as they were.
 
-use super::{
-    Daemon, client, free_port, hooks_snapshot, is_root, judged_pushes, push, require, stderr,
-};
+use super::{Daemon, client, hooks_snapshot, is_root, judged_pushes, push, require, stderr};
 use crate::support::Repo;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -140,21 +138,23 @@ pub(super) fn start() -> Option<Gitolite> {
     )
     .unwrap();
 
-    let port = free_port();
-    let config = format!(
-        "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nStrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nPidFile {}\nSetEnv HOME={}\nPermitRootLogin prohibit-password\n",
-        home.path().join("host_key").display(),
-        home.path().join(".ssh/authorized_keys").display(),
-        home.path().join("sshd.pid").display(),
-        home.path().display(),
-    );
-    std::fs::write(home.path().join("sshd_config"), config).unwrap();
     // sshd's privilege separation directory, which a package install makes at boot.
     std::fs::create_dir_all("/run/sshd").unwrap();
-    let mut sshd = Command::new("/usr/sbin/sshd");
-    sshd.args(["-D", "-e", "-f"])
-        .arg(home.path().join("sshd_config"));
-    let sshd = Daemon::start("sshd", sshd, port);
+    let sshd = |port: u16| {
+        let config = format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nStrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nPidFile {}\nSetEnv HOME={}\nPermitRootLogin prohibit-password\n",
+            home.path().join("host_key").display(),
+            home.path().join(".ssh/authorized_keys").display(),
+            home.path().join("sshd.pid").display(),
+            home.path().display(),
+        );
+        std::fs::write(home.path().join("sshd_config"), config).unwrap();
+        let mut sshd = Command::new("/usr/sbin/sshd");
+        sshd.args(["-D", "-e", "-f"])
+            .arg(home.path().join("sshd_config"));
+        sshd
+    };
+    let (sshd, port) = Daemon::start("sshd", &sshd);
     Some(Gitolite {
         home,
         keys,

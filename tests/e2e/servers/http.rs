@@ -2,7 +2,7 @@
 //! may push, reader may only fetch), trailgate's `pre-receive` installed by `install --server`
 //! in front of the server's own hook.
 
-use super::{Daemon, client, free_port, hooks_snapshot, judged_pushes, push, require, stderr};
+use super::{Daemon, client, hooks_snapshot, judged_pushes, push, require, stderr};
 use crate::support::Repo;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -84,16 +84,18 @@ pub(super) fn start() -> Option<Http> {
     std::fs::create_dir_all(root.join("www")).unwrap();
     std::fs::create_dir_all(root.join("repos")).unwrap();
     std::fs::write(root.join("users"), "alice:secret\nreader:secret\n").unwrap();
-    let port = free_port();
-    std::fs::write(root.join("lighttpd.conf"), lighttpd_conf(root, port)).unwrap();
-    let mut lighttpd = Command::new("/usr/sbin/lighttpd");
-    lighttpd
-        .args(["-D", "-f"])
-        .arg(root.join("lighttpd.conf"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", server.home.path());
-    let lighttpd = Daemon::start("lighttpd", lighttpd, port);
+    let lighttpd = |port: u16| {
+        std::fs::write(root.join("lighttpd.conf"), lighttpd_conf(root, port)).unwrap();
+        let mut lighttpd = Command::new("/usr/sbin/lighttpd");
+        lighttpd
+            .args(["-D", "-f"])
+            .arg(root.join("lighttpd.conf"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", server.home.path());
+        lighttpd
+    };
+    let (lighttpd, port) = Daemon::start("lighttpd", &lighttpd);
     Some(Http {
         server,
         port,

@@ -32,7 +32,7 @@ pub(crate) fn is_root() -> bool {
 }
 
 /// A port on 127.0.0.1 that was free a moment ago.
-pub(crate) fn free_port() -> u16 {
+fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -42,29 +42,42 @@ pub(crate) fn free_port() -> u16 {
 /// A server process, stopped when dropped.
 pub(crate) struct Daemon {
     child: Child,
-    name: &'static str,
 }
 
 impl Daemon {
-    /// Start `command` and wait until it accepts connections on `port`.
-    pub(crate) fn start(name: &'static str, mut command: Command, port: u16) -> Daemon {
+    /// Start the server `command(port)` makes on a free port, and wait until it accepts
+    /// connections there; another free port if one was taken in the meantime.
+    pub(crate) fn start(name: &'static str, command: &dyn Fn(u16) -> Command) -> (Daemon, u16) {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let port = free_port();
+            match Daemon::try_start(name, command(port), port) {
+                Ok(daemon) => return (daemon, port),
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!("{name} did not start: {}", failures.join("; "));
+    }
+
+    fn try_start(name: &'static str, mut command: Command, port: u16) -> Result<Daemon, String> {
         let child = command
             .spawn()
-            .unwrap_or_else(|e| panic!("{name} starts: {e}"));
-        let mut daemon = Daemon { child, name };
+            .map_err(|e| format!("{name} cannot run: {e}"))?;
+        let mut daemon = Daemon { child };
         let address = SocketAddr::from(([127, 0, 0, 1], port));
         let started = Instant::now();
         while TcpStream::connect_timeout(&address, Duration::from_millis(100)).is_err() {
             if let Ok(Some(status)) = daemon.child.try_wait() {
-                panic!("{name} exited before it listened: {status}");
+                return Err(format!(
+                    "{name} exited before it listened on {port}: {status}"
+                ));
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "{name} did not listen on {port}"
-            );
+            if started.elapsed() > Duration::from_secs(10) {
+                return Err(format!("{name} did not listen on {port}"));
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
-        daemon
+        Ok(daemon)
     }
 }
 
@@ -72,7 +85,6 @@ impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = self.name;
     }
 }
 
