@@ -2,7 +2,8 @@
 # Outside tools the end-to-end tests use, installed from the package registries:
 #   - headless Chromium (Debian) renders the HTML report;
 #   - lighttpd, gitolite3 and openssh-server (Debian) are the Git servers the server-hook tests
-#     push through, started by the tests on 127.0.0.1 only (none is enabled as a service);
+#     push through, started by the tests on 127.0.0.1 only: their services are neither started
+#     by the install nor left enabled for the next boot;
 #   - python3 jsonschema (PyPI) validates SARIF against the official SARIF 2.1.0 schema, which
 #     comes from Microsoft's @microsoft/jest-sarif package (npm);
 #   - the pre-commit framework (PyPI) runs this repository's .pre-commit-hooks.yaml.
@@ -12,12 +13,16 @@ cd "$(dirname "$0")/.."
 tools=target/ci-tools
 mkdir -p "$tools"
 
-packages=()
-command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-dejavu-core)
-[ -x /usr/sbin/lighttpd ] || packages+=(lighttpd)
-[ -x /usr/sbin/sshd ] || packages+=(openssh-server)
-command -v gitolite >/dev/null 2>&1 || packages+=(gitolite3)
-if [ "${#packages[@]}" -gt 0 ]; then
+if ! command -v chromium >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
+servers=()
+[ -x /usr/sbin/lighttpd ] || servers+=(lighttpd)
+[ -x /usr/sbin/sshd ] || servers+=(openssh-server)
+command -v gitolite >/dev/null 2>&1 || servers+=(gitolite3)
+if [ "${#servers[@]}" -gt 0 ]; then
     apt-get update -qq
     # No service may start (sshd on port 22, lighttpd on 80): the tests run their own servers
     # on free ports of 127.0.0.1. Debian's invoke-rc.d asks policy-rc.d; 101 means "no".
@@ -27,7 +32,14 @@ if [ "${#packages[@]}" -gt 0 ]; then
         trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${packages[@]}" >/dev/null
+        "${servers[@]}" >/dev/null
+    # Nor start at the next boot of a machine that keeps them.
+    for service in ssh lighttpd; do
+        if command -v systemctl >/dev/null 2>&1; then
+            systemctl disable --quiet "$service" >/dev/null 2>&1 || true
+        fi
+        update-rc.d "$service" disable >/dev/null 2>&1 || true
+    done
 fi
 
 if ! python3 -c 'import jsonschema, pre_commit' 2>/dev/null; then

@@ -30,6 +30,9 @@ pub(super) fn install(args: InstallArgs) -> Result<u8> {
         }
         None => std::env::current_exe().ok(),
     };
+    if args.server || repo.is_bare() {
+        refuse_server_dispatchers(&dir, &names)?;
+    }
     let actions = install::install(&dir, &names, args.force, binary.as_deref())?;
     print(&actions, false)?;
     warn_self_named(&actions);
@@ -83,6 +86,31 @@ pub(super) fn uninstall(args: UninstallArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Does this hook find its own files by its name (`$0`)?
+fn uses_own_name(text: &[u8]) -> bool {
+    text.windows(2).any(|w| w == b"$0") || text.windows(3).any(|w| w == b"${0")
+}
+
+/// On a server, a hook that finds its files by its own name is the server's dispatcher
+/// (gitolite's multi-hook-driver, Gitea's `pre-receive`): kept as `NAME.local` it would look
+/// for `NAME.local.*`, find nothing and pass, and the server's own checks would stop without a
+/// word. Refused; the dispatcher should run trailgate instead.
+fn refuse_server_dispatchers(dir: &std::path::Path, names: &[&str]) -> Result<()> {
+    for name in names {
+        let path = dir.join(name);
+        let Ok(text) = std::fs::read(&path) else {
+            continue;
+        };
+        if !install::is_trailgate_hook(&text) && uses_own_name(&text) {
+            anyhow::bail!(
+                "{} finds the hooks it runs by its own file name ($0), as a server's dispatcher does (gitolite's multi-hook-driver, Gitea's pre-receive); kept as {name}.local it would run none of them and the server's own checks would stop. Nothing was installed: have the dispatcher run `trailgate hook {name} \"$@\"` instead (docs/server.md: gitolite's repository-specific hooks, Gitea's pre-receive.d)",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A kept hook that finds its own files by its name (`$0`), such as hook managers' and
 /// forges' dispatchers, may look in the wrong place once it runs as `NAME.local`.
 fn warn_self_named(actions: &[Action]) {
@@ -95,7 +123,7 @@ fn warn_self_named(actions: &[Action]) {
         let Ok(text) = std::fs::read(&local) else {
             continue;
         };
-        if text.windows(2).any(|w| w == b"$0") || text.windows(3).any(|w| w == b"${0") {
+        if uses_own_name(&text) {
             eprintln!(
                 "warning: {} uses its own file name ($0); kept as {} it may look for the wrong files. \
                  If it is a hook manager's or forge's dispatcher, run `trailgate uninstall` and call \

@@ -40,6 +40,11 @@ pub use hooks::{ALL_HOOKS, CLIENT_HOOKS, Hook, SERVER_HOOKS, Side};
 pub(crate) use lock::WAIT;
 use lock::{HooksLock, failpoint};
 use shim::is_ours;
+
+/// Written by trailgate (any version of its shim)?
+pub fn is_trailgate_hook(text: &[u8]) -> bool {
+    is_ours(text)
+}
 pub(crate) use shim::shim;
 
 /// Name prefix of a shim being written; only the lock holder writes one, so one found by the

@@ -14,10 +14,17 @@ pub(crate) fn tools_dir() -> PathBuf {
 
 /// `None` (after saying so) when a tool is missing outside CI; a failure in CI.
 pub(crate) fn require(what: &str, present: bool) -> Option<()> {
-    if present {
+    skip_unless(
+        present,
+        &format!("{what} is not installed: run .ci/tools.sh"),
+    )
+}
+
+/// `None` (after saying `msg`) unless `ready`; a failure in CI.
+pub(crate) fn skip_unless(ready: bool, msg: &str) -> Option<()> {
+    if ready {
         return Some(());
     }
-    let msg = format!("{what} is not installed: run .ci/tools.sh");
     if std::env::var_os("CI").is_some() {
         panic!("{msg}");
     }

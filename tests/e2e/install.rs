@@ -654,3 +654,29 @@ fn install_sh_puts_hooks_where_it_is_told_and_never_into_its_own_checkout() {
     assert!(err.contains("is not a directory"), "{err}");
     assert!(!err.contains("building"), "{err}");
 }
+
+#[test]
+fn a_servers_dispatcher_is_not_displaced_on_a_server() {
+    // gitolite's multi-hook-driver and Gitea's pre-receive find the hooks they run by their
+    // own name: kept as pre-receive.local they would run none of them.
+    let server = Repo::bare();
+    let hooks_dir = server.path().join("hooks");
+    write_exec(
+        &hooks_dir.join("pre-receive"),
+        "#!/bin/sh\nfor h in \"$0\".*; do \"$h\" || exit 1; done\n",
+        0o755,
+    );
+    let before = snapshot(&hooks_dir);
+    let (code, out, err) = server.run(&["install", "--server"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("finds the hooks it runs by its own file name")
+            && err.contains("trailgate hook pre-receive"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&hooks_dir), before, "nothing was installed");
+    // The shim itself uses `$0`, and is ours: installing again over it is no refusal.
+    let plain = Repo::bare();
+    assert_eq!(plain.run(&["install", "--server"]).0, 0);
+    assert_eq!(plain.run(&["install", "--server"]).0, 0);
+}

@@ -3,7 +3,7 @@
 //! `update` hook, which keeps enforcing who may write; and `install --server` / `uninstall`
 //! in a gitolite repository, leaving gitolite's hooks as they were.
 
-use super::{Daemon, client, hooks_snapshot, is_root, judged_pushes, push, require, stderr};
+use super::{Daemon, client, hooks_snapshot, is_root, judged_pushes, push, stderr};
 use crate::support::Repo;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,7 +25,7 @@ impl Gitolite {
     /// `GIT_SSH_COMMAND` for `user`'s key.
     fn ssh(&self, user: &str) -> String {
         format!(
-            "ssh -i {} -p {} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o LogLevel=ERROR",
+            "ssh -F /dev/null -i {} -p {} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o LogLevel=ERROR",
             self.keys.join(user).display(),
             self.port
         )
@@ -81,11 +81,14 @@ fn repo_specific_hook() -> String {
 /// gitolite set up non-interactively in a scratch HOME, with an sshd on a free port; `None`
 /// when this machine cannot run them (not root, packages missing).
 pub(super) fn start() -> Option<Gitolite> {
-    let ready = is_root()
-        && ["/usr/sbin/sshd", "/usr/bin/gitolite", "/usr/bin/ssh-keygen"]
-            .iter()
-            .all(|p| Path::new(p).exists());
-    require("gitolite3 and openssh-server, run as root", ready)?;
+    let installed = ["/usr/sbin/sshd", "/usr/bin/gitolite", "/usr/bin/ssh-keygen"]
+        .iter()
+        .all(|p| Path::new(p).exists());
+    crate::ecosystem::require("gitolite3 or openssh-server", installed)?;
+    crate::ecosystem::skip_unless(
+        is_root(),
+        "the gitolite tests start sshd, which needs root: run them as root",
+    )?;
     let home = Repo::empty();
     let keys = home.path().join("keys");
     std::fs::create_dir_all(&keys).unwrap();
@@ -167,7 +170,7 @@ const APP_CONF: &str = "
 repo app
     RW+     =   alice
     R       =   bob
-    option hook.pre-receive = trailgate
+    option hook.pre-receive.trailgate = trailgate
 ";
 
 /// Once `main` holds the policy: the server judges by it (a second block for the repository
@@ -200,7 +203,7 @@ fn gitolite_runs_trailgate_as_a_repository_specific_hook() {
     let o = g.push(&client, "bob", &["origin", "main"]);
     assert!(!o.status.success(), "bob has read access only");
     let e = stderr(&o);
-    assert!(e.contains("DENIED") || e.contains("access"), "{e}");
+    assert!(e.contains("W any app bob DENIED"), "{e}");
 }
 
 #[test]
@@ -227,17 +230,57 @@ fn install_and_uninstall_leave_gitolites_own_hooks_as_they_were() {
         &|| g.administer(&[], &policy_conf("plain")),
     );
     client.commit("Bob's docs\n", &[("docs/bob.md", "b\n")]);
-    assert!(!g.push(&client, "bob", &["origin", "main"]).status.success());
+    let bob_refused = || {
+        let o = g.push(&client, "bob", &["origin", "main"]);
+        !o.status.success() && stderr(&o).contains("W any plain bob DENIED")
+    };
+    assert!(
+        bob_refused(),
+        "gitolite's update hook rules with trailgate installed"
+    );
 
     let (code, out, err) = g.home.run(&["-C", repo_arg, "uninstall"]);
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(hooks_snapshot(&hooks), before, "byte for byte");
     // gitolite's hooks alone again: bob still refused, a restricted commit lands unjudged.
-    assert!(!g.push(&client, "bob", &["origin", "main"]).status.success());
+    assert!(bob_refused(), "and after uninstall");
     client.commit(
         "Unjudged\n\nAssisted-by: Cursor\n",
         &[("src/late.rs", "l\n")],
     );
     let o = g.push(&client, "alice", &["origin", "main"]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn install_refuses_to_displace_gitolites_hook_driver() {
+    let Some(g) = start() else {
+        return;
+    };
+    // A repository with a repository-specific hook of the server's own: gitolite's
+    // multi-hook-driver is its pre-receive, and finds that hook by its own file name.
+    let audit = g.home().join("local/hooks/repo-specific/audit");
+    std::fs::write(&audit, "#!/bin/sh\ncat >/dev/null\necho 'audit ran' >&2\n").unwrap();
+    std::fs::set_permissions(&audit, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    g.administer(
+        &["alice"],
+        "\nrepo aud\n    RW+     =   alice\n    option hook.pre-receive.audit = audit\n",
+    );
+    let hooks = g.home().join("repositories/aud.git/hooks");
+    let before = hooks_snapshot(&hooks);
+    let repo_arg = g.home().join("repositories/aud.git");
+    let (code, out, err) = g
+        .home
+        .run(&["-C", repo_arg.to_str().unwrap(), "install", "--server"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("by its own file name"), "{err}");
+    assert_eq!(hooks_snapshot(&hooks), before, "nothing was installed");
+    let client = client();
+    client.git(&["remote", "add", "origin", &g.url("aud")]);
+    let o = g.push(&client, "alice", &["origin", "main"]);
+    assert!(
+        o.status.success() && stderr(&o).contains("remote: audit ran"),
+        "the server's own hook still runs: {}",
+        stderr(&o)
+    );
 }

@@ -2,7 +2,7 @@
 //! may push, reader may only fetch), trailgate's `pre-receive` installed by `install --server`
 //! in front of the server's own hook.
 
-use super::{Daemon, client, hooks_snapshot, judged_pushes, push, require, stderr};
+use super::{Daemon, client, hooks_snapshot, judged_pushes, push, stderr};
 use crate::support::Repo;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -78,7 +78,7 @@ pub(super) fn start() -> Option<Http> {
     let ready = ["/usr/sbin/lighttpd", "/usr/lib/git-core/git-http-backend"]
         .iter()
         .all(|p| Path::new(p).exists());
-    require("lighttpd and git-http-backend", ready)?;
+    crate::ecosystem::require("lighttpd (or git-http-backend)", ready)?;
     let server = Repo::empty();
     let root = server.path();
     std::fs::create_dir_all(root.join("www")).unwrap();

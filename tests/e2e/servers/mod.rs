@@ -18,11 +18,6 @@ pub(crate) const POLICY: &str = "version = 1\n[defaults]\nstatus = \"approved\"\
 pub(crate) const REGISTRY: &str =
     "[[exception]]\nid = \"EXC-1\"\nassistants = [\"cursor\"]\nexpires = \"2099-12-31\"\n";
 
-/// `Some(())` when `ready`; else says why the test stops (and fails in CI).
-pub(crate) fn require(what: &str, ready: bool) -> Option<()> {
-    crate::ecosystem::require(&format!("{what} (as root)"), ready)
-}
-
 /// Running as root (sshd needs it to switch to the login user; lighttpd does not).
 pub(crate) fn is_root() -> bool {
     Command::new("id")

@@ -143,7 +143,7 @@ fn push_of_100_commits_through_each_server() {
     if let Some(g) = gitolite::start() {
         g.administer(
             &["alice"],
-            "\nrepo plain\n    RW+ = alice\nrepo judged\n    RW+ = alice\n    option hook.pre-receive = trailgate\n",
+            "\nrepo plain\n    RW+ = alice\nrepo judged\n    RW+ = alice\n    option hook.pre-receive.trailgate = trailgate\n",
         );
         let client = client();
         client.git(&["remote", "add", "plain", &g.url("plain")]);
