@@ -11,12 +11,13 @@ use trailgate::git;
 use trailgate::report::counted;
 
 pub(super) fn init(args: InitArgs) -> Result<u8> {
-    let root = match git::open_from_env() {
-        Ok(repo) => match repo.workdir() {
+    let repo = git::open_from_env().ok();
+    let root = match &repo {
+        Some(repo) => match repo.workdir() {
             Some(w) => w.to_path_buf(),
             None => bail!("this is a bare repository; write the policy in a clone and commit it"),
         },
-        Err(_) => std::env::current_dir().context("cannot read the current directory")?,
+        None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let dir = root.join(".trailgate");
     let files = [
@@ -38,7 +39,6 @@ pub(super) fn init(args: InitArgs) -> Result<u8> {
         writeln!(std::io::stdout(), "wrote {}", path.display())?;
     }
     // What we wrote must load: check it the way every command will.
-    let repo = git::open_from_env().ok();
     let policy = source::load_spec(repo.as_ref(), &source::Spec::File(dir.join("policy.toml")))?;
     // An all-green first scan must not hide patterns that match nothing here.
     let head = repo.as_ref().and_then(|r| {

@@ -17,7 +17,8 @@ pub(super) fn load(spec: Option<&str>) -> Result<Policy> {
 }
 
 pub(super) fn check(spec: Option<String>) -> Result<u8> {
-    let policy = load(spec.as_deref())?;
+    let repo = git::open_from_env().ok();
+    let policy = source::load_policy(repo.as_ref(), spec.as_deref())?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -48,7 +49,7 @@ pub(super) fn check(spec: Option<String>) -> Result<u8> {
     if let Some(r) = &policy.registry.source {
         writeln!(out, "   registry: {r}")?;
     }
-    let tree = policy_tree(&policy);
+    let tree = repo.as_ref().and_then(|repo| policy_tree(repo, &policy));
     let dead = policy.dead_patterns(tree.as_ref().map(|(_, paths)| paths.as_slice()));
     for d in &dead {
         let why = if let Some((hi, lo)) = d.reversed_range {
@@ -78,18 +79,17 @@ pub(super) fn check(spec: Option<String>) -> Result<u8> {
 /// The revision whose tree the policy's patterns are checked against, named, with its paths:
 /// the revision of a `REV:PATH` policy, else `HEAD`; none outside a repository, before the
 /// first commit, or for the embedded default.
-fn policy_tree(policy: &Policy) -> Option<(String, Vec<Vec<u8>>)> {
+fn policy_tree(repo: &git::Repo, policy: &Policy) -> Option<(String, Vec<Vec<u8>>)> {
     if policy.embedded {
         return None;
     }
-    let repo = git::open_from_env().ok()?;
     let rev = match source::Spec::parse(&policy.source) {
         source::Spec::Rev { rev, .. } => rev,
         source::Spec::File(_) => "HEAD".to_string(),
     };
     // No commit yet: nothing to check against.
-    let id = git::resolve_commit_id(&repo, &rev).ok()?;
-    let paths = match git::tree_paths(&repo, id) {
+    let id = git::resolve_commit_id(repo, &rev).ok()?;
+    let paths = match git::tree_paths(repo, id) {
         Ok(paths) => paths,
         Err(e) => {
             eprintln!(

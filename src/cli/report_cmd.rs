@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use trailgate::engine::findings::Code;
 use trailgate::engine::record::ScanIdentity;
-use trailgate::report::{self, merge};
+use trailgate::report::{self, forge, merge};
 
 pub(super) fn report(args: ReportArgs) -> Result<u8> {
     // Every report is read and checked before a byte is written, one at a time: only the
@@ -19,7 +19,7 @@ pub(super) fn report(args: ReportArgs) -> Result<u8> {
     for path in &args.reports {
         let report = read(path)?;
         let repository = report.summary.identity.repository.clone();
-        let key = merge::repository_key(&repository);
+        let key = forge::repository_key(&repository);
         if let Some(first) = seen.insert(key, path.display().to_string()) {
             bail!(
                 "{} and {first} both report on {repository}: give each repository once (scan several revisions of it in one report: `trailgate scan A B`)",

@@ -129,27 +129,7 @@ pub fn read_named_text(repo: &Repo, spec: &str, what: &str) -> Result<(String, S
                     format!("cannot read the {what}: {e}"),
                 ))
             })?;
-            match git::read_tree_file(repo, id, &path) {
-                Ok(TreeFile::File(bytes)) => (name, bytes),
-                Ok(TreeFile::Missing) => {
-                    return Err(one(Diagnostic::file(
-                        &name,
-                        format!("no {what} at this path in `{rev}`"),
-                    )));
-                }
-                Ok(TreeFile::NotAFile { path: at, kind }) => {
-                    return Err(one(Diagnostic::file(
-                        &name,
-                        format!("`{at}` in `{rev}` is {kind}, not a file"),
-                    )));
-                }
-                Err(e) => {
-                    return Err(one(Diagnostic::file(
-                        &name,
-                        format!("cannot read the {what}: {e}"),
-                    )));
-                }
-            }
+            (name, commit_file(repo, id, &rev, &path, what, "")?)
         }
     };
     let text = source_text(name.clone(), bytes, what, None)?.text;
@@ -452,29 +432,44 @@ fn read_source(
                     format!("a `REV:PATH` {what} needs a git repository"),
                 ))
             })?;
-            let file = git::read_tree_file(repo, *id, path).map_err(|e| {
-                one(Diagnostic::file(
-                    &name,
-                    format!("cannot read the {what}{from}: {e}"),
-                ))
-            })?;
-            match file {
-                TreeFile::File(bytes) => source_text(name, bytes, what, Some(path.clone())),
-                TreeFile::Missing => Err(one(
-                    Diagnostic::file(&name, format!("no {what} at this path in `{rev}`{from}"))
-                        .help("commit the file there, or point to the right revision and path"),
-                )),
-                TreeFile::NotAFile { path: at, kind } => Err(one(
-                    Diagnostic::file(
-                        &name,
-                        format!("`{at}` in `{rev}` is {kind}, not a file{from}"),
-                    )
-                    .help(format!(
-                        "commit the {what} as a regular file: a link, directory or submodule is never read as one"
-                    )),
-                )),
-            }
+            let bytes = commit_file(repo, *id, rev, path, what, &from)?;
+            source_text(name, bytes, what, Some(path.clone()))
         }
+    }
+}
+
+/// The bytes of the regular file at `path` in commit `id` (which `rev` named), for `what`
+/// (`from` says where it was named, if anywhere).
+fn commit_file(
+    repo: &Repo,
+    id: ObjectId,
+    rev: &str,
+    path: &str,
+    what: &str,
+    from: &str,
+) -> Result<Vec<u8>, LoadError> {
+    let name = format!("{rev}:{path}");
+    let file = git::read_tree_file(repo, id, path).map_err(|e| {
+        one(Diagnostic::file(
+            &name,
+            format!("cannot read the {what}{from}: {e}"),
+        ))
+    })?;
+    match file {
+        TreeFile::File(bytes) => Ok(bytes),
+        TreeFile::Missing => Err(one(
+            Diagnostic::file(&name, format!("no {what} at this path in `{rev}`{from}"))
+                .help("commit the file there, or point to the right revision and path"),
+        )),
+        TreeFile::NotAFile { path: at, kind } => Err(one(
+            Diagnostic::file(
+                &name,
+                format!("`{at}` in `{rev}` is {kind}, not a file{from}"),
+            )
+            .help(format!(
+                "commit the {what} as a regular file: a link, directory or submodule is never read as one"
+            )),
+        )),
     }
 }
 

@@ -5,17 +5,17 @@
 
 use crate::engine::findings::{Code, Finding, Severity, verdict_of};
 use crate::engine::policy::Policy;
-use crate::engine::record::CommitRecord;
+use crate::engine::record::{CommitRecord, is_full_commit_id};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Findings accepted by a baseline report.
 #[derive(Debug, Default)]
 pub struct Baseline {
     /// Where it was read from, for messages.
     source: String,
-    /// (commit id, code, assistant) of every finding it lists.
-    accepted: HashSet<(String, Code, Option<String>)>,
+    /// Commit id → (code, assistant) of every finding it lists for that commit.
+    accepted: HashMap<String, Vec<(Code, Option<String>)>>,
 }
 
 /// A baseline report that cannot be read: where and why.
@@ -54,7 +54,7 @@ struct ListedFinding {
 /// A `json` report: its commits (the summary is not needed).
 #[derive(Deserialize)]
 struct JsonReport {
-    commits: Vec<serde_json::Value>,
+    commits: Vec<ListedCommit>,
 }
 
 impl Baseline {
@@ -63,7 +63,7 @@ impl Baseline {
     pub fn parse(text: &str, source: &str) -> Result<Baseline, BaselineError> {
         let mut baseline = Baseline {
             source: source.to_string(),
-            accepted: HashSet::new(),
+            accepted: HashMap::new(),
         };
         let error = |line: usize, reason: String| BaselineError {
             report: source.to_string(),
@@ -76,8 +76,7 @@ impl Baseline {
         if let Some(doc) = document.filter(|d| d.get("commits").is_some_and(|c| c.is_array())) {
             let report: JsonReport =
                 serde_json::from_value(doc).map_err(|e| error(1, e.to_string()))?;
-            for commit in report.commits {
-                let listed = serde_json::from_value(commit).map_err(|e| error(1, e.to_string()))?;
+            for listed in report.commits {
                 baseline.add(listed).map_err(|reason| error(1, reason))?;
             }
             return Ok(baseline);
@@ -108,15 +107,16 @@ impl Baseline {
             ));
         }
         let id = listed.id.ok_or("a commit record without `id`")?;
-        let hex = id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !(hex && (id.len() == 40 || id.len() == 64)) {
+        if !is_full_commit_id(&id) {
             return Err(format!("`{id}` is not a full commit id"));
         }
         for f in listed.findings {
             let code = f.baselined_code.as_deref().unwrap_or(&f.code);
             let code = Code::parse(code).ok_or_else(|| format!("unknown finding code `{code}`"))?;
-            if code != Code::Baselined {
-                self.accepted.insert((id.clone(), code, f.assistant));
+            let listed = self.accepted.entry(id.clone()).or_default();
+            let key = (code, f.assistant);
+            if code != Code::Baselined && !listed.contains(&key) {
+                listed.push(key);
             }
         }
         Ok(())
@@ -124,26 +124,29 @@ impl Baseline {
 
     /// Findings listed.
     pub fn len(&self) -> usize {
-        self.accepted.len()
+        self.accepted.values().map(Vec::len).sum()
     }
 
     /// Lists no finding.
     pub fn is_empty(&self) -> bool {
-        self.accepted.is_empty()
+        self.len() == 0
     }
 
     /// Mark the findings of `record` that the baseline lists as `baselined` (the policy's
     /// severity for it, `info` by default), keeping their code in `baselined_code`, and judge
     /// the commit again on what is left.
     pub fn apply(&self, record: &mut CommitRecord, policy: &Policy) {
-        if self.accepted.is_empty() {
+        // Most commits are in no baseline: one lookup, nothing allocated.
+        let Some(accepted) = self.accepted.get(&record.id) else {
             return;
-        }
+        };
         let severity = policy.severity(Code::Baselined);
         let mut changed = false;
         for f in &mut record.findings {
-            let key = (record.id.clone(), f.code, f.assistant.clone());
-            if f.code == Code::Baselined || !self.accepted.contains(&key) {
+            let listed = accepted
+                .iter()
+                .any(|(code, assistant)| *code == f.code && *assistant == f.assistant);
+            if !listed {
                 continue;
             }
             f.message = format!(
@@ -192,16 +195,8 @@ mod tests {
         for text in [jsonl, json] {
             let b = Baseline::parse(&text, "b").unwrap();
             assert_eq!(b.len(), 2);
-            assert!(b.accepted.contains(&(
-                ID.to_string(),
-                Code::RestrictedAssistant,
-                Some("cursor".into())
-            )));
-            assert!(b.accepted.contains(&(
-                ID.to_string(),
-                Code::AiSignoff,
-                Some("claude-code".into())
-            )));
+            assert!(b.accepted[ID].contains(&(Code::RestrictedAssistant, Some("cursor".into()))));
+            assert!(b.accepted[ID].contains(&(Code::AiSignoff, Some("claude-code".into()))));
         }
     }
 

@@ -104,6 +104,11 @@ impl CommitRecord {
     }
 }
 
+/// A full commit id as reports write one: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits.
+pub(crate) fn is_full_commit_id(id: &str) -> bool {
+    matches!(id.len(), 40 | 64) && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 fn commit_kind() -> &'static str {
     "commit"
 }

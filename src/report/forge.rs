@@ -45,8 +45,12 @@ impl CommitLinks {
     /// (`gitlab.com` or a host with `gitlab` in its name), Gitea and Forgejo (`gitea.com`,
     /// `codeberg.org`, hosts with `gitea` or `forgejo` in their name), `bitbucket.org`.
     pub fn for_repository(repository: &str) -> Option<CommitLinks> {
-        let (scheme, host, path) = split_remote(repository)?;
-        let host_name = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+        let Remote {
+            scheme,
+            host,
+            host_name,
+            path,
+        } = Remote::parse(repository)?;
         let forge = if host_name == "github.com" || host_name.starts_with("github.") {
             Forge::GitHub
         } else if host_name.contains("gitlab") {
@@ -61,11 +65,6 @@ impl CommitLinks {
         } else {
             return None;
         };
-        let path = path.trim_matches('/');
-        let path = path
-            .strip_suffix(".git")
-            .unwrap_or(path)
-            .trim_end_matches('/');
         // owner/name at least; every segment plain (no query, fragment or markup).
         let plain = |s: &str| {
             !s.is_empty()
@@ -110,24 +109,59 @@ impl CommitLinks {
     }
 }
 
-/// `(scheme, host[:port], path)` of a remote URL or scp-like `user@host:path`.
-pub(crate) fn split_remote(url: &str) -> Option<(String, &str, &str)> {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        let scheme = scheme.to_ascii_lowercase();
-        if !matches!(scheme.as_str(), "https" | "http" | "ssh" | "git") {
-            return None;
-        }
-        let (authority, path) = rest.split_at(rest.find('/')?);
-        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        return Some((scheme, host, path));
+/// The repository a report names, as one key for the ways a remote is written: scheme, user,
+/// port and a trailing `.git` or `/` aside, host in lower case (`git@github.com:o/r.git` and
+/// `https://GitHub.com/o/r/` are one repository); a path stays as it is.
+pub fn repository_key(repository: &str) -> String {
+    match Remote::parse(repository) {
+        Some(remote) => format!("{}/{}", remote.host_name, remote.path),
+        None => repository.to_string(),
     }
-    // scp-like: `[user@]host:path`, where host has no slash before the colon.
-    let (before, path) = url.split_once(':')?;
-    if before.contains('/') || path.starts_with("//") {
-        return None;
+}
+
+/// A remote URL, or scp-like `user@host:path`, taken apart.
+struct Remote<'a> {
+    /// In lower case; `ssh` for the scp-like form.
+    scheme: String,
+    /// `host[:port]` as written.
+    host: &'a str,
+    /// The host alone, in lower case.
+    host_name: String,
+    /// The repository's path without slashes around it or a trailing `.git`.
+    path: &'a str,
+}
+
+impl Remote<'_> {
+    fn parse(url: &str) -> Option<Remote<'_>> {
+        let (scheme, host, path) = if let Some((scheme, rest)) = url.split_once("://") {
+            let scheme = scheme.to_ascii_lowercase();
+            if !matches!(scheme.as_str(), "https" | "http" | "ssh" | "git") {
+                return None;
+            }
+            let (authority, path) = rest.split_at(rest.find('/')?);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            (scheme, host, path)
+        } else {
+            // scp-like: `[user@]host:path`, where host has no slash before the colon.
+            let (before, path) = url.split_once(':')?;
+            if before.contains('/') || path.starts_with("//") {
+                return None;
+            }
+            let host = before.rsplit_once('@').map_or(before, |(_, h)| h);
+            ("ssh".to_string(), host, path)
+        };
+        let path = path.trim_matches('/');
+        let path = path
+            .strip_suffix(".git")
+            .unwrap_or(path)
+            .trim_end_matches('/');
+        Some(Remote {
+            scheme,
+            host,
+            host_name: host.split(':').next().unwrap_or(host).to_ascii_lowercase(),
+            path,
+        })
     }
-    let host = before.rsplit_once('@').map_or(before, |(_, h)| h);
-    Some(("ssh".to_string(), host, path))
 }
 
 #[cfg(test)]

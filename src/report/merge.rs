@@ -5,7 +5,6 @@
 
 use crate::engine::findings::{Code, Verdict, verdict_of};
 use crate::engine::record::{CommitRecord, ScanIdentity, SourceDigest, SummaryRecord};
-use crate::report::forge;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A report that cannot be merged: which, where and why.
@@ -222,25 +221,6 @@ impl Records<'_> {
             None,
             format!("{what}: records are missing or were changed; scan again"),
         ))
-    }
-}
-
-/// The repository a report names, as one key for the ways a remote is written: scheme, user
-/// and a trailing `.git` or `/` aside, host in lower case (`git@github.com:o/r.git` and
-/// `https://github.com/o/r` are one repository); a path stays as it is.
-pub fn repository_key(repository: &str) -> String {
-    match forge::split_remote(repository) {
-        Some((_, host, path)) => {
-            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-            let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-            let path = path.trim_matches('/');
-            let path = path
-                .strip_suffix(".git")
-                .unwrap_or(path)
-                .trim_end_matches('/');
-            format!("{host}/{path}")
-        }
-        None => repository.to_string(),
     }
 }
 

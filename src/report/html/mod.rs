@@ -13,7 +13,7 @@ use super::Reporter;
 use super::forge::CommitLinks;
 use super::junit::escape;
 use crate::engine::findings::Verdict;
-use crate::engine::record::{CommitRecord, SummaryRecord};
+use crate::engine::record::{CommitRecord, SummaryRecord, is_full_commit_id};
 use chart::Months;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -106,8 +106,7 @@ fn failing_row(r: &CommitRecord, links: Option<&CommitLinks>) -> String {
     let join = |set: &BTreeSet<&str>, sep: &str| set.iter().copied().collect::<Vec<_>>().join(sep);
     let id = escape(r.short_id());
     // Only a full id is linked: a merged report's records are read back from files.
-    let full_id = matches!(r.id.len(), 40 | 64) && r.id.bytes().all(|b| b.is_ascii_hexdigit());
-    let commit = match links.filter(|_| full_id) {
+    let commit = match links.filter(|_| is_full_commit_id(&r.id)) {
         Some(l) => format!(
             "<a href=\"{}\"><code>{id}</code></a>",
             escape(&l.commit(&r.id))

@@ -41,6 +41,25 @@ impl Gitolite {
         push(client, args, &[("GIT_SSH_COMMAND", &self.ssh(user))])
     }
 
+    /// A client of repository `repo` that has made the pushes every server must judge, as
+    /// alice (the policy named once it has landed).
+    fn judged_client(&self, repo: &str) -> Repo {
+        let client = client();
+        client.git(&["remote", "add", "origin", &self.url(repo)]);
+        judged_pushes(
+            &client,
+            &|c: &Repo, args: &[&str]| self.push(c, "alice", args),
+            &|| self.administer(&[], &policy_conf(repo)),
+        );
+        client
+    }
+
+    /// bob's push of `client`'s `main` to `repo` is refused by gitolite's own rules.
+    fn refuses_bob(&self, client: &Repo, repo: &str) -> bool {
+        let o = self.push(client, "bob", &["origin", "main"]);
+        !o.status.success() && stderr(&o).contains(&format!("W any {repo} bob DENIED"))
+    }
+
     /// Change gitolite.conf as the administrator: `conf` is appended, the keys of `users`
     /// added.
     pub(super) fn administer(&self, users: &[&str], conf: &str) {
@@ -190,20 +209,11 @@ fn gitolite_runs_trailgate_as_a_repository_specific_hook() {
         std::fs::read_link(hooks.join("update")).is_ok(),
         "gitolite's own update hook"
     );
-    let client = client();
-    client.git(&["remote", "add", "origin", &g.url("app")]);
-    judged_pushes(
-        &client,
-        &|c: &Repo, args: &[&str]| g.push(c, "alice", args),
-        &|| g.administer(&[], &policy_conf("app")),
-    );
+    let client = g.judged_client("app");
 
-    // gitolite's update hook still decides who may write: bob may not, whatever he pushes.
+    // gitolite still decides who may write: bob may not, whatever he pushes.
     client.commit("Bob's docs\n", &[("docs/bob.md", "b\n")]);
-    let o = g.push(&client, "bob", &["origin", "main"]);
-    assert!(!o.status.success(), "bob has read access only");
-    let e = stderr(&o);
-    assert!(e.contains("W any app bob DENIED"), "{e}");
+    assert!(g.refuses_bob(&client, "app"), "bob has read access only");
 }
 
 #[test]
@@ -222,28 +232,18 @@ fn install_and_uninstall_leave_gitolites_own_hooks_as_they_were() {
     let (code, out, err) = g.home.run(&["-C", repo_arg, "install", "--server"]);
     assert_eq!(code, 0, "{out}{err}");
 
-    let client = client();
-    client.git(&["remote", "add", "origin", &g.url("plain")]);
-    judged_pushes(
-        &client,
-        &|c: &Repo, args: &[&str]| g.push(c, "alice", args),
-        &|| g.administer(&[], &policy_conf("plain")),
-    );
+    let client = g.judged_client("plain");
     client.commit("Bob's docs\n", &[("docs/bob.md", "b\n")]);
-    let bob_refused = || {
-        let o = g.push(&client, "bob", &["origin", "main"]);
-        !o.status.success() && stderr(&o).contains("W any plain bob DENIED")
-    };
     assert!(
-        bob_refused(),
-        "gitolite's update hook rules with trailgate installed"
+        g.refuses_bob(&client, "plain"),
+        "gitolite rules with trailgate installed"
     );
 
     let (code, out, err) = g.home.run(&["-C", repo_arg, "uninstall"]);
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(hooks_snapshot(&hooks), before, "byte for byte");
     // gitolite's hooks alone again: bob still refused, a restricted commit lands unjudged.
-    assert!(bob_refused(), "and after uninstall");
+    assert!(g.refuses_bob(&client, "plain"), "and after uninstall");
     client.commit(
         "Unjudged\n\nAssisted-by: Cursor\n",
         &[("src/late.rs", "l\n")],
